@@ -1,0 +1,65 @@
+// Opens the one relational store: SQLite in a file (the embedded default) or PostgreSQL when
+// DATABASE_URL is a postgres:// URL. Everything above this file speaks Kysely and never asks
+// which dialect it runs on, except where SQL itself differs (see `dialect`).
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Schema } from './schema.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Database {
+  readonly db: Kysely<Schema>;
+  readonly dialect: DialectName;
+  close(): Promise<void>;
+}
+
+export type DatabaseLocation =
+  | { dialect: 'sqlite'; file: string } // ':memory:' for a private in-memory database
+  | { dialect: 'postgres'; url: string; schema?: string; poolSize?: number };
+
+// PostgreSQL returns BIGINT (OID 20) as a string; our bigints are instants in milliseconds and
+// yen amounts, all far below 2^53, so numbers are exact and simpler for every caller.
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+export function locationFromUrl(url: string | undefined, dataDir: string): DatabaseLocation {
+  if (url === undefined || url === '') return { dialect: 'sqlite', file: `${dataDir}/mamori.sqlite` };
+  if (/^postgres(ql)?:\/\//.test(url)) return { dialect: 'postgres', url };
+  if (url.startsWith('sqlite:')) return { dialect: 'sqlite', file: url.slice('sqlite:'.length) };
+  throw new TypeError('DATABASE_URL must start with postgres:// (or sqlite:PATH)');
+}
+
+export function openDatabase(location: DatabaseLocation): Database {
+  return location.dialect === 'sqlite' ? openSqlite(location.file) : openPostgres(location);
+}
+
+function openSqlite(file: string): Database {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const connection = new SQLite(file);
+  // WAL lets readers run beside the single writer; synchronous=FULL makes each commit durable
+  // (fsync of the WAL) because an accepted code or a posted transfer must survive a power cut.
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('synchronous = FULL');
+  connection.pragma('foreign_keys = ON');
+  // Other processes on the same file (CLI beside a server) wait for the write lock, not fail.
+  connection.pragma('busy_timeout = 5000');
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+function openPostgres(location: { url: string; schema?: string; poolSize?: number }): Database {
+  const pool = new pg.Pool({
+    connectionString: location.url,
+    max: location.poolSize ?? 10,
+    ...(location.schema ? { options: `-c search_path=${quoteIdentifier(location.schema)}` } : {}),
+  });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+function quoteIdentifier(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new TypeError(`invalid schema name: ${name}`);
+  return name;
+}

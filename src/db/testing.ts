@@ -1,0 +1,99 @@
+// Test support: every database test runs once per dialect, each on a fresh database — a
+// temporary SQLite file, or a new schema on the PostgreSQL server (which keeps state between
+// runs on the machine). PostgreSQL is skipped only when no server answers, and says so; with
+// MAMORI_REQUIRE_POSTGRES=1 (set by .ci/run) an unreachable server fails the run instead.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openDatabase, type Database, type DatabaseLocation, type DialectName } from './database.js';
+import { migrateToLatest } from './migrate.js';
+
+export const TEST_POSTGRES_URL =
+  process.env.DATABASE_URL && /^postgres/.test(process.env.DATABASE_URL)
+    ? process.env.DATABASE_URL
+    : 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestDatabase extends Database {
+  /** Where it lives, so a test can open it again from another process. */
+  readonly location: DatabaseLocation;
+}
+
+async function probePostgres(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const postgresProblem = await probePostgres();
+if (postgresProblem !== undefined) {
+  if (process.env.MAMORI_REQUIRE_POSTGRES === '1') {
+    throw new Error(`PostgreSQL is required (MAMORI_REQUIRE_POSTGRES=1) but ${TEST_POSTGRES_URL} did not answer: ${postgresProblem}`);
+  }
+  console.log(`# PostgreSQL suite SKIPPED: ${TEST_POSTGRES_URL} did not answer (${postgresProblem})`);
+}
+
+export const DIALECTS: readonly DialectName[] = ['sqlite', 'postgres'];
+
+/** Why a dialect's tests are skipped here, or false when they run. Pass as node:test's `skip`. */
+export function skipReason(dialect: DialectName): string | false {
+  return dialect === 'postgres' && postgresProblem !== undefined
+    ? `PostgreSQL not reachable at ${TEST_POSTGRES_URL}`
+    : false;
+}
+
+/** A fresh, migrated database; `close()` removes it. */
+export async function createTestDatabase(dialect: DialectName, options: { poolSize?: number } = {}): Promise<TestDatabase> {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'mamori-test-'));
+    const location: DatabaseLocation = { dialect: 'sqlite', file: join(dir, 'test.sqlite') };
+    const database = openDatabase(location);
+    await migrateOrThrow(database);
+    return {
+      ...database,
+      location,
+      close: async () => {
+        await database.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await admin.connect();
+  try {
+    await admin.query(`create schema ${schema}`);
+  } finally {
+    await admin.end();
+  }
+  const location: DatabaseLocation = { dialect: 'postgres', url: TEST_POSTGRES_URL, schema, poolSize: options.poolSize ?? 10 };
+  const database = openDatabase(location);
+  await migrateOrThrow(database);
+  return {
+    ...database,
+    location,
+    close: async () => {
+      await database.close();
+      const cleaner = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await cleaner.connect();
+      try {
+        await cleaner.query(`drop schema ${schema} cascade`);
+      } finally {
+        await cleaner.end();
+      }
+    },
+  };
+}
+
+async function migrateOrThrow(database: Database): Promise<void> {
+  const result = await migrateToLatest(database.db);
+  if (!result.ok) throw new Error(`migration ${result.failed} failed: ${String(result.error)}`);
+}

@@ -1,0 +1,64 @@
+// Builds the HTTP application from its dependencies. No listening, no process concerns: the
+// server entry (server.ts) adds those, and tests call `buildApp` and use `inject()`.
+//
+// Each part registers its own routes through one explicit function call below; nothing is
+// auto-loaded, so the wiring of the whole platform is readable in this file.
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Database } from '../db/database.js';
+import type { Clock, RandomBytes } from '../shared/clock.js';
+import { errorBody, PUBLIC_ERRORS } from './errors.js';
+
+export interface AppDeps {
+  database: Database;
+  clock: Clock;
+  randomBytes: RandomBytes;
+  logger?: FastifyServerOptions['logger'];
+  trustProxy?: string | boolean;
+  secureCookies?: boolean;
+}
+
+export interface AppParts {
+  /** Each part adds its routes; called in order, all before the app is ready. */
+  register(app: FastifyInstance): void | Promise<void>;
+}
+
+export async function buildApp(deps: AppDeps, parts: AppParts[]): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    trustProxy: deps.trustProxy ?? false,
+    bodyLimit: 64 * 1024,
+    genReqId: () => randomUUID(),
+    // Query strings and paths are logged by default; ours never carry secrets, but request
+    // bodies and headers (cookies, Authorization) are never logged (see the serializers).
+    disableRequestLogging: false,
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      // The reason goes to the log under the request id; the client gets a generic answer.
+      request.log.error({ err: error, errorId: request.id }, 'request failed');
+      return reply.status(500).send(errorBody('internal_error', { errorId: request.id }));
+    }
+    const code =
+      error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported_media_type'
+      : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'payload_too_large'
+      : error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'invalid_json'
+      : status === 404 ? 'not_found'
+      : status === 405 ? 'method_not_allowed'
+      : status === 413 ? 'payload_too_large'
+      : status === 415 ? 'unsupported_media_type'
+      : status === 429 ? 'rate_limited'
+      : 'bad_request';
+    return reply.status(PUBLIC_ERRORS[code].status).send(errorBody(code));
+  });
+
+  app.setNotFoundHandler((_request, reply) => reply.status(404).send(errorBody('not_found')));
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  for (const part of parts) await part.register(app);
+  await app.ready();
+  return app;
+}
