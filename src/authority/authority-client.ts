@@ -37,7 +37,11 @@ export type UnbindResult = { ok: true } | { ok: false; reason: 'binding_not_foun
 
 export type ResyncResult =
   | { ok: true; driftSteps: number }
-  | { ok: false; reason: 'malformed_serial' | 'unknown_serial' | 'malformed_code' | 'not_consecutive' | 'token_disabled' };
+  | {
+      ok: false;
+      // 'throttled': added by the authority — resync guesses count against the token's throttle.
+      reason: 'malformed_serial' | 'unknown_serial' | 'malformed_code' | 'not_consecutive' | 'token_disabled' | 'throttled';
+    };
 
 export interface AuthorityClient {
   /** Binds a token to a subject (contract ID) after proof of possession: a current code. */

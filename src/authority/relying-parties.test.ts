@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { DIALECTS, skipReason } from '../db/testing.js';
+import { createTestAuthority } from './authority-testing.js';
+import { RelyingPartyError } from './relying-parties.js';
+
+for (const dialect of DIALECTS) {
+  describe(`relying parties [${dialect}]`, { skip: skipReason(dialect) }, () => {
+    it('registers with a fresh API key, keeps only its SHA-256, and authenticates by it', async () => {
+      const t = await createTestAuthority(dialect);
+      try {
+        const { apiKey } = await t.authority.registerRelyingParty({ id: 'shinkin-1', name: 'しんきん' });
+        assert.match(apiKey, /^mamori_rp_[A-Za-z0-9_-]{43}$/);
+        const row = await t.database.db.selectFrom('relying_parties').selectAll().where('id', '=', 'shinkin-1').executeTakeFirstOrThrow();
+        assert.equal(row.api_key_hash, createHash('sha256').update(apiKey).digest('hex'));
+        assert.equal(await t.authority.authenticateRelyingParty(apiKey), 'shinkin-1');
+        for (const wrong of ['', apiKey.slice(0, -1), `${apiKey}A`, apiKey.toUpperCase(), row.api_key_hash, 'mamori_rp_' + 'A'.repeat(43)]) {
+          assert.equal(await t.authority.authenticateRelyingParty(wrong), undefined, wrong);
+        }
+        const audit = await t.database.db.selectFrom('audit_log').select(['action', 'subject']).where('subject', '=', 'shinkin-1').execute();
+        assert.deepEqual(audit, [{ action: 'relying_party_registered', subject: 'shinkin-1' }]);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('refuses a taken id or one that is not a slug', async () => {
+      const t = await createTestAuthority(dialect);
+      try {
+        await assert.rejects(t.authority.registerRelyingParty({ id: 'bank-a', name: 'again' }), RelyingPartyError);
+        for (const id of ['', 'Bank', 'a b', '-x', 'x'.repeat(41), 'ü']) {
+          await assert.rejects(t.authority.registerRelyingParty({ id, name: 'n' }), RelyingPartyError, id);
+        }
+        assert.deepEqual(await t.authority.ensureRelyingParty({ id: 'bank-a', name: 'Bank A' }), { created: false });
+        assert.deepEqual(await t.authority.ensureRelyingParty({ id: 'bank-c', name: 'Bank C' }), { created: true });
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('rotates a key: the old one stops at once, the new one works', async () => {
+      const t = await createTestAuthority(dialect);
+      try {
+        const first = await t.authority.rotateRelyingPartyKey('bank-a');
+        const second = await t.authority.rotateRelyingPartyKey('bank-a');
+        assert.equal(await t.authority.authenticateRelyingParty(first.apiKey), undefined);
+        assert.equal(await t.authority.authenticateRelyingParty(second.apiKey), 'bank-a');
+        await assert.rejects(t.authority.rotateRelyingPartyKey('nobody'), RelyingPartyError);
+      } finally {
+        await t.close();
+      }
+    });
+  });
+}

@@ -1,0 +1,129 @@
+// Rows of `tokens`. Store functions take the database (or a transaction) first; every write
+// that can race is one conditional statement (compare and set), never read-modify-write.
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Schema } from '../db/schema.js';
+import type { TokenState, TokenTable } from './authority.tables.js';
+
+export type TokenRow = Selectable<TokenTable>;
+type Db = Kysely<Schema>;
+
+export interface NewToken {
+  serial: string;
+  kind: 'mobile' | 'desktop';
+  algorithm: 'SHA1' | 'SHA256' | 'SHA512';
+  digits: number;
+  periodSeconds: number;
+  secretCiphertext: string;
+  secretKeyId: string;
+  nowMs: number;
+}
+
+/** Inserts a token unless the serial is taken; false on a collision (draw another serial). */
+export async function insertTokenIfSerialFree(db: Db, token: NewToken): Promise<boolean> {
+  const result = await db
+    .insertInto('tokens')
+    .values({
+      serial: token.serial,
+      kind: token.kind,
+      algorithm: token.algorithm,
+      digits: token.digits,
+      period_seconds: token.periodSeconds,
+      secret_ciphertext: token.secretCiphertext,
+      secret_key_id: token.secretKeyId,
+      state: 'active',
+      created_at: token.nowMs,
+      updated_at: token.nowMs,
+    })
+    .onConflict((oc) => oc.column('serial').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+}
+
+export async function findToken(db: Db, serial: string): Promise<TokenRow | undefined> {
+  return db.selectFrom('tokens').selectAll().where('serial', '=', serial).executeTakeFirst();
+}
+
+/** Throttle (per token, across every relying party): is the failure budget of this window spent? */
+export function isThrottled(
+  token: Pick<TokenRow, 'throttle_failures' | 'throttle_window_start'>,
+  input: { nowMs: number; maxFailures: number; windowMs: number },
+): boolean {
+  return token.throttle_failures >= input.maxFailures && Number(token.throttle_window_start) > input.nowMs - input.windowMs;
+}
+
+/**
+ * Counts one wrong code. One atomic statement: a window that has ended restarts at 1 with this
+ * instant as its start, a live one counts on. Concurrent failures (any process) each count,
+ * because the database applies the expressions to the latest row under its lock.
+ */
+export async function recordTokenFailure(db: Db, input: { serial: string; nowMs: number; windowMs: number }): Promise<void> {
+  const expired = sql<boolean>`throttle_window_start <= ${input.nowMs - input.windowMs}`;
+  await db
+    .updateTable('tokens')
+    .set({
+      throttle_failures: sql<number>`case when ${expired} then 1 else throttle_failures + 1 end`,
+      throttle_window_start: sql<number>`case when ${expired} then ${input.nowMs} else throttle_window_start end`,
+    })
+    .where('serial', '=', input.serial)
+    .execute();
+}
+
+/** Compare and set on the drift seen when the code was checked, so two nudges never add up. */
+export async function setDriftIfUnchanged(db: Db, input: { serial: string; from: number; to: number; nowMs: number }): Promise<boolean> {
+  const result = await db
+    .updateTable('tokens')
+    .set({ drift_steps: input.to, updated_at: input.nowMs })
+    .where('serial', '=', input.serial)
+    .where('drift_steps', '=', input.from)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function setDrift(db: Db, input: { serial: string; driftSteps: number; nowMs: number }): Promise<void> {
+  await db.updateTable('tokens').set({ drift_steps: input.driftSteps, updated_at: input.nowMs }).where('serial', '=', input.serial).execute();
+}
+
+/** Revoked is final: a revoked token never comes back. Returns the previous state when changed. */
+export async function updateTokenState(
+  db: Db,
+  input: { serial: string; state: TokenState; nowMs: number },
+): Promise<{ changed: true } | { changed: false; reason: 'unknown_serial' | 'revoked' }> {
+  const result = await db
+    .updateTable('tokens')
+    .set({ state: input.state, updated_at: input.nowMs })
+    .where('serial', '=', input.serial)
+    .where('state', '!=', 'revoked')
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 1) return { changed: true };
+  const row = await db.selectFrom('tokens').select('state').where('serial', '=', input.serial).executeTakeFirst();
+  return { changed: false, reason: row === undefined ? 'unknown_serial' : 'revoked' };
+}
+
+/** Compare and set on the old ciphertext: a row written meanwhile is left for the next pass. */
+export async function replaceSecretIfUnchanged(
+  db: Db,
+  input: { serial: string; fromCiphertext: string; toCiphertext: string; toKeyId: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('tokens')
+    .set({ secret_ciphertext: input.toCiphertext, secret_key_id: input.toKeyId })
+    .where('serial', '=', input.serial)
+    .where('secret_ciphertext', '=', input.fromCiphertext)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Rows sealed with another key than `activeKeyId`, in serial order after `afterSerial`. */
+export async function listTokensSealedWithOtherKeys(
+  db: Db,
+  input: { activeKeyId: string; afterSerial: string; limit: number },
+): Promise<Pick<TokenRow, 'serial' | 'secret_ciphertext' | 'secret_key_id'>[]> {
+  return db
+    .selectFrom('tokens')
+    .select(['serial', 'secret_ciphertext', 'secret_key_id'])
+    .where('secret_key_id', '!=', input.activeKeyId)
+    .where('serial', '>', input.afterSerial)
+    .orderBy('serial')
+    .limit(input.limit)
+    .execute();
+}

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { hitRateLimit, pruneRateLimits } from './rate-limit.js';
+import { createTestDatabase, DIALECTS, skipReason } from './testing.js';
+
+const MINUTE = 60_000;
+const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
+
+for (const dialect of DIALECTS) {
+  describe(`hitRateLimit [${dialect}]`, { skip: skipReason(dialect) }, () => {
+    it('allows `limit` hits per fixed window, then tells how long to wait', async () => {
+      const database = await createTestDatabase(dialect);
+      try {
+        const hit = (nowMs: number) => hitRateLimit(database.db, { key: 'k', limit: 3, windowMs: MINUTE, nowMs });
+        assert.deepEqual(await hit(T0), { allowed: true, retryAfterMs: 0, remaining: 2 });
+        assert.equal((await hit(T0 + 1000)).allowed, true);
+        assert.equal((await hit(T0 + 2000)).allowed, true);
+        assert.deepEqual(await hit(T0 + 20_000), { allowed: false, retryAfterMs: 40_000, remaining: 0 });
+        // The next window starts afresh.
+        assert.deepEqual(await hit(T0 + MINUTE), { allowed: true, retryAfterMs: 0, remaining: 2 });
+      } finally {
+        await database.close();
+      }
+    });
+
+    it('keeps keys apart, and a lagging clock counts into the newer window', async () => {
+      const database = await createTestDatabase(dialect);
+      try {
+        const a = await hitRateLimit(database.db, { key: 'a', limit: 1, windowMs: MINUTE, nowMs: T0 + MINUTE });
+        const b = await hitRateLimit(database.db, { key: 'b', limit: 1, windowMs: MINUTE, nowMs: T0 + MINUTE });
+        assert.equal(a.allowed && b.allowed, true);
+        const lagging = await hitRateLimit(database.db, { key: 'a', limit: 1, windowMs: MINUTE, nowMs: T0 });
+        assert.equal(lagging.allowed, false);
+      } finally {
+        await database.close();
+      }
+    });
+
+    it('counts every one of 40 concurrent hits exactly once', async () => {
+      const database = await createTestDatabase(dialect);
+      try {
+        const results = await Promise.all(
+          Array.from({ length: 40 }, () => hitRateLimit(database.db, { key: 'burst', limit: 10, windowMs: MINUTE, nowMs: T0 })),
+        );
+        assert.equal(results.filter((r) => r.allowed).length, 10);
+        const row = await database.db.selectFrom('rate_limits').selectAll().where('key', '=', 'burst').executeTakeFirstOrThrow();
+        assert.equal(row.count, 40);
+      } finally {
+        await database.close();
+      }
+    });
+
+    it('prunes old windows', async () => {
+      const database = await createTestDatabase(dialect);
+      try {
+        await hitRateLimit(database.db, { key: 'old', limit: 1, windowMs: MINUTE, nowMs: T0 });
+        await hitRateLimit(database.db, { key: 'new', limit: 1, windowMs: MINUTE, nowMs: T0 + 10 * MINUTE });
+        assert.equal(await pruneRateLimits(database.db, { nowMs: T0 + 10 * MINUTE, keepMs: 5 * MINUTE }), 1);
+      } finally {
+        await database.close();
+      }
+    });
+
+    it('refuses nonsense limits', async () => {
+      const database = await createTestDatabase(dialect);
+      try {
+        await assert.rejects(hitRateLimit(database.db, { key: 'k', limit: 0, windowMs: MINUTE, nowMs: T0 }), TypeError);
+        await assert.rejects(hitRateLimit(database.db, { key: 'k', limit: 1, windowMs: 0, nowMs: T0 }), TypeError);
+      } finally {
+        await database.close();
+      }
+    });
+  });
+}
