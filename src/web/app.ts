@@ -4,7 +4,7 @@
 // Each part registers its own routes through one explicit function call below; nothing is
 // auto-loaded, so the wiring of the whole platform is readable in this file.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Database } from '../db/database.js';
 import type { Clock, RandomBytes } from '../shared/clock.js';
 import { errorBody, PUBLIC_ERRORS } from './errors.js';
@@ -29,9 +29,16 @@ export async function buildApp(deps: AppDeps, parts: AppParts[]): Promise<Fastif
     trustProxy: deps.trustProxy ?? false,
     bodyLimit: 64 * 1024,
     genReqId: () => randomUUID(),
-    // Query strings and paths are logged by default; ours never carry secrets, but request
-    // bodies and headers (cookies, Authorization) are never logged (see the serializers).
-    disableRequestLogging: false,
+    // Paths and query strings are logged (ours never carry secrets); bodies and the cookie and
+    // Authorization headers never are (see loggerOptions in server.ts).
+    //
+    // The router's own rejections (a malformed %-escape, an over-long path parameter) answer
+    // with our coded body, not Fastify's, which would echo the URL back.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode === 414 ? 414 : 400;
+      // (frameworkErrors' reply type is generic over route schemas that do not exist yet.)
+      void (reply as FastifyReply).code(status).send(errorBody('bad_request'));
+    },
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
