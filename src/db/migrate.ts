@@ -2,10 +2,12 @@
 // from a folder: the list is the history, and a missing import is a compile error.
 import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-authority.js';
+import * as m0002 from './migrations/0002-banking.js';
 import * as m0003 from './migrations/0003-authority-binding-uniqueness.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-authority': m0001,
+  '0002-banking': m0002,
   '0003-authority-binding-uniqueness': m0003,
 };
 

@@ -1,0 +1,37 @@
+// Step one of every flow (login, 利用開始, 利用中止, 利用登録/交換): 契約者ID + ログインパスワード.
+// Every way of failing — unknown ID, wrong password, password lock, suspension — returns the
+// same answer after about the same work (argon2 against a dummy hash when the ID is unknown),
+// so the page cannot tell anyone which factor failed or whether a contract exists. Only a caller
+// who passed this step learns anything more (the OTP lock, the token state).
+import type { Kysely } from 'kysely';
+import type { Schema } from '../db/schema.js';
+import { clearWrongPasswords, countWrongPassword, isOtpLocked, isPasswordLocked } from './fail-counters.js';
+import { findCustomer, type Customer } from './customers.js';
+import type { InstitutionPolicy } from './institution-policy.js';
+import type { PasswordHasher } from './password-hasher.js';
+
+export type PasswordCheck =
+  | { ok: true; customer: Customer; otpLocked: boolean }
+  | { ok: false }; // deliberately without a reason
+
+export async function checkLoginPassword(
+  db: Kysely<Schema>,
+  deps: { hasher: PasswordHasher; nowMs: () => number },
+  input: { institution: string; policy: InstitutionPolicy; contractId: string; password: string; path: string },
+): Promise<PasswordCheck> {
+  const customer = await findCustomer(db, input.institution, input.contractId);
+  if (!customer) {
+    await deps.hasher.verifyDummy(input.password);
+    return { ok: false };
+  }
+  const matches = await deps.hasher.verify(customer.login_password_hash, input.password);
+  const target = { institution: input.institution, contractId: input.contractId, policy: input.policy, nowMs: deps.nowMs() };
+  if (!matches) {
+    // A suspended or already locked contract counts nothing more; the answer is the same.
+    if (customer.status === 'active') await countWrongPassword(db, { ...target, path: input.path });
+    return { ok: false };
+  }
+  if (customer.status !== 'active' || isPasswordLocked(customer, input.policy)) return { ok: false };
+  if (!(await clearWrongPasswords(db, target))) return { ok: false }; // locked meanwhile
+  return { ok: true, customer: { ...customer, password_failures: 0 }, otpLocked: isOtpLocked(customer, input.policy) };
+}

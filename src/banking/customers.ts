@@ -1,0 +1,94 @@
+// Customers (契約者) of an institution: creation with hashed passwords, lookup, suspension.
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { appendAudit } from '../audit/audit-log.js';
+import type { Schema } from '../db/schema.js';
+import type { CustomerTable } from './banking.tables.js';
+import { storeConfirmationPassword } from './confirmation-password.js';
+import type { PasswordHasher } from './password-hasher.js';
+import { endSessionsOfCustomer } from './sessions.js';
+
+export type Customer = Selectable<CustomerTable>;
+
+export const CONTRACT_ID_PATTERN = /^\d{10}$/;
+
+export interface NewCustomer {
+  institution: string;
+  contractId: string;
+  name: string;
+  loginPassword: string;
+  confirmationPassword: string;
+}
+
+export async function findCustomer(db: Kysely<Schema> | Transaction<Schema>, institution: string, contractId: string): Promise<Customer | undefined> {
+  return db
+    .selectFrom('customers')
+    .selectAll()
+    .where('institution', '=', institution)
+    .where('contract_id', '=', contractId)
+    .executeTakeFirst();
+}
+
+/** Hashes the passwords (off the event loop), then inserts the customer with its audit record. */
+export async function createCustomer(
+  db: Kysely<Schema>,
+  input: NewCustomer,
+  deps: { hasher: PasswordHasher; confirmationPepper: Uint8Array; nowMs: number; actor?: string },
+): Promise<Customer> {
+  if (!CONTRACT_ID_PATTERN.test(input.contractId)) throw new TypeError('a contract ID is 10 digits');
+  if (input.loginPassword.length < 8) throw new TypeError('a login password has at least 8 characters');
+  const [loginPasswordHash, confirmation] = await Promise.all([
+    deps.hasher.hash(input.loginPassword),
+    storeConfirmationPassword(deps.hasher, deps.confirmationPepper, input),
+  ]);
+  const row = {
+    institution: input.institution,
+    contract_id: input.contractId,
+    name: input.name,
+    login_password_hash: loginPasswordHash,
+    confirmation_hash: confirmation.confirmationHash,
+    confirmation_pairs: confirmation.confirmationPairs,
+    status: 'active' as const,
+    token_binding_id: null,
+    token_serial: null,
+    token_kind: null,
+    token_registered_at: null,
+    token_deregistered_at: null,
+    registration_blocked_until: null,
+    created_at: deps.nowMs,
+    updated_at: deps.nowMs,
+  };
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('customers').values(row).execute();
+    await appendAudit(trx, {
+      chain: input.institution,
+      at: deps.nowMs,
+      actor: deps.actor ?? 'system',
+      action: 'customer_created',
+      subject: input.contractId,
+    });
+  });
+  return { ...row, password_failures: 0, otp_failures: 0 };
+}
+
+/**
+ * 利用一時停止 (lost or stolen device): the contract can no longer sign in, and every session it
+ * has ends in the same transaction. For the branch console.
+ */
+export async function suspendCustomer(
+  db: Kysely<Schema>,
+  input: { institution: string; contractId: string; nowMs: number; actor: string },
+): Promise<{ ok: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('customers')
+      .set({ status: 'suspended', updated_at: input.nowMs })
+      .where('institution', '=', input.institution)
+      .where('contract_id', '=', input.contractId)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) return { ok: false };
+    await endSessionsOfCustomer(trx, input.institution, input.contractId);
+    await appendAudit(trx, { chain: input.institution, at: input.nowMs, actor: input.actor, action: 'customer_suspended', subject: input.contractId });
+    return { ok: true };
+  });
+}

@@ -1,0 +1,38 @@
+// 利用中止: after the current token's code, the bank forgets the binding (recording when, for the
+// limit rule of DESIGN §4) in one audited transaction, then asks the authority to unbind it.
+import type { Kysely } from 'kysely';
+import { appendAudit } from '../audit/audit-log.js';
+import type { Schema } from '../db/schema.js';
+import { unbindQuietly, type TokenDeps } from './register-token.js';
+import { verifyCustomerCode, type CodeFailure, type CodeTarget } from './verify-customer-code.js';
+
+export type DeregisterResult = { ok: true; unbound: boolean } | CodeFailure | { ok: false; reason: 'changed_meanwhile' };
+
+export async function deregisterToken(db: Kysely<Schema>, deps: TokenDeps, input: CodeTarget & { code: string }): Promise<DeregisterResult> {
+  const verified = await verifyCustomerCode(db, deps, input);
+  if (!verified.ok) return verified;
+  const nowMs = deps.nowMs();
+  const stored = await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('customers')
+      .set({ token_binding_id: null, token_serial: null, token_kind: null, token_registered_at: null, token_deregistered_at: nowMs, updated_at: nowMs })
+      .where('institution', '=', input.institution)
+      .where('contract_id', '=', input.contractId)
+      .where('token_binding_id', '=', verified.bindingId)
+      .returning('contract_id')
+      .executeTakeFirst();
+    if (!row) return undefined;
+    await appendAudit(trx, {
+      chain: input.institution,
+      at: nowMs,
+      actor: `customer:${input.contractId}`,
+      action: 'token_deregistered',
+      subject: input.contractId,
+      details: { bindingId: verified.bindingId },
+    });
+    return true;
+  });
+  if (stored === undefined) return { ok: false, reason: 'changed_meanwhile' };
+  const unbound = await unbindQuietly(deps.authority, verified.bindingId);
+  return { ok: true, unbound };
+}

@@ -1,0 +1,153 @@
+// 利用開始: binds a token to the contract. The authority checks possession (a current code) and
+// records the binding; the bank then stores it with a compare-and-set (`token_binding_id is
+// null`), so two concurrent registrations can never leave a contract with two tokens. If the
+// bank cannot store it, the new binding is removed again: nothing half-done.
+import type { Kysely } from 'kysely';
+import { appendAudit } from '../audit/audit-log.js';
+import type { AuthorityClient, BindResult } from '../authority/authority-client.js';
+import type { Schema } from '../db/schema.js';
+import { isOtpLocked } from './fail-counters.js';
+import { findCustomer } from './customers.js';
+import { isDesktopRegistrationClosed, type InstitutionPolicy } from './institution-policy.js';
+import { wrongCodeOutcome, type CodeFailure } from './verify-customer-code.js';
+
+export type BindFailure =
+  | CodeFailure
+  | { ok: false; reason: 'unknown_serial' }
+  | { ok: false; reason: 'desktop_closed'; closedFrom: string };
+
+export type RegisterResult =
+  | { ok: true; serial: string; kind: 'mobile' | 'desktop' }
+  | BindFailure
+  | { ok: false; reason: 'already_registered' }
+  | { ok: false; reason: 'registration_blocked'; untilMs: number };
+
+export interface TokenDeps {
+  authority: AuthorityClient;
+  nowMs: () => number;
+}
+
+interface BindTarget {
+  institution: string;
+  contractId: string;
+  policy: InstitutionPolicy;
+  path: string;
+  serial: string;
+  code: string;
+}
+
+/** Binds at the authority and applies the kind policy; maps every failure to what we show. */
+export async function bindNewToken(
+  db: Kysely<Schema>,
+  deps: TokenDeps,
+  target: BindTarget,
+): Promise<{ ok: true; bound: Extract<BindResult, { ok: true }> } | BindFailure> {
+  const bound = await deps.authority.bind({ serial: target.serial, subject: target.contractId, code: target.code });
+  if (!bound.ok) {
+    switch (bound.reason) {
+      case 'malformed_serial':
+      case 'unknown_serial':
+        return { ok: false, reason: 'unknown_serial' };
+      case 'malformed_code':
+      case 'invalid_code':
+        return wrongCodeOutcome(db, target, deps.nowMs());
+      case 'throttled':
+        return { ok: false, reason: 'throttled' };
+      case 'token_disabled':
+        return { ok: false, reason: 'token_unusable' };
+    }
+  }
+  // The authority knows the kind for certain; seed 000: desktop registration closed from a date.
+  if (bound.kind === 'desktop' && isDesktopRegistrationClosed(target.policy, deps.nowMs())) {
+    await unbindUnlessStored(db, deps.authority, { ...target, bindingId: bound.bindingId });
+    return { ok: false, reason: 'desktop_closed', closedFrom: target.policy.desktopRegistrationClosedFrom ?? '' };
+  }
+  return { ok: true, bound };
+}
+
+export async function registerToken(db: Kysely<Schema>, deps: TokenDeps, target: BindTarget): Promise<RegisterResult> {
+  const customer = await findCustomer(db, target.institution, target.contractId);
+  if (!customer || customer.status !== 'active') return { ok: false, reason: 'token_unusable' };
+  if (isOtpLocked(customer, target.policy)) return { ok: false, reason: 'locked' };
+  if (customer.token_binding_id !== null) return { ok: false, reason: 'already_registered' };
+  const blockedUntil = customer.registration_blocked_until;
+  if (blockedUntil !== null && blockedUntil > deps.nowMs()) return { ok: false, reason: 'registration_blocked', untilMs: blockedUntil };
+
+  const result = await bindNewToken(db, deps, target);
+  if (!result.ok) return result;
+  const { bound } = result;
+  const nowMs = deps.nowMs();
+  let stored: boolean;
+  try {
+    stored = await db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('customers')
+        .set({
+          token_binding_id: bound.bindingId,
+          token_serial: bound.serial,
+          token_kind: bound.kind,
+          token_registered_at: nowMs,
+          otp_failures: 0, // the right code was just shown
+          updated_at: nowMs,
+        })
+        .where('institution', '=', target.institution)
+        .where('contract_id', '=', target.contractId)
+        .where('token_binding_id', 'is', null)
+        .where('status', '=', 'active')
+        .where('otp_failures', '<', target.policy.otpLockThreshold)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) return false;
+      await appendAudit(trx, {
+        chain: target.institution,
+        at: nowMs,
+        actor: `customer:${target.contractId}`,
+        action: 'token_registered',
+        subject: target.contractId,
+        details: { serial: bound.serial, kind: bound.kind },
+      });
+      return true;
+    });
+  } catch (error) {
+    await unbindUnlessStored(db, deps.authority, { ...target, bindingId: bound.bindingId });
+    throw error;
+  }
+  if (!stored) {
+    await unbindUnlessStored(db, deps.authority, { ...target, bindingId: bound.bindingId });
+    return { ok: false, reason: 'already_registered' };
+  }
+  return { ok: true, serial: bound.serial, kind: bound.kind };
+}
+
+/**
+ * Undoes a bind whose result the bank could not store — unless the bank stores that very
+ * binding: the authority reuses the live binding when the same token is bound to the same
+ * contract again, so a concurrent registration of the same token may have stored it. When the
+ * database cannot be read, nothing is unbound: an orphan binding is harmless, removing the
+ * stored one is not.
+ */
+export async function unbindUnlessStored(
+  db: Kysely<Schema>,
+  authority: AuthorityClient,
+  input: { institution: string; contractId: string; bindingId: string },
+): Promise<void> {
+  let stored: string | null | undefined;
+  try {
+    stored = (await findCustomer(db, input.institution, input.contractId))?.token_binding_id;
+  } catch {
+    return;
+  }
+  if (stored !== input.bindingId) await unbindQuietly(authority, input.bindingId);
+}
+
+/**
+ * Removes a binding the bank no longer refers to. A failure leaves an orphan binding at the
+ * authority, which is harmless: the bank only ever verifies against the binding it stores.
+ */
+export async function unbindQuietly(authority: AuthorityClient, bindingId: string): Promise<boolean> {
+  try {
+    const result = await authority.unbind(bindingId);
+    return result.ok || result.reason === 'binding_not_found';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,83 @@
+// The page frame: institution branding (name, colour via its own stylesheet), the language
+// toggle, logout on signed-in pages, and the support centre in the footer.
+import type { Institution } from '../../banking/institutions.js';
+import { ICON_PATH, STYLESHEET_PATH } from '../assets.js';
+import { html, type SafeHtml } from '../html.js';
+import { pick, type Lang } from './i18n.js';
+import { T } from './messages.js';
+
+export interface LayoutInput {
+  institution: Institution;
+  lang: Lang;
+  title: string;
+  body: SafeHtml;
+  /** Path (no query) of a GET page showing the same screen, for the language toggle. */
+  togglePath: string;
+  /** Present on signed-in pages: the logout form needs the session's CSRF token. */
+  logoutCsrf?: string;
+}
+
+export function basePath(institution: Institution): string {
+  return `/ib/${institution.slug}/`;
+}
+
+export function supportName(institution: Institution, lang: Lang): string {
+  return lang === 'ja' ? institution.support.name : institution.support.nameEn;
+}
+
+export function supportHours(institution: Institution, lang: Lang): string {
+  return lang === 'ja' ? institution.support.hours : institution.support.hoursEn;
+}
+
+export function institutionName(institution: Institution, lang: Lang): string {
+  return lang === 'ja' ? institution.name : institution.nameEn;
+}
+
+export function layout(input: LayoutInput): SafeHtml {
+  const { institution, lang } = input;
+  const base = basePath(institution);
+  const other: Lang = lang === 'ja' ? 'en' : 'ja';
+  const name = institutionName(institution, lang);
+  return html`<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${input.title} | ${name} ${pick(lang, T.service)}</title>
+<link rel="icon" href="${ICON_PATH}" type="image/svg+xml">
+<link rel="stylesheet" href="${STYLESHEET_PATH}">
+<link rel="stylesheet" href="${base}brand.css">
+</head>
+<body>
+<a class="skip-link" href="#main">${pick(lang, T.skipToContent)}</a>
+<header class="site-header">
+  <div class="site-header__inner">
+    <p class="site-header__name">${name}<span class="site-header__service">${pick(lang, T.service)}</span></p>
+    <nav class="site-header__tools" aria-label="${lang === 'ja' ? 'ツール' : 'Tools'}">
+      <a href="${input.togglePath}?lang=${other}" lang="${other}" hreflang="${other}">${pick(lang, T.otherLanguage)}</a>
+      <a href="${base}help">${pick(lang, T.help)}</a>
+      ${input.logoutCsrf !== undefined
+        ? html`<form method="post" action="${base}logout"><input type="hidden" name="csrf" value="${input.logoutCsrf}"><button type="submit" class="link-button">${pick(lang, T.logout)}</button></form>`
+        : ''}
+    </nav>
+  </div>
+</header>
+<main id="main" class="site-main">
+${input.body}
+</main>
+<footer class="site-footer">
+  <div class="site-footer__inner">
+    <p>${pick(lang, T.contactUs)}: ${supportName(institution, lang)} ${institution.support.phone}</p>
+    <p>${supportHours(institution, lang)}</p>
+  </div>
+</footer>
+</body>
+</html>`;
+}
+
+/** The institution's colour as a stylesheet of its own (the CSP allows no inline style). */
+export function brandStylesheet(institution: Institution): string {
+  // primary_colour is validated as #rrggbb when the institution is created.
+  return `:root { --brand: ${institution.primaryColour}; }\n`;
+}

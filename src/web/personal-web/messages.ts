@@ -1,0 +1,282 @@
+// Every word the bank site shows, in Japanese (the seeds' words, verbatim where the seeds name
+// them) and English. Institution-specific words (its name, the name of its confirmation
+// password, its support centre) are passed in.
+import type { Text } from './i18n.js';
+
+export const T = {
+  service: { ja: 'パーソナルWeb', en: 'Personal Web' },
+  skipToContent: { ja: '本文へ移動', en: 'Skip to content' },
+  otherLanguage: { ja: 'English', en: '日本語' },
+  help: { ja: 'ヘルプ', en: 'Help' },
+
+  contractId: { ja: '契約者ID', en: 'Contract ID' },
+  contractIdHint: { ja: 'お客様カードに書かれている契約者ID(利用者番号)10桁', en: 'The 10-digit contract ID on your customer card' },
+  loginPassword: { ja: 'ログインパスワード', en: 'Login password' },
+  otp: { ja: 'ワンタイムパスワード', en: 'One-time password' },
+  otpHint: { ja: 'アプリに表示された6桁の数字(30秒ごとに更新されます)', en: 'The 6 digits shown in the app (they change every 30 seconds)' },
+  serial: { ja: 'シリアル番号', en: 'Serial number' },
+  serialHint: { ja: 'アプリに表示されたシリアル番号(英字4文字と数字8桁)', en: 'The serial number shown in the app (4 letters and 8 digits)' },
+  inputNote: {
+    ja: '半角英数字で入力願います。英字は大文字と小文字を区別しますのでご注意願います。',
+    en: 'Passwords are case-sensitive: upper- and lower-case letters are different.',
+  },
+
+  login: { ja: 'ログイン', en: 'Log in' },
+  next: { ja: '次へ', en: 'Next' },
+  confirm: { ja: '確認', en: 'Confirm' },
+  register: { ja: '登録', en: 'Register' },
+  stop: { ja: '停止', en: 'Stop' },
+  backToLogin: { ja: 'ログイン画面に戻る', en: 'Back to the login page' },
+  logout: { ja: 'ログアウト', en: 'Log out' },
+
+  startUse: { ja: '利用開始', en: 'Start using' },
+  stopUse: { ja: '利用中止', en: 'Stop using' },
+  exchange: { ja: '利用登録/交換', en: 'Register / exchange' },
+  otpLinksLead: { ja: 'ワンタイムパスワード(ソフトウェアトークン)', en: 'One-time passwords (software token)' },
+
+  loginTitle: { ja: 'ログイン', en: 'Log in' },
+  otpTitle: { ja: 'ワンタイムパスワード認証', en: 'One-time password check' },
+  otpLead: {
+    ja: 'ソフトウェアトークンアプリを起動し、表示された「ワンタイムパスワード」を入力して「確認」をクリックしてください。',
+    en: 'Open the software token app, enter the one-time password it shows and press “Confirm”.',
+  },
+  mainTitle: { ja: 'メイン', en: 'Main menu' },
+  registerTitle: { ja: 'ワンタイムパスワード利用開始', en: 'Start using one-time passwords' },
+  deregisterTitle: { ja: 'ワンタイムパスワード利用中止', en: 'Stop using one-time passwords' },
+  exchangeTitle: { ja: 'ワンタイムパスワード利用登録/交換', en: 'Register / exchange your token' },
+  stepAuth: { ja: '利用者認証', en: 'Identity check' },
+  stepRegisterToken: { ja: 'ワンタイムパスワード登録', en: 'Token registration' },
+  stepOtpInput: { ja: 'ワンタイムパスワード入力', en: 'One-time password' },
+  stepCurrentToken: { ja: '現トークンの確認', en: 'Current token' },
+  stepNewToken: { ja: '新トークンの登録', en: 'New token' },
+  stepResult: { ja: '処理結果の確認', en: 'Result' },
+
+  authLead: {
+    ja: 'お客様カードに書かれている「契約者ID(利用者番号)」と「ログインパスワード」を入力し、「次へ」をクリックしてください。',
+    en: 'Enter the contract ID on your customer card and your login password, then press “Next”.',
+  },
+  registerTokenLead: {
+    ja: 'ソフトウェアトークンアプリに表示された「シリアル番号」と「ワンタイムパスワード」を入力してください。',
+    en: 'Enter the serial number and the one-time password shown in the software token app.',
+  },
+  deregisterTokenLead: {
+    ja: 'ソフトウェアトークンアプリを起動し、表示された「ワンタイムパスワード」を入力してください。',
+    en: 'Open the software token app and enter the one-time password it shows.',
+  },
+  exchangeCurrentLead: {
+    ja: '現在ご利用中のトークン(現トークン)に表示されている「ワンタイムパスワード」を入力してください。',
+    en: 'Enter the one-time password shown by the token you use now (your current token).',
+  },
+  exchangeNewLead: {
+    ja: '新しいトークン(新トークン)に表示されている「シリアル番号」と「ワンタイムパスワード」を入力してください。',
+    en: 'Enter the serial number and the one-time password shown by your new token.',
+  },
+  registerLinkNote: {
+    ja: 'この操作によりパーソナルWebとトークンが関連付けされ、ワンタイムパスワードが利用可能になります。',
+    en: 'This links the token to your Personal Web contract, and one-time passwords can then be used.',
+  },
+
+  registerDone: { ja: 'ワンタイムパスワードの利用開始が完了しました', en: 'You can now use one-time passwords.' },
+  registerDoneNext: {
+    ja: '次回のログインから、ログインパスワードに加えてワンタイムパスワードを入力してください。',
+    en: 'From your next login, enter a one-time password after your login password.',
+  },
+  deregisterDone: { ja: 'ワンタイムパスワードの利用を中止しました', en: 'You have stopped using one-time passwords.' },
+  deregisterDoneDevice: {
+    ja: 'ソフトウェアトークン端末の変更(買い替え)の場合は、新しい端末にてソフトウェアトークンのダウンロードおよび利用開始操作をお願いします。',
+    en: 'If you are changing your device, install the software token on the new device and register it with “Start using”.',
+  },
+  deregisterDoneLimit: {
+    ja: '振込限度額を50万円超に設定されているお客様につきましては、利用中止後、ワンタイムパスワード未登録の状態が一定期間継続された場合、振込限度額を50万円に引き下げさせていただきます。お早めに利用開始操作をお願いします。',
+    en: 'If your daily transfer limit is above ¥500,000, it will be lowered to ¥500,000 when no token is registered for a while. Please register a token soon.',
+  },
+  exchangeDone: { ja: 'ワンタイムパスワードの利用登録/交換が完了しました', en: 'Your new token is registered.' },
+  exchangeDoneNext: {
+    ja: 'これまでのトークンのワンタイムパスワードはご利用いただけません。次回のログインから新しいトークンをご利用ください。',
+    en: 'The old token’s one-time passwords no longer work. Use the new token from now on.',
+  },
+
+  tokenStatus: { ja: 'ワンタイムパスワード', en: 'One-time passwords' },
+  tokenInUse: { ja: '利用中', en: 'In use' },
+  tokenNotRegistered: { ja: '未登録', en: 'Not registered' },
+  noTokenNoticeTitle: { ja: 'ワンタイムパスワードが未登録です', en: 'No token is registered' },
+  noTokenNotice: {
+    ja: 'なりすまし対策に有効なワンタイムパスワード(ソフトウェアトークン)を是非ご利用ください。ログアウト後、ログイン画面の「利用開始」から登録できます。',
+    en: 'One-time passwords protect you against someone using your stolen ID and password. Log out and choose “Start using” on the login page to register a token.',
+  },
+  menuTitle: { ja: 'メニュー', en: 'Menu' },
+  menuHelp: { ja: 'ワンタイムパスワードにかかるQ&A', en: 'Questions about one-time passwords' },
+  loggedOut: { ja: 'ログアウトしました。', en: 'You have logged out.' },
+  timedOut: {
+    ja: '一定時間操作がなかったため、ログアウトしました。再度ログインしてください。',
+    en: 'You were logged out because nothing happened for a while. Please log in again.',
+  },
+
+  errorTitle: { ja: '入力内容をご確認ください', en: 'Please check what you entered' },
+  loginFailed: {
+    ja: '契約者IDまたはログインパスワードが正しくないか、現在ご利用いただけない状態です。',
+    en: 'The contract ID or the login password is not correct, or the service cannot be used at present.',
+  },
+  wrongCode: { ja: 'ワンタイムパスワードが正しくありません。', en: 'The one-time password is not correct.' },
+  wrongCodeRetry: {
+    ja: 'アプリに表示されている最新のワンタイムパスワードを入力してください。',
+    en: 'Enter the latest one-time password shown in the app.',
+  },
+  lockedTitle: { ja: 'ワンタイムパスワードがロックされています', en: 'One-time passwords are locked' },
+  lockedBody: {
+    ja: 'ワンタイムパスワードを一定回数以上誤って入力されたため、インターネットバンキングをご利用いただけません。',
+    en: 'A wrong one-time password was entered too many times, so internet banking cannot be used.',
+  },
+  lockedHowTo: {
+    ja: 'お取引店舗へ当金庫所定の書面(ワンタイムパスワードのロック解除)にて届出ください。',
+    en: 'Please submit our written request form (one-time password unlock) at your branch.',
+  },
+  passwordLockedTitle: { ja: 'ご利用いただけなくなりました', en: 'The service can no longer be used' },
+  throttled: { ja: 'しばらく時間をおいてから再度お試しください。', en: 'Please wait a while and try again.' },
+  tokenUnusable: {
+    ja: 'ご登録のトークンはご利用いただけません。お取引店舗へ当金庫所定の書面(トークン再発行)にて届出ください。',
+    en: 'Your registered token cannot be used. Please submit our written request form (token reissue) at your branch.',
+  },
+  unknownSerial: {
+    ja: 'シリアル番号またはワンタイムパスワードが正しくありません。アプリに表示された内容をご確認ください。',
+    en: 'The serial number or the one-time password is not correct. Please check what the app shows.',
+  },
+  alreadyRegistered: {
+    ja: 'ワンタイムパスワードはすでに利用登録されています。利用登録できるソフトウェアトークンは1契約につき1つです。トークンを交換する場合は「利用登録/交換」から操作してください。',
+    en: 'A token is already registered. Only one token can be registered per contract; to change it, use “Register / exchange”.',
+  },
+  notRegistered: {
+    ja: 'ワンタイムパスワードは利用登録されていません。ログイン画面の「利用開始」から登録してください。',
+    en: 'No token is registered. Register one with “Start using” on the login page.',
+  },
+  changedMeanwhile: {
+    ja: 'ご登録内容が変更されたため、処理を完了できませんでした。お手数ですが、最初からやり直してください。',
+    en: 'Your registration changed meanwhile, so this could not be completed. Please start again.',
+  },
+  sameToken: {
+    ja: '現在ご利用中のトークンです。新しいトークンのシリアル番号を入力してください。',
+    en: 'This is the token you use now. Enter the serial number of the new token.',
+  },
+  unavailableTitle: { ja: 'ただいまご利用いただけません', en: 'Temporarily unavailable' },
+  unavailable: {
+    ja: 'ただいま処理を行うことができません。しばらくしてから再度お試しください。お手続きは完了していません。',
+    en: 'We cannot process this right now. Please try again later. Nothing has been changed.',
+  },
+  csrfTitle: { ja: '操作を受け付けられませんでした', en: 'This request was not accepted' },
+  csrf: {
+    ja: '画面の有効期限が切れたか、正しくない操作が行われました。お手数ですが、最初からやり直してください。',
+    en: 'The page has expired or the request was not valid. Please start again.',
+  },
+  notFoundTitle: { ja: 'ページが見つかりません', en: 'Page not found' },
+  notFound: { ja: 'お探しのページは見つかりませんでした。', en: 'The page you asked for does not exist.' },
+  tooLargeTitle: { ja: '入力内容が長すぎます', en: 'Too much was sent' },
+  tooLarge: { ja: '入力内容が長すぎるため、受け付けられませんでした。', en: 'What was sent is too long to be accepted.' },
+  internalErrorTitle: { ja: 'エラーが発生しました', en: 'Something went wrong' },
+  internalError: {
+    ja: '申し訳ございません。エラーが発生しました。お手続きは完了していない可能性があります。しばらくしてから再度お試しください。',
+    en: 'Sorry, something went wrong on our side. Your request may not have been completed. Please try again later.',
+  },
+  errorReference: { ja: 'お問い合わせ番号', en: 'Reference' },
+  contactUs: { ja: 'お問い合わせ先', en: 'Contact' },
+} satisfies Record<string, Text>;
+
+export type TextKey = keyof typeof T;
+
+export function welcome(name: string): Text {
+  return { ja: `${name} 様、ようこそパーソナルWebへ。`, en: `Welcome to Personal Web, ${name}.` };
+}
+
+export function withRemaining(remaining: number): Text {
+  return {
+    ja: `あと${remaining}回誤るとロックされます。`,
+    en: remaining === 1 ? 'One more wrong code will lock internet banking.' : `${remaining} more wrong codes will lock internet banking.`,
+  };
+}
+
+export function positionLabel(position: number): Text {
+  const ordinal = position === 1 ? '1st' : position === 2 ? '2nd' : position === 3 ? '3rd' : `${position}th`;
+  return { ja: `${position}桁目`, en: `${ordinal} digit` };
+}
+
+export function positionsLead(name: Text, positions: number[]): Text {
+  return {
+    ja: `${name.ja}の、指定された桁(${positions.map((p) => `${p}桁目`).join('・')})の数字を1桁ずつ入力してください。`,
+    en: `Enter the digits of your ${name.en} in the positions asked (${positions.map((p) => positionLabel(p).en).join(', ')}), one per box.`,
+  };
+}
+
+export function wholeConfirmationHint(name: Text): Text {
+  return { ja: `お客様カードに記載の${name.ja}(数字6桁)`, en: `The 6-digit ${name.en} on your customer card` };
+}
+
+export function confirmationWrong(name: Text): Text {
+  return { ja: `${name.ja}が正しくありません。`, en: `The ${name.en} is not correct.` };
+}
+
+export function passwordLockedBody(name: Text): Text {
+  return {
+    ja: `${name.ja}またはログインパスワードを一定回数以上誤って入力されたため、ご利用いただけなくなりました。お取引店舗へお問い合わせください。`,
+    en: `The ${name.en} or the login password was entered wrongly too many times, so the service can no longer be used. Please contact your branch.`,
+  };
+}
+
+/** Seed 000: 「パソコン用のソフトウェアトークン(VIP Access)は、平成30年3月(予定)以降、利用登録ができなくなります」. */
+export function desktopClosed(closedFrom: string): Text {
+  const [year, month, day] = closedFrom.split('-').map(Number) as [number, number, number];
+  // Closed from the 1st of a month reads, as in the seed, "after the previous month".
+  const ja =
+    closedFrom === '2018-04-01'
+      ? 'パソコン用のソフトウェアトークンは平成30年3月以降、利用登録ができなくなりました。'
+      : `パソコン用のソフトウェアトークンは${year}年${month}月${day}日以降、利用登録ができなくなりました。`;
+  return {
+    ja: `${ja}スマートフォン用のソフトウェアトークンをご利用ください。`,
+    en: `Software tokens for PCs can no longer be registered (since ${closedFrom}). Please use the smartphone software token.`,
+  };
+}
+
+export function registrationBlocked(untilText: string): Text {
+  return {
+    ja: `トークン再発行のお手続き後、しばらくの間は利用登録ができません。${untilText}以降に再度お試しください。`,
+    en: `After a token reissue, registration opens again after a short wait. Please try again after ${untilText}.`,
+  };
+}
+
+export function fieldProblem(label: Text, problem: string, format?: Text): Text {
+  switch (problem) {
+    case 'missing':
+      return { ja: `${label.ja}を入力してください。`, en: `Enter the ${lowerFirst(label.en)}.` };
+    case 'repeated':
+      return { ja: `${label.ja}が複数送信されました。もう一度入力してください。`, en: `The ${lowerFirst(label.en)} was sent more than once. Enter it again.` };
+    case 'too_long':
+      return { ja: `${label.ja}が長すぎます。`, en: `The ${lowerFirst(label.en)} is too long.` };
+    case 'control_characters':
+      return { ja: `${label.ja}に使用できない文字が含まれています。`, en: `The ${lowerFirst(label.en)} contains characters that cannot be used.` };
+    case 'check_digit':
+      return {
+        ja: 'シリアル番号に誤りがあります。アプリに表示されたシリアル番号をご確認ください。',
+        en: 'The serial number has a mistake in it (its check digit does not match). Please check it against the app.',
+      };
+    default:
+      return format ?? { ja: `${label.ja}の形式が正しくありません。`, en: `The ${lowerFirst(label.en)} is not in the right form.` };
+  }
+}
+
+export const FORMATS = {
+  contractId: { ja: '契約者IDは10桁の数字で入力してください。', en: 'The contract ID is 10 digits.' },
+  otp: { ja: 'ワンタイムパスワードは6桁の数字で入力してください。', en: 'The one-time password is 6 digits.' },
+  serial: { ja: 'シリアル番号は英字4文字と数字8桁で入力してください。', en: 'The serial number is 4 letters and 8 digits.' },
+  digit: { ja: '数字1桁で入力してください。', en: 'Enter one digit.' },
+} satisfies Record<string, Text>;
+
+export function wholeConfirmationFormat(name: Text): Text {
+  return { ja: `${name.ja}は6桁の数字で入力してください。`, en: `The ${name.en} is 6 digits.` };
+}
+
+function lowerFirst(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
+}
+
+/** An instant as the Japan wall-clock time, e.g. "2026-11-21 14:30 (JST)". */
+export function japanTimeText(ms: number): string {
+  return `${new Date(ms + 9 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')} (JST)`;
+}

@@ -1,0 +1,212 @@
+// Per request: which institution (from the path), which language, the session behind the
+// cookie, and how to answer (a page, a redirect to a fixed path of this site, a cookie).
+// Redirect targets are built from constants and the institution's validated slug only, never
+// from input, so there is no open redirect.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { appendAudit, type AuditEntry } from '../../audit/audit-log.js';
+import type { AuthorityClient } from '../../authority/authority-client.js';
+import type { SessionStage } from '../../banking/banking.tables.js';
+import { findInstitution, type Institution } from '../../banking/institutions.js';
+import { findLiveSession, issueSession, type IssuedSession, type Session, type SessionData } from '../../banking/sessions.js';
+import type { Schema } from '../../db/schema.js';
+import { cookieOptions } from '../cookies.js';
+import { csrfTokensEqual, isCsrfTokenShape, newCsrfToken, PRE_SESSION_COOKIE, PRE_SESSION_MAX_AGE_SECONDS } from '../csrf.js';
+import { asFormBody, type FormBody } from '../form-input.js';
+import type { SafeHtml } from '../html.js';
+import { LANG_COOKIE, parseLang, pick, type Lang, type Text } from './i18n.js';
+import { basePath, layout } from './layout.js';
+import { T } from './messages.js';
+import type { Site } from './site.js';
+import { messagePage, standalonePage } from './views/message-views.js';
+
+export const SESSION_COOKIE = 'mamori_session';
+
+/** Every GET page of the site, relative to /ib/<slug>/: the only places we ever redirect to. */
+export type SitePath =
+  | ''
+  | 'login/otp'
+  | 'main'
+  | 'register'
+  | 'register/token'
+  | 'deregister'
+  | 'deregister/token'
+  | 'exchange'
+  | 'exchange/current'
+  | 'exchange/new'
+  | 'help';
+
+export interface PageContext {
+  readonly site: Site;
+  readonly request: FastifyRequest;
+  readonly reply: FastifyReply;
+  readonly institution: Institution;
+  readonly lang: Lang;
+  readonly base: string;
+  readonly db: Kysely<Schema>;
+  authority(): AuthorityClient;
+  t(text: Text): string;
+}
+
+/** The context of a page request, or undefined after a 404 page has been sent. */
+export async function openPage(site: Site, request: FastifyRequest, reply: FastifyReply): Promise<PageContext | undefined> {
+  const params = request.params as { slug?: string };
+  const db = site.deps.database.db;
+  const institution = params.slug === undefined ? undefined : await findInstitution(db, params.slug);
+  const queryLang = parseLang((request.query as Record<string, unknown> | undefined)?.lang);
+  const lang = queryLang ?? parseLang(request.cookies[LANG_COOKIE]) ?? 'ja';
+  if (!institution) {
+    await reply.status(404).type('text/html; charset=utf-8').send(standalonePage(lang, T.notFoundTitle, [T.notFound]).value);
+    return undefined;
+  }
+  const base = basePath(institution);
+  if (queryLang !== undefined && queryLang !== request.cookies[LANG_COOKIE]) {
+    // A display preference, not account state: remembered for a year on this site only.
+    reply.setCookie(LANG_COOKIE, queryLang, cookieOptions({ path: base, secure: site.deps.secureCookies ?? false, maxAgeSeconds: 365 * 86400 }));
+  }
+  return {
+    site,
+    request,
+    reply,
+    institution,
+    lang,
+    base,
+    db,
+    authority: () => site.deps.authorityFor(institution.slug),
+    t: (text) => pick(lang, text),
+  };
+}
+
+export function formBody(ctx: PageContext): FormBody {
+  return asFormBody(ctx.request.body);
+}
+
+export interface PageInput {
+  title: Text;
+  body: SafeHtml;
+  status?: number;
+  togglePath?: SitePath;
+  session?: Session; // signed-in pages: shows 「ログアウト」
+}
+
+export async function sendPage(ctx: PageContext, input: PageInput): Promise<FastifyReply> {
+  const togglePath = input.togglePath !== undefined ? ctx.base + input.togglePath : ctx.request.method === 'GET' ? currentPath(ctx) : ctx.base;
+  const page = layout({
+    institution: ctx.institution,
+    lang: ctx.lang,
+    title: ctx.t(input.title),
+    body: input.body,
+    togglePath,
+    ...(input.session?.stage === 'signed_in' ? { logoutCsrf: input.session.csrfToken } : {}),
+  });
+  return ctx.reply.status(input.status ?? 200).type('text/html; charset=utf-8').send(page.value);
+}
+
+/** A page of one message with 「ログイン画面に戻る」. */
+export function sendMessage(ctx: PageContext, input: { status: number; title: Text; lines: Text[]; kind: 'ok' | 'warn' | 'error' | 'info'; withSupport?: boolean }) {
+  return sendPage(ctx, { status: input.status, title: input.title, body: messagePage(ctx, input), togglePath: '' });
+}
+
+function currentPath(ctx: PageContext): string {
+  // The path the router matched for this institution; used only as a link back to itself.
+  const path = ctx.request.url.split('?')[0] ?? ctx.base;
+  return path.startsWith(ctx.base) ? path : ctx.base;
+}
+
+export function redirectTo(ctx: PageContext, path: SitePath, query?: 'timeout' | 'logout'): FastifyReply {
+  return ctx.reply.redirect(`${ctx.base}${path}${query ? `?${query}=1` : ''}`, 303);
+}
+
+// --- sessions -------------------------------------------------------------------------------
+
+function sessionCookieOptions(ctx: PageContext) {
+  return cookieOptions({ path: ctx.base, secure: ctx.site.deps.secureCookies ?? false });
+}
+
+export function setSessionCookie(ctx: PageContext, token: string): void {
+  ctx.reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(ctx));
+}
+
+export function clearSessionCookie(ctx: PageContext): void {
+  ctx.reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(ctx));
+}
+
+/** The live session, if any (expired ones are deleted and reported). */
+export async function currentSession(ctx: PageContext) {
+  return findLiveSession(ctx.db, {
+    institution: ctx.institution.slug,
+    token: ctx.request.cookies[SESSION_COOKIE],
+    nowMs: ctx.site.nowMs(),
+    policy: ctx.institution.policy,
+  });
+}
+
+/**
+ * The session if it is at one of `stages`; otherwise the login page (forced browsing past a
+ * step not taken, an expired or missing session) and undefined.
+ */
+export async function requireStage(ctx: PageContext, stages: readonly SessionStage[]): Promise<Session | undefined> {
+  const lookup = await currentSession(ctx);
+  if (lookup.ok && stages.includes(lookup.session.stage)) return lookup.session;
+  clearSessionCookie(ctx);
+  await redirectTo(ctx, '', !lookup.ok && lookup.reason === 'expired' ? 'timeout' : undefined);
+  return undefined;
+}
+
+/** Moves to a new stage under a NEW session id (the old row goes in the same transaction). */
+export async function stepUp(
+  ctx: PageContext,
+  input: { contractId: string; stage: SessionStage; data?: SessionData; previous?: Session; audit?: Omit<AuditEntry, 'chain' | 'at' | 'actor' | 'subject'> },
+): Promise<IssuedSession> {
+  const nowMs = ctx.site.nowMs();
+  const issued = await ctx.db.transaction().execute(async (trx) => {
+    const result = await issueSession(trx, {
+      institution: ctx.institution.slug,
+      contractId: input.contractId,
+      stage: input.stage,
+      nowMs,
+      randomBytes: ctx.site.deps.randomBytes,
+      ...(input.data ? { data: input.data } : {}),
+      ...(input.previous ? { previous: input.previous } : {}),
+    });
+    if (input.audit) {
+      await appendAudit(trx, {
+        ...input.audit,
+        chain: ctx.institution.slug,
+        at: nowMs,
+        actor: `customer:${input.contractId}`,
+        subject: input.contractId,
+      });
+    }
+    return result;
+  });
+  setSessionCookie(ctx, issued.token);
+  return issued;
+}
+
+// --- CSRF -----------------------------------------------------------------------------------
+
+/** The double-submit token of the pre-login forms, set in its cookie when missing. */
+export function preSessionToken(ctx: PageContext): string {
+  const existing = ctx.request.cookies[PRE_SESSION_COOKIE];
+  if (isCsrfTokenShape(existing)) return existing;
+  const token = newCsrfToken(ctx.site.deps.randomBytes);
+  ctx.reply.setCookie(
+    PRE_SESSION_COOKIE,
+    token,
+    cookieOptions({ path: ctx.base, secure: ctx.site.deps.secureCookies ?? false, maxAgeSeconds: PRE_SESSION_MAX_AGE_SECONDS }),
+  );
+  return token;
+}
+
+export function preSessionCsrfOk(ctx: PageContext, body: FormBody): boolean {
+  return csrfTokensEqual(ctx.request.cookies[PRE_SESSION_COOKIE], body.csrf);
+}
+
+export function sessionCsrfOk(session: Session, body: FormBody): boolean {
+  return csrfTokensEqual(session.csrfToken, body.csrf);
+}
+
+export function sendCsrfRejected(ctx: PageContext) {
+  return sendMessage(ctx, { status: 403, title: T.csrfTitle, lines: [T.csrf], kind: 'error' });
+}

@@ -1,0 +1,77 @@
+// The bank site ("Personal Web") as a part of the app: every institution under /ib/<slug>/,
+// served from one set of routes that look the institution up per request (so an institution
+// created later by the CLI is served at once). Body parsing, cookies, headers and the HTML
+// error pages are registered inside this part's own scope and touch no other part.
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AuthorityUnavailableError } from '../../authority/authority-client.js';
+import type { AppParts } from '../app.js';
+import { registerAssets } from '../assets.js';
+import { addSecurityHeaders } from '../security-headers.js';
+import type { Text } from './i18n.js';
+import { T } from './messages.js';
+import { openPage, sendMessage } from './page-context.js';
+import { registerDeregisterRoutes } from './routes/deregister-routes.js';
+import { registerExchangeRoutes } from './routes/exchange-routes.js';
+import { registerLoginRoutes } from './routes/login-routes.js';
+import { registerMainRoutes } from './routes/main-routes.js';
+import { registerRegisterRoutes } from './routes/register-routes.js';
+import { registerTokenAuthRoutes } from './routes/token-auth-routes.js';
+import { createSite, type PersonalWebDeps, type Site } from './site.js';
+import { standalonePage } from './views/message-views.js';
+
+export type { PersonalWebDeps } from './site.js';
+
+/** Form bodies of the bank site are small; anything larger is refused before parsing. */
+export const PERSONAL_WEB_BODY_LIMIT = 16 * 1024;
+
+export function createPersonalWebPart(deps: PersonalWebDeps): AppParts {
+  const site = createSite(deps);
+  return {
+    async register(app: FastifyInstance) {
+      registerAssets(app);
+      await app.register(async (scope) => {
+        await scope.register(cookie);
+        await scope.register(formbody, { bodyLimit: PERSONAL_WEB_BODY_LIMIT });
+        addSecurityHeaders(scope);
+        scope.setErrorHandler((error: FastifyError, request, reply) => handleError(site, error, request, reply));
+        registerLoginRoutes(scope, site);
+        registerMainRoutes(scope, site);
+        registerTokenAuthRoutes(scope, site);
+        registerRegisterRoutes(scope, site);
+        registerDeregisterRoutes(scope, site);
+        registerExchangeRoutes(scope, site);
+      });
+    },
+  };
+}
+
+async function handleError(site: Site, error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  let status: number;
+  let title: Text;
+  let lines: Text[];
+  if (error instanceof AuthorityUnavailableError) {
+    // Fail closed: nothing was changed (see banking/register-token.ts), try again later.
+    request.log.warn({ err: error, errorId: request.id }, 'token authority unavailable');
+    [status, title, lines] = [503, T.unavailableTitle, [T.unavailable]];
+  } else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
+    [status, title, lines] = [413, T.tooLargeTitle, [T.tooLarge]];
+  } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    // Unsupported media type, malformed body or URL: the request is not one our forms send.
+    [status, title, lines] = [error.statusCode, T.csrfTitle, [T.csrf]];
+  } else {
+    request.log.error({ err: error, errorId: request.id }, 'request failed');
+    [status, title, lines] = [500, T.internalErrorTitle, [T.internalError, { ja: `${T.errorReference.ja}: ${request.id}`, en: `${T.errorReference.en}: ${request.id}` }]];
+  }
+  if (reply.sent) return;
+  try {
+    const ctx = await openPage(site, request, reply);
+    if (!ctx) return;
+    return await sendMessage(ctx, { status, title, lines, kind: 'error', withSupport: status >= 500 });
+  } catch (secondary) {
+    // Even the institution lookup failed (e.g. the database is down): a page without branding.
+    request.log.error({ err: secondary, errorId: request.id }, 'error page failed');
+    return reply.status(status).type('text/html; charset=utf-8').send(standalonePage('ja', title, lines).value);
+  }
+}

@@ -1,0 +1,43 @@
+// The signed-in main page, the help page, the institution's stylesheet and unknown paths.
+import type { FastifyInstance } from 'fastify';
+import { findCustomer } from '../../../banking/customers.js';
+import { brandStylesheet } from '../layout.js';
+import { T } from '../messages.js';
+import { clearSessionCookie, openPage, redirectTo, requireStage, sendMessage, sendPage } from '../page-context.js';
+import type { Site } from '../site.js';
+import { helpView } from '../views/help-view.js';
+import { mainView } from '../views/main-view.js';
+
+export function registerMainRoutes(scope: FastifyInstance, site: Site): void {
+  scope.get('/ib/:slug/main', async (request, reply) => {
+    const ctx = await openPage(site, request, reply);
+    if (!ctx) return;
+    const session = await requireStage(ctx, ['signed_in']);
+    if (!session) return;
+    const customer = await findCustomer(ctx.db, ctx.institution.slug, session.contractId);
+    if (!customer) {
+      clearSessionCookie(ctx);
+      return redirectTo(ctx, '');
+    }
+    const menu = site.menuItems({ base: ctx.base, lang: ctx.lang, institution: ctx.institution });
+    return sendPage(ctx, { title: T.mainTitle, session, body: mainView(ctx, { customer, menu }) });
+  });
+
+  scope.get('/ib/:slug/help', async (request, reply) => {
+    const ctx = await openPage(site, request, reply);
+    if (!ctx) return;
+    return sendPage(ctx, { title: T.menuHelp, body: helpView(ctx) });
+  });
+
+  scope.get('/ib/:slug/brand.css', async (request, reply) => {
+    const ctx = await openPage(site, request, reply);
+    if (!ctx) return;
+    return reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=300').send(brandStylesheet(ctx.institution));
+  });
+
+  scope.get('/ib/:slug/*', async (request, reply) => {
+    const ctx = await openPage(site, request, reply);
+    if (!ctx) return;
+    return sendMessage(ctx, { status: 404, title: T.notFoundTitle, lines: [T.notFound], kind: 'info' });
+  });
+}

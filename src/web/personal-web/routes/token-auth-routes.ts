@@ -1,0 +1,92 @@
+// 利用者認証, the first step of 利用開始, 利用中止 and 利用登録/交換: 契約者ID + ログインパスワード →
+// 「次へ」. Only after the password does the customer learn the token state (already
+// registered, none registered, locked) — never before.
+import type { FastifyInstance } from 'fastify';
+import type { SessionStage } from '../../../banking/banking.tables.js';
+import { checkLoginPassword } from '../../../banking/check-login-password.js';
+import { pickPositions } from '../../../banking/confirmation-password.js';
+import type { Customer } from '../../../banking/customers.js';
+import type { SessionData } from '../../../banking/sessions.js';
+import { readCredentials } from '../form-readers.js';
+import type { Text } from '../i18n.js';
+import { japanTimeText, registrationBlocked, T } from '../messages.js';
+import { sendLockedPage } from '../outcome-pages.js';
+import {
+  currentSession,
+  formBody,
+  openPage,
+  preSessionCsrfOk,
+  preSessionToken,
+  redirectTo,
+  sendCsrfRejected,
+  sendMessage,
+  sendPage,
+  stepUp,
+  type PageContext,
+  type SitePath,
+} from '../page-context.js';
+import type { Site } from '../site.js';
+import type { FieldErrors } from '../views/form-parts.js';
+import { authStepView, FLOW_TITLES, type Flow } from '../views/token-views.js';
+
+const NEXT: Record<Flow, { stage: SessionStage; path: SitePath; asksConfirmation: boolean }> = {
+  register: { stage: 'register_verified', path: 'register/token', asksConfirmation: true },
+  deregister: { stage: 'deregister_verified', path: 'deregister/token', asksConfirmation: true },
+  exchange: { stage: 'exchange_verified', path: 'exchange/current', asksConfirmation: false },
+};
+
+/** Why this flow cannot go on for this contract (told only after the right password), if so. */
+function refusal(ctx: PageContext, flow: Flow, customer: Customer, nowMs: number): { lines: Text[]; status: number } | undefined {
+  const hasToken = customer.token_binding_id !== null;
+  if (flow === 'register') {
+    if (hasToken) return { status: 409, lines: [T.alreadyRegistered] };
+    const until = customer.registration_blocked_until;
+    if (until !== null && until > nowMs) return { status: 409, lines: [registrationBlocked(japanTimeText(until))] };
+    return undefined;
+  }
+  return hasToken ? undefined : { status: 409, lines: [T.notRegistered] };
+}
+
+function showAuthStep(ctx: PageContext, flow: Flow, input: { status?: number; errors?: FieldErrors; formError?: Text[]; contractId?: string } = {}) {
+  return sendPage(ctx, { status: input.status ?? 200, title: FLOW_TITLES[flow], togglePath: flow, body: authStepView(ctx, flow, { csrf: preSessionToken(ctx), ...input }) });
+}
+
+export function registerTokenAuthRoutes(scope: FastifyInstance, site: Site): void {
+  for (const flow of ['register', 'deregister', 'exchange'] as const) {
+    scope.get(`/ib/:slug/${flow}`, async (request, reply) => {
+      const ctx = await openPage(site, request, reply);
+      if (ctx) return showAuthStep(ctx, flow);
+    });
+
+    scope.post(`/ib/:slug/${flow}`, async (request, reply) => {
+      const ctx = await openPage(site, request, reply);
+      if (!ctx) return;
+      const body = formBody(ctx);
+      if (!preSessionCsrfOk(ctx, body)) return sendCsrfRejected(ctx);
+      const credentials = readCredentials(body);
+      if (!credentials.ok) return showAuthStep(ctx, flow, { status: 400, errors: credentials.errors, ...(credentials.contractIdEcho ? { contractId: credentials.contractIdEcho } : {}) });
+      const { contractId, password } = credentials.value;
+      const checked = await checkLoginPassword(ctx.db, { hasher: site.deps.hasher, nowMs: site.nowMs }, {
+        institution: ctx.institution.slug,
+        policy: ctx.institution.policy,
+        contractId,
+        password,
+        path: flow,
+      });
+      if (!checked.ok) return showAuthStep(ctx, flow, { status: 401, formError: [T.loginFailed], contractId });
+      if (checked.otpLocked) return sendLockedPage(ctx);
+      const refused = refusal(ctx, flow, checked.customer, site.nowMs());
+      if (refused) return sendMessage(ctx, { status: refused.status, title: FLOW_TITLES[flow], lines: refused.lines, kind: 'warn' });
+
+      const next = NEXT[flow];
+      const { confirmation } = ctx.institution;
+      // The digit positions are drawn once, by the server, and kept in the session: the form
+      // never says which positions it answers, so they cannot be chosen by the client.
+      const data: SessionData =
+        next.asksConfirmation && confirmation.mode === 'positions' ? { positions: pickPositions(confirmation.positions, site.deps.randomBytes) } : {};
+      const previous = await currentSession(ctx);
+      await stepUp(ctx, { contractId, stage: next.stage, data, ...(previous.ok ? { previous: previous.session } : {}) });
+      return redirectTo(ctx, next.path);
+    });
+  }
+}

@@ -1,0 +1,145 @@
+// Attacks on the session: forced browsing (opening a later step's URL without taking the steps
+// before it), session fixation (planting a known session id before the victim logs in, or
+// keeping a pre-step id valid after a step up), cross-site request forgery (a form on another
+// site posting to ours), stolen-but-idle sessions (idle and absolute lifetimes), and open
+// redirects. DESIGN §5 and issue 3 §6.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { STEP_MS } from '../../authority/authority-testing.js';
+import { findCustomer } from '../../banking/customers.js';
+import { hashSessionToken } from '../../banking/sessions.js';
+import { DIALECTS, skipReason } from '../../db/testing.js';
+import { confirmationFields, createBankHarness, DEMO, type BankHarness } from './personal-web-testing.js';
+
+const base = '/ib/demo/';
+
+for (const dialect of DIALECTS) {
+  describe(`sessions, CSRF, forced browsing [${dialect}]`, { skip: skipReason(dialect) }, () => {
+    let h: BankHarness;
+    beforeEach(async () => {
+      h = await createBankHarness(dialect);
+    });
+    afterEach(async () => {
+      await h.close();
+    });
+
+    it('forced browsing past a step not taken lands on the login page', async () => {
+      const c = h.client();
+      const pages = ['main', 'login/otp', 'register/token', 'deregister/token', 'exchange/current', 'exchange/new'];
+      for (const page of pages) {
+        const r = await c.get(`${base}${page}`);
+        assert.equal(r.statusCode, 303, page);
+        assert.equal(r.headers.location, base, page);
+        if (page === 'main') continue; // a page without a form
+        const p = await c.post(`${base}${page}`, { code: '123456' });
+        assert.equal(p.statusCode, 303, `POST ${page}`);
+        assert.equal(p.headers.location, base);
+      }
+      // Past the password of 利用開始 is not past the password of login, nor of 利用登録/交換.
+      await c.get(`${base}register`);
+      await c.post(`${base}register`, { contractId: DEMO.contractId, loginPassword: DEMO.password });
+      for (const page of ['main', 'login/otp', 'deregister/token', 'exchange/current', 'exchange/new']) {
+        const r = await c.get(`${base}${page}`);
+        assert.equal(r.headers.location, base, page);
+      }
+    });
+
+    it('issues a new session id at every step and the old one stops working', async () => {
+      const token = await h.token();
+      const r = h.client();
+      await r.get(`${base}register`);
+      const form = await r.follow(await r.post(`${base}register`, { contractId: DEMO.contractId, loginPassword: DEMO.password }));
+      await r.post(`${base}register/token`, { serial: token.serial, code: token.codeAt(h.clock.nowMs()), ...confirmationFields(form.body) });
+      h.clock.advance(STEP_MS);
+
+      const c = h.client();
+      c.setCookie('mamori_session', 'F'.repeat(43), base); // a planted (fixated) id
+      await c.get(base);
+      await c.post(`${base}login`, { contractId: DEMO.contractId, loginPassword: DEMO.password });
+      const afterPassword = c.cookie('mamori_session')!;
+      assert.notEqual(afterPassword, 'F'.repeat(43));
+      await c.get(`${base}login/otp`);
+      await c.post(`${base}login/otp`, { code: token.codeAt(h.clock.nowMs()) });
+      const signedIn = c.cookie('mamori_session')!;
+      assert.notEqual(signedIn, afterPassword);
+      const rows = await h.database.db.selectFrom('sessions').select('id_hash').execute();
+      assert.deepEqual(rows.map((row) => row.id_hash), [hashSessionToken(signedIn)], 'only the newest id exists, stored hashed');
+
+      const stale = h.client();
+      stale.setCookie('mamori_session', afterPassword, base);
+      assert.equal((await stale.get(`${base}main`)).headers.location, base);
+      assert.equal((await c.get(`${base}main`)).statusCode, 200);
+    });
+
+    it('refuses a POST without the CSRF token, or with a wrong one, and changes nothing', async () => {
+      const c = h.client();
+      await c.get(base);
+      for (const csrf of [null, 'x'.repeat(43), '']) {
+        const r = await c.post(`${base}login`, { contractId: DEMO.contractId, loginPassword: DEMO.password }, { csrf });
+        assert.equal(r.statusCode, 403);
+        assert.match(r.body, /操作を受け付けられませんでした/);
+        assert.equal(c.cookie('mamori_session'), undefined);
+      }
+      // The double-submit token must match its own cookie: a token from another browser fails.
+      const other = h.client();
+      await other.get(base);
+      const foreign = await c.post(`${base}login`, { contractId: DEMO.contractId, loginPassword: DEMO.password }, { csrf: other.csrf()! });
+      assert.equal(foreign.statusCode, 403);
+
+      // Signed in: the session's synchronizer token.
+      await c.get(base);
+      await c.post(`${base}login`, { contractId: DEMO.contractId, loginPassword: DEMO.password });
+      await c.get(`${base}main`);
+      const logout = await c.post(`${base}logout`, {}, { csrf: null });
+      assert.equal(logout.statusCode, 403);
+      // A forged logout ends nothing: the session row stays (this browser's cookie is dropped).
+      assert.equal((await h.database.db.selectFrom('sessions').selectAll().execute()).length, 1);
+      assert.equal((await findCustomer(h.database.db, 'demo', DEMO.contractId))!.password_failures, 0);
+    });
+
+    it('ends a session idle for longer than the policy (5 min) and at the absolute lifetime (12 h)', async () => {
+      const c = h.client();
+      await c.get(base);
+      await c.post(`${base}login`, { contractId: DEMO.contractId, loginPassword: DEMO.password });
+      h.clock.advance(5 * 60_000 - 1000);
+      assert.equal((await c.get(`${base}main`)).statusCode, 200);
+      h.clock.advance(5 * 60_000 + 1000);
+      const idle = await c.get(`${base}main`);
+      assert.equal(idle.statusCode, 303);
+      assert.equal(idle.headers.location, `${base}?timeout=1`);
+      assert.match((await c.follow(idle)).body, /一定時間操作がなかったため、ログアウトしました/);
+      assert.equal((await h.database.db.selectFrom('sessions').selectAll().execute()).length, 0);
+
+      await c.get(base);
+      await c.post(`${base}login`, { contractId: DEMO.contractId, loginPassword: DEMO.password });
+      for (let minutes = 0; minutes < 12 * 60 - 4; minutes += 4) {
+        h.clock.advance(4 * 60_000);
+        assert.equal((await c.get(`${base}main`)).statusCode, 200, `at ${minutes} min`);
+      }
+      h.clock.advance(8 * 60_000);
+      assert.equal((await c.get(`${base}main`)).headers.location, `${base}?timeout=1`);
+    });
+
+    it('session cookies are HttpOnly, SameSite=Strict and confined to the institution', async () => {
+      const c = h.client();
+      await c.get(base);
+      const r = await c.post(`${base}login`, { contractId: DEMO.contractId, loginPassword: DEMO.password });
+      const cookie = String(r.headers['set-cookie']);
+      assert.match(cookie, /mamori_session=[A-Za-z0-9_-]{43}; Path=\/ib\/demo\/; HttpOnly; SameSite=Strict/);
+      // The demo session means nothing at sample.
+      const sample = h.client();
+      sample.setCookie('mamori_session', c.cookie('mamori_session')!, '/ib/sample/');
+      assert.equal((await sample.get('/ib/sample/main')).headers.location, '/ib/sample/');
+    });
+
+    it('redirects only to fixed paths of the site (no target from input)', async () => {
+      const c = h.client();
+      await c.get(`${base}?next=https://evil.example/&redirect=//evil.example`);
+      const r = await c.post(`${base}login?next=https://evil.example/`, { contractId: DEMO.contractId, loginPassword: DEMO.password, next: 'https://evil.example/' });
+      assert.equal(r.headers.location, `${base}main`);
+      const unknown = await c.get('/ib/nosuchbank/');
+      assert.equal(unknown.statusCode, 404);
+      assert.equal((await c.get('/ib/demo')).headers.location, base);
+    });
+  });
+}

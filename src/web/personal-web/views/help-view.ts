@@ -1,0 +1,74 @@
+// ワンタイムパスワードにかかるQ&A — seed 002's questions, answered for our system.
+import type { Institution } from '../../../banking/institutions.js';
+import { html, type SafeHtml } from '../../html.js';
+import type { Lang } from '../i18n.js';
+import { supportName } from '../layout.js';
+import { supportBlock } from './message-views.js';
+
+interface ViewContext {
+  lang: Lang;
+  base: string;
+  institution: Institution;
+}
+
+export function helpView(ctx: ViewContext): SafeHtml {
+  const { base, institution } = ctx;
+  const support = `${supportName(institution, ctx.lang)} ${institution.support.phone}`;
+  const { otpLockThreshold: lockAt, otpWarnAt: warnAt, reissueWaitMinutes: waitMinutes } = institution.policy;
+  const confirmation = ctx.lang === 'ja' ? institution.confirmation.name : institution.confirmation.nameEn;
+  const body =
+    ctx.lang === 'ja'
+      ? html`<h1 id="page-title">ワンタイムパスワードにかかるQ&amp;A</h1>
+<dl class="qa">
+  <dt>ワンタイムパスワードとは</dt>
+  <dd>一定時間(30秒)ごとに更新される使い捨てのパスワードです。ログインの際、契約者IDとログインパスワードに加えて入力し本人認証を行います。ソフトウェアトークンアプリの「シリアル番号」を、ログイン画面の「<a href="${base}register">利用開始</a>」から登録してご利用ください(利用料は無料、書面による手続きは不要です)。</dd>
+  <dt>ワンタイムパスワードがロックした場合</dt>
+  <dd>ワンタイムパスワードを${lockAt}回続けて誤るとロックがかかり、インターネットバンキングがご利用できなくなります(${warnAt}回目の誤りで画面にお知らせします)。ロックの解除は、お取引店舗へ当金庫所定の書面(ワンタイムパスワードのロック解除)にて届出ください。</dd>
+  <dt>ご利用中のトークンを誤って削除した場合</dt>
+  <dd>トークンはダウンロードする毎に発行されるシリアル番号が異なるため、再ダウンロードしてもご利用いただけません。
+    <ol><li>お取引店舗へ当金庫所定の書面(トークン再発行)にて届出ください。</li><li>その後(お手続きから${waitMinutes}分後以降)、再インストールしたトークンにて「<a href="${base}register">利用開始</a>」から利用登録を行ってください。</li></ol></dd>
+  <dt>トークンをダウンロードした端末の変更、買替えをする場合</dt>
+  <dd>現トークンが使用可能で、新しい端末がお手元にある場合は、「<a href="${base}exchange">利用登録/交換</a>」で現トークンのワンタイムパスワードを入力し、続けて新トークンのシリアル番号とワンタイムパスワードを登録してください。または、旧端末で先に「<a href="${base}deregister">利用中止</a>」を行い、新しい端末で「利用開始」を行ってください(この場合、当金庫への届出は不要です)。現トークンが使用できない場合は、お取引店舗へ書面(トークン再発行)にて届出ください。</dd>
+  <dt>トークンをダウンロードした端末を紛失、盗難にあわれた場合</dt>
+  <dd>速やかに${support}までご連絡ください。お客様のインターネットバンキングのご利用を一時停止させていただきます。再開には書面でのお手続きが必要です。</dd>
+  <dt>ひとつの契約で、複数のトークンを利用できますか?</dt>
+  <dd>利用登録できるトークンは1契約につき1つです。2つ目のトークンは登録できません。交換する場合は「利用登録/交換」をご利用ください。</dd>
+  <dt>2台以上の端末でインターネットバンキングを利用する場合は?</dt>
+  <dd>スマートフォン等の持ち運び可能な端末にトークンをダウンロードしてください。その端末がお手元にあれば、ログインしたい端末にワンタイムパスワードを入力してご利用いただけます。</dd>
+  <dt>ひとつのトークンを、複数の契約者が共同で利用できますか?</dt>
+  <dd>それぞれの契約者IDで同じトークンを利用登録すれば、利用可能です。</dd>
+  <dt>他金融機関で利用しているトークンは利用できますか?</dt>
+  <dd>当金庫と同じトークン(Mamoriのソフトウェアトークン)であれば、当金庫でも利用登録してご利用いただけます。</dd>
+  <dt>${confirmation}とは</dt>
+  <dd>お客様カードに記載の6桁の数字です。${institution.confirmation.mode === 'positions' ? '画面で指定された桁の数字のみを入力します。' : '6桁すべてを入力します。'}</dd>
+</dl>`
+      : html`<h1 id="page-title">Questions about one-time passwords</h1>
+<dl class="qa">
+  <dt>What is a one-time password?</dt>
+  <dd>A password for one use that changes every 30 seconds. At login you enter it after your contract ID and login password. Register the serial number of the software token app with “<a href="${base}register">Start using</a>” on the login page (free, no paperwork).</dd>
+  <dt>My one-time passwords are locked</dt>
+  <dd>${lockAt} wrong one-time passwords in a row lock internet banking (wrong one number ${warnAt} shows a warning). To unlock, submit our written request form (one-time password unlock) at your branch.</dd>
+  <dt>I deleted my token by mistake</dt>
+  <dd>Each download gets a new serial number, so a reinstalled app cannot be used as it is.
+    <ol><li>Submit our written request form (token reissue) at your branch.</li><li>Then (from ${waitMinutes} minutes after the reissue) register the reinstalled token with “<a href="${base}register">Start using</a>”.</li></ol></dd>
+  <dt>I am changing my device</dt>
+  <dd>If the current token still works and the new device is at hand, use “<a href="${base}exchange">Register / exchange</a>”: enter the current token’s code, then the new token’s serial number and code. Or first “<a href="${base}deregister">Stop using</a>” on the old device and then “Start using” on the new one (no paperwork needed). If the current token cannot be used, submit the token reissue form at your branch.</dd>
+  <dt>My device was lost or stolen</dt>
+  <dd>Call ${support} at once: we will suspend your internet banking. Resuming needs a written request.</dd>
+  <dt>Can one contract use several tokens?</dt>
+  <dd>No: one token per contract. A second token is refused; use “Register / exchange” to change it.</dd>
+  <dt>I use internet banking on two or more devices</dt>
+  <dd>Install the token on a phone you carry with you, and type its one-time password on whichever device you log in from.</dd>
+  <dt>Can several contracts share one token?</dt>
+  <dd>Yes: register the same token with each contract ID.</dd>
+  <dt>Can I use the token I use at another bank?</dt>
+  <dd>Yes, if it is the same kind of token (a Mamori software token): register it here too.</dd>
+  <dt>What is the ${confirmation}?</dt>
+  <dd>The 6 digits on your customer card. ${institution.confirmation.mode === 'positions' ? 'You enter only the digits in the positions the page asks for.' : 'You enter all 6 digits.'}</dd>
+</dl>`;
+  return html`<section class="card">
+${body}
+${supportBlock(ctx.lang, institution)}
+<p><a href="${base}">${ctx.lang === 'ja' ? 'ログイン画面へ' : 'To the login page'}</a></p>
+</section>`;
+}

@@ -1,0 +1,45 @@
+// パーソナルWebのメイン画面: who is signed in, the token state (with a notice urging registration
+// when there is none), and the menu. Transfers (振込) come with issue 5 at `${base}transfers`.
+import type { Customer } from '../../../banking/customers.js';
+import { formatSerial } from '../../../otp/index.js';
+import { html, type SafeHtml } from '../../html.js';
+import { pick, type Lang } from '../i18n.js';
+import { T, welcome } from '../messages.js';
+import { notice } from './form-parts.js';
+
+interface ViewContext {
+  lang: Lang;
+  base: string;
+}
+
+export function mainView(ctx: ViewContext, input: { customer: Customer; menu: { href: string; label: string }[] }): SafeHtml {
+  const { customer } = input;
+  const lang = ctx.lang;
+  const tokenState = customer.token_serial
+    ? html`${pick(lang, T.tokenInUse)} (${pick(lang, T.serial)}: ${safeFormatSerial(customer.token_serial)})`
+    : html`${pick(lang, T.tokenNotRegistered)}`;
+  return html`<section class="card">
+  <h1 id="page-title">${pick(lang, T.mainTitle)}</h1>
+  <p>${pick(lang, welcome(customer.name))}</p>
+  ${customer.token_serial ? '' : notice(lang, 'warn', [T.noTokenNotice], T.noTokenNoticeTitle)}
+  <dl class="facts">
+    <dt>${pick(lang, T.contractId)}</dt><dd>${customer.contract_id}</dd>
+    <dt>${pick(lang, T.tokenStatus)}</dt><dd>${tokenState}</dd>
+  </dl>
+</section>
+<section class="card">
+  <h2 id="menu-title">${pick(lang, T.menuTitle)}</h2>
+  <ul class="menu">
+    ${input.menu.map((item) => html`<li><a href="${item.href}">${item.label}</a></li>`)}
+    <li><a href="${ctx.base}help">${pick(lang, T.menuHelp)}</a></li>
+  </ul>
+</section>`;
+}
+
+function safeFormatSerial(serial: string): string {
+  try {
+    return formatSerial(serial);
+  } catch {
+    return serial;
+  }
+}
