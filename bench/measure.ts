@@ -23,7 +23,11 @@ export function measureSync(name: string, fn: () => unknown, options: { duration
   return { name, iterations, elapsedMs, opsPerSecond: (iterations / elapsedMs) * 1000 };
 }
 
-/** Runs `fn` with `concurrency` callers in flight until `durationMs` has passed. */
+/**
+ * Runs `fn` with `concurrency` callers in flight until `durationMs` has passed. The rate counts
+ * only calls that finished inside the window: the calls still in flight at the deadline would
+ * otherwise stretch the window by up to one latency, which biases against slow operations.
+ */
 export async function measureAsync(
   name: string,
   fn: (i: number) => Promise<unknown>,
@@ -32,24 +36,28 @@ export async function measureAsync(
   const concurrency = options.concurrency ?? 1;
   const run = async (durationMs: number, record: number[] | undefined) => {
     let iterations = 0;
+    let inWindow = 0;
     let next = 0;
-    const deadline = performance.now() + durationMs;
+    const start = performance.now();
+    const deadline = start + durationMs;
     const worker = async () => {
       while (performance.now() < deadline) {
         const started = performance.now();
         await fn(next++);
-        record?.push(performance.now() - started);
+        const finished = performance.now();
+        record?.push(finished - started);
         iterations++;
+        if (finished <= deadline) inWindow++;
       }
     };
-    const start = performance.now();
     await Promise.all(Array.from({ length: concurrency }, worker));
-    return { iterations, elapsedMs: performance.now() - start };
+    return { iterations, inWindow };
   };
   await run(options.warmupMs ?? 300, undefined);
   const latenciesMs: number[] = [];
-  const { iterations, elapsedMs } = await run(options.durationMs ?? 3000, latenciesMs);
-  return { name, iterations, elapsedMs, opsPerSecond: (iterations / elapsedMs) * 1000, latenciesMs };
+  const durationMs = options.durationMs ?? 3000;
+  const { iterations, inWindow } = await run(durationMs, latenciesMs);
+  return { name, iterations, elapsedMs: durationMs, opsPerSecond: (inWindow / durationMs) * 1000, latenciesMs };
 }
 
 export function percentile(values: number[], p: number): number {
@@ -60,4 +68,11 @@ export function percentile(values: number[], p: number): number {
 
 export function formatRate(opsPerSecond: number): string {
   return opsPerSecond >= 1000 ? `${(opsPerSecond / 1000).toFixed(1)}k/s` : `${opsPerSecond.toFixed(0)}/s`;
+}
+
+export function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

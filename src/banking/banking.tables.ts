@@ -46,6 +46,7 @@ export interface CustomerTable {
   token_registered_at: number | null;
   token_deregistered_at: number | null; // for the limit rule (DESIGN §4)
   registration_blocked_until: number | null; // set by a branch reissue
+  email: string | null; // for notifications (migration 0006); none → no notification is sent
   created_at: number;
   updated_at: number;
 }
@@ -53,6 +54,7 @@ export interface CustomerTable {
 export type SessionStage =
   | 'password_verified' // login: awaiting the one-time password
   | 'signed_in'
+  | 'password_change' // login done, but the branch set the password: only 'password/change' until it is changed
   | 'register_verified' // 利用開始: awaiting serial + code + confirmation password
   | 'deregister_verified' // 利用中止: awaiting code + confirmation password
   | 'exchange_verified' // 利用登録/交換: awaiting the current token's code

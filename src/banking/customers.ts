@@ -2,6 +2,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { appendAudit } from '../audit/audit-log.js';
 import type { Schema } from '../db/schema.js';
+import { enqueueNotification } from '../notifications/enqueue-notification.js';
 import type { CustomerTable } from './banking.tables.js';
 import { storeConfirmationPassword } from './confirmation-password.js';
 import type { PasswordHasher } from './password-hasher.js';
@@ -17,7 +18,12 @@ export interface NewCustomer {
   name: string;
   loginPassword: string;
   confirmationPassword: string;
+  /** Where notifications (取引通知) go; without one, none is sent. */
+  email?: string | null;
 }
+
+/** A plain address, as the notification worker hands it to the mail relay. */
+export const EMAIL_PATTERN = /^[^\s@<>()",;:\\]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 export async function findCustomer(db: Kysely<Schema> | Transaction<Schema>, institution: string, contractId: string): Promise<Customer | undefined> {
   return db
@@ -36,6 +42,7 @@ export async function createCustomer(
 ): Promise<Customer> {
   if (!CONTRACT_ID_PATTERN.test(input.contractId)) throw new TypeError('a contract ID is 10 digits');
   if (input.loginPassword.length < 8) throw new TypeError('a login password has at least 8 characters');
+  if (input.email !== undefined && input.email !== null && !EMAIL_PATTERN.test(input.email)) throw new TypeError('an e-mail address is name@domain');
   const [loginPasswordHash, confirmation] = await Promise.all([
     deps.hasher.hash(input.loginPassword),
     storeConfirmationPassword(deps.hasher, deps.confirmationPepper, input),
@@ -54,6 +61,7 @@ export async function createCustomer(
     token_registered_at: null,
     token_deregistered_at: null,
     registration_blocked_until: null,
+    email: input.email ?? null,
     created_at: deps.nowMs,
     updated_at: deps.nowMs,
   };
@@ -89,6 +97,7 @@ export async function suspendCustomer(
     if (Number(updated.numUpdatedRows) === 0) return { ok: false };
     await endSessionsOfCustomer(trx, input.institution, input.contractId);
     await appendAudit(trx, { chain: input.institution, at: input.nowMs, actor: input.actor, action: 'customer_suspended', subject: input.contractId });
+    await enqueueNotification(trx, { institution: input.institution, contractId: input.contractId, atMs: input.nowMs, event: { kind: 'suspended' } });
     return { ok: true };
   });
 }

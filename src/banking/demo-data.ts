@@ -52,6 +52,11 @@ export const DEMO_CUSTOMERS = [
   { contractId: '1000000002', name: '守 花子' },
 ] as const;
 
+/** Demo customers' notifications go to `<contractId>@demo.mamori.example` (RFC 2606-style: never delivered). */
+export function demoEmail(contractId: string): string {
+  return `${contractId}@demo.mamori.example`;
+}
+
 /** What seeding needs from the authority: only an idempotent relying-party registration. */
 export interface RelyingPartyRegistrar {
   ensureRelyingParty(input: { id: string; name: string; actor?: string }): Promise<{ created: boolean }>;
@@ -94,12 +99,20 @@ export async function seedDemoData(deps: SeedDemoDataDeps): Promise<SeedDemoData
       if (created) createdInstitutions.push(spec.slug);
     }
     for (const customer of DEMO_CUSTOMERS) {
-      if (await findCustomer(db, spec.slug, customer.contractId)) continue;
+      const existing = await findCustomer(db, spec.slug, customer.contractId);
+      if (existing) {
+        // Demo data made before notifications existed gets its addresses (once; idempotent).
+        if (existing.email === null) {
+          await db.updateTable('customers').set({ email: demoEmail(customer.contractId) })
+            .where('institution', '=', spec.slug).where('contract_id', '=', customer.contractId).where('email', 'is', null).execute();
+        }
+        continue;
+      }
       const created = await unlessCreatedMeanwhile(
         () =>
           createCustomer(
             db,
-            { institution: spec.slug, ...customer, loginPassword: DEMO_LOGIN_PASSWORD, confirmationPassword: DEMO_CONFIRMATION_PASSWORD },
+            { institution: spec.slug, ...customer, loginPassword: DEMO_LOGIN_PASSWORD, confirmationPassword: DEMO_CONFIRMATION_PASSWORD, email: demoEmail(customer.contractId) },
             { hasher: deps.hasher, confirmationPepper: deps.confirmationPepper, nowMs: deps.clock.nowMs() },
           ),
         async () => (await findCustomer(db, spec.slug, customer.contractId)) !== undefined,

@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import { appendAudit } from '../audit/audit-log.js';
 import type { Schema } from '../db/schema.js';
+import { enqueueNotification } from '../notifications/enqueue-notification.js';
 import { unbindQuietly, type TokenDeps } from './register-token.js';
 import { verifyCustomerCode, type CodeFailure, type CodeTarget } from './verify-customer-code.js';
 
@@ -13,6 +14,15 @@ export async function deregisterToken(db: Kysely<Schema>, deps: TokenDeps, input
   if (!verified.ok) return verified;
   const nowMs = deps.nowMs();
   const stored = await db.transaction().execute(async (trx) => {
+    // The serial of the verified binding, for the notification (the update below clears it).
+    const current = await trx
+      .selectFrom('customers')
+      .select('token_serial')
+      .where('institution', '=', input.institution)
+      .where('contract_id', '=', input.contractId)
+      .where('token_binding_id', '=', verified.bindingId)
+      .executeTakeFirst();
+    if (!current) return undefined;
     const row = await trx
       .updateTable('customers')
       .set({ token_binding_id: null, token_serial: null, token_kind: null, token_registered_at: null, token_deregistered_at: nowMs, updated_at: nowMs })
@@ -30,6 +40,7 @@ export async function deregisterToken(db: Kysely<Schema>, deps: TokenDeps, input
       subject: input.contractId,
       details: { bindingId: verified.bindingId },
     });
+    await enqueueNotification(trx, { institution: input.institution, contractId: input.contractId, atMs: nowMs, event: { kind: 'token_deregistered', serial: current.token_serial } });
     return true;
   });
   if (stored === undefined) return { ok: false, reason: 'changed_meanwhile' };

@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import { appendAudit } from '../audit/audit-log.js';
 import type { Schema } from '../db/schema.js';
+import { enqueueNotification } from '../notifications/enqueue-notification.js';
 import { isOtpLocked } from './fail-counters.js';
 import { findCustomer } from './customers.js';
 import type { InstitutionPolicy } from './institution-policy.js';
@@ -52,6 +53,12 @@ export async function exchangeToken(
         action: 'token_exchanged',
         subject: input.contractId,
         details: { oldSerial: customer.token_serial, serial: bound.serial, kind: bound.kind },
+      });
+      await enqueueNotification(trx, {
+        institution: input.institution,
+        contractId: input.contractId,
+        atMs: nowMs,
+        event: { kind: 'token_exchanged', oldSerial: customer.token_serial, serial: bound.serial },
       });
       return true;
     });

@@ -5,6 +5,8 @@
 import type { Kysely } from 'kysely';
 import { appendAudit } from '../audit/audit-log.js';
 import type { Schema } from '../db/schema.js';
+import { enqueueNotification } from '../notifications/enqueue-notification.js';
+import { metrics } from '../observability/mamori-metrics.js';
 import type { InstitutionPolicy } from './institution-policy.js';
 import { endSessionsOfCustomer } from './sessions.js';
 
@@ -36,7 +38,7 @@ async function countFailure(
   target: CounterTarget,
   actions: { failed: string; locked: string },
 ): Promise<CountResult> {
-  return db.transaction().execute(async (trx) => {
+  const result = await db.transaction().execute(async (trx) => {
     const row = await trx
       .updateTable('customers')
       .set((eb) => ({ [column]: eb(column, '+', 1), updated_at: target.nowMs }))
@@ -58,8 +60,15 @@ async function countFailure(
     });
     // A lock ends every session of the contract, whichever path set it.
     if (lockedNow) await endSessionsOfCustomer(trx, target.institution, target.contractId);
+    // The customer hears of an OTP lock (取引通知); a password lock is not mailed: anyone who
+    // knows a contract ID could otherwise make the bank mail its customer at will.
+    if (lockedNow && column === 'otp_failures') {
+      await enqueueNotification(trx, { institution: target.institution, contractId: target.contractId, atMs: target.nowMs, event: { kind: 'otp_locked' } });
+    }
     return { counted: true, failures, lockedNow } as const;
   });
+  if (result.counted && result.lockedNow) metrics.locks.inc({ kind: column === 'otp_failures' ? 'otp' : 'password' });
+  return result;
 }
 
 async function clearFailures(

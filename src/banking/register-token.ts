@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { appendAudit } from '../audit/audit-log.js';
 import type { AuthorityClient, BindResult } from '../authority/authority-client.js';
 import type { Schema } from '../db/schema.js';
+import { enqueueNotification } from '../notifications/enqueue-notification.js';
 import { isOtpLocked } from './fail-counters.js';
 import { findCustomer } from './customers.js';
 import { isDesktopRegistrationClosed, type InstitutionPolicy } from './institution-policy.js';
@@ -104,6 +105,12 @@ export async function registerToken(db: Kysely<Schema>, deps: TokenDeps, target:
         action: 'token_registered',
         subject: target.contractId,
         details: { serial: bound.serial, kind: bound.kind },
+      });
+      await enqueueNotification(trx, {
+        institution: target.institution,
+        contractId: target.contractId,
+        atMs: nowMs,
+        event: { kind: 'token_registered', serial: bound.serial, tokenKind: bound.kind },
       });
       return true;
     });

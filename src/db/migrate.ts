@@ -4,11 +4,17 @@ import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type Migra
 import * as m0001 from './migrations/0001-authority.js';
 import * as m0002 from './migrations/0002-banking.js';
 import * as m0003 from './migrations/0003-authority-binding-uniqueness.js';
+import * as m0004 from './migrations/0004-ledger.js';
+import * as m0005 from './migrations/0005-branch.js';
+import * as m0006 from './migrations/0006-outbox.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-authority': m0001,
   '0002-banking': m0002,
   '0003-authority-binding-uniqueness': m0003,
+  '0004-ledger': m0004,
+  '0005-branch': m0005,
+  '0006-outbox': m0006,
 };
 
 class ListedMigrations implements MigrationProvider {
@@ -23,14 +29,26 @@ export type MigrateResult =
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrateResult> {
-  // Kysely's migrator takes a lock table of its own, so several processes may start at once.
-  // On PostgreSQL the migrator must be told its schema: without it, Kysely checks whether its
-  // tables exist in ANY schema, so a stale test schema (or another tenant's) holding
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return runMigrator(db, undefined);
+  // On PostgreSQL the migrator is told its schema: without it, Kysely checks whether its tables
+  // exist in ANY schema, so a stale test schema (or another tenant's) holding
   // kysely_migration_lock makes it skip creating its own and fail. current_schema() is the
   // search_path's first schema ('public' for a plain URL), so existing databases are unchanged.
-  const migrationTableSchema = db.getExecutor().adapter instanceof PostgresAdapter
-    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
-    : undefined;
+  const schema = (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
+  for (let attempt = 1; ; attempt++) {
+    const result = await runMigrator(db, schema);
+    // Kysely's introspection reads the catalog of EVERY schema; when another process drops a
+    // schema or table meanwhile (test databases come and go), it fails with "schema … does not
+    // exist" (3F000) or "column … does not exist" (42703) before any migration ran. A failure
+    // outside every migration ('(unknown)') changed nothing, and the migrator is idempotent:
+    // try again.
+    if (result.ok || result.failed !== '(unknown)' || attempt >= 5) return result;
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function runMigrator(db: Kysely<any>, migrationTableSchema: string | undefined): Promise<MigrateResult> {
+  // Kysely's migrator takes a lock table of its own, so several processes may start at once.
   const migrator = new Migrator({ db, provider: new ListedMigrations(), ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error, results = [] } = await migrator.migrateToLatest();
   const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);

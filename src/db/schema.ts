@@ -2,6 +2,12 @@
 import type { AuditTables } from '../audit/audit.tables.js';
 import type { AuthorityTables } from '../authority/authority.tables.js';
 import type { BankingTables } from '../banking/banking.tables.js';
+import type { BranchTables } from '../branch/branch.tables.js';
+import type { LedgerTables } from '../banking/ledger/ledger.tables.js';
+import type { LimitTables } from '../banking/limits/limits.tables.js';
+import type { TransferTables } from '../banking/transfers/transfers.tables.js';
+import type { NotificationTables } from '../notifications/notifications.tables.js';
 import type { RateLimitTables } from './rate-limit.tables.js';
 
-export interface Schema extends AuthorityTables, AuditTables, RateLimitTables, BankingTables {}
+export interface Schema extends AuthorityTables, AuditTables, RateLimitTables, BankingTables,
+    LedgerTables, TransferTables, LimitTables, BranchTables, NotificationTables {}

@@ -13,6 +13,8 @@ export interface LayoutInput {
   body: SafeHtml;
   /** Path (no query) of a GET page showing the same screen, for the language toggle. */
   togglePath: string;
+  /** A fixed query (constants only) the toggle keeps, e.g. the login page's `ended=suspended`. */
+  toggleQuery?: string;
   /** Present on signed-in pages: the logout form needs the session's CSRF token. */
   logoutCsrf?: string;
 }
@@ -55,7 +57,7 @@ export function layout(input: LayoutInput): SafeHtml {
   <div class="site-header__inner">
     <p class="site-header__name">${name}<span class="site-header__service">${pick(lang, T.service)}</span></p>
     <nav class="site-header__tools" aria-label="${lang === 'ja' ? 'ツール' : 'Tools'}">
-      <a href="${input.togglePath}?lang=${other}" lang="${other}" hreflang="${other}">${pick(lang, T.otherLanguage)}</a>
+      <a href="${input.togglePath}?${input.toggleQuery ? `${input.toggleQuery}&` : ''}lang=${other}" lang="${other}" hreflang="${other}">${pick(lang, T.otherLanguage)}</a>
       <a href="${base}help">${pick(lang, T.help)}</a>
       ${input.logoutCsrf !== undefined
         ? html`<form method="post" action="${base}logout"><input type="hidden" name="csrf" value="${input.logoutCsrf}"><button type="submit" class="link-button">${pick(lang, T.logout)}</button></form>`

@@ -111,6 +111,68 @@ export const T = {
     ja: '一定時間操作がなかったため、ログアウトしました。再度ログインしてください。',
     en: 'You were logged out because nothing happened for a while. Please log in again.',
   },
+  // The branch ended the session (src/branch/session-end-notices.ts): shown on the login page.
+  endedSuspendedTitle: { ja: 'ご利用を一時停止しました', en: 'Internet banking has been suspended' },
+  endedSuspended: {
+    ja: 'インターネットバンキングのご利用を一時停止しました。再開には、お取引店舗へ書面でのお手続きが必要です。',
+    en: 'We have suspended your use of internet banking. To use it again, please apply in writing at your branch.',
+  },
+  endedTokenReissuedTitle: { ja: 'トークンが再発行されました', en: 'Your token has been reissued' },
+  endedTokenReissued: {
+    ja: 'お取引店舗でトークン再発行のお手続きが行われたため、ログアウトしました。これまでのトークンはご利用いただけません。新しいトークンは、しばらくしてからこの画面の「利用開始」で登録してください。',
+    en: 'You were logged out because your token was reissued at your branch. The old token no longer works. After a short wait, register the new one with “Start using” on this page.',
+  },
+  endedPasswordResetTitle: { ja: 'ログインパスワードが再設定されました', en: 'Your login password has been reset' },
+  endedPasswordReset: {
+    ja: 'お取引店舗でログインパスワードの再設定が行われたため、ログアウトしました。お取引店舗でお渡しした新しいログインパスワードでログインし、パスワードを変更してください。',
+    en: 'You were logged out because your login password was reset at your branch. Log in with the new password the branch gave you, then choose a password of your own.',
+  },
+  endedNotYou: {
+    ja: 'お心当たりのない場合は、下記までご連絡ください。',
+    en: 'If you did not ask for this, please contact us.',
+  },
+
+  // The forced change of a login password the branch set (initial or reset).
+  passwordChangeTitle: { ja: 'ログインパスワードの変更', en: 'Change your login password' },
+  passwordChangeLead: {
+    ja: 'お取引店舗で設定されたログインパスワードでログインしました。安全のため、お客様ご自身で新しいログインパスワードを設定してください。変更が完了するまで、他のお取引はご利用いただけません。',
+    en: 'You logged in with a password set by your branch. For your security, choose a new login password of your own. Nothing else can be used until you have changed it.',
+  },
+  currentPassword: { ja: '現在のログインパスワード', en: 'Current login password' },
+  currentPasswordHint: { ja: 'お取引店舗でお渡ししたログインパスワード', en: 'The password your branch gave you' },
+  newPassword: { ja: '新しいログインパスワード', en: 'New login password' },
+  newPasswordHint: {
+    ja: '半角英数字8文字以上64文字以内で、英字と数字をそれぞれ1文字以上含めてください(記号も使えます)。現在のパスワードと同じもの、契約者IDを含むものは設定できません。',
+    en: '8 to 64 characters with at least one letter and one digit (symbols may be used). It must not be your current password or contain your contract ID.',
+  },
+  newPasswordAgain: { ja: '新しいログインパスワード(確認用)', en: 'New login password (again)' },
+  newPasswordAgainHint: { ja: '確認のため、もう一度入力してください。', en: 'Enter it once more to confirm.' },
+  change: { ja: '変更', en: 'Change' },
+  currentPasswordWrong: { ja: '現在のログインパスワードが正しくありません。', en: 'The current login password is not correct.' },
+  newPasswordCharacters: {
+    ja: '新しいログインパスワードに使用できない文字が含まれています。半角の英字・数字・記号で入力してください。',
+    en: 'The new login password contains characters that cannot be used. Use letters, digits and symbols (no spaces).',
+  },
+  newPasswordLength: {
+    ja: '新しいログインパスワードは8文字以上64文字以内で入力してください。',
+    en: 'The new login password must be 8 to 64 characters long.',
+  },
+  newPasswordLettersAndDigits: {
+    ja: '新しいログインパスワードには英字と数字をそれぞれ1文字以上含めてください。',
+    en: 'The new login password must contain at least one letter and one digit.',
+  },
+  newPasswordSameAsCurrent: {
+    ja: '現在のログインパスワードとは異なるパスワードを設定してください。',
+    en: 'Choose a password different from the current one.',
+  },
+  newPasswordContainsContractId: {
+    ja: '契約者IDを含むパスワードは設定できません。',
+    en: 'The new login password must not contain your contract ID.',
+  },
+  newPasswordMismatch: {
+    ja: '確認用に入力された新しいログインパスワードが一致しません。',
+    en: 'The two new passwords you entered do not match.',
+  },
 
   errorTitle: { ja: '入力内容をご確認ください', en: 'Please check what you entered' },
   loginFailed: {

@@ -8,7 +8,9 @@ import { appendAudit, type AuditEntry } from '../../audit/audit-log.js';
 import type { AuthorityClient } from '../../authority/authority-client.js';
 import type { SessionStage } from '../../banking/banking.tables.js';
 import { findInstitution, type Institution } from '../../banking/institutions.js';
-import { findLiveSession, issueSession, type IssuedSession, type Session, type SessionData } from '../../banking/sessions.js';
+import { findLiveSession, issueSession, type IssuedSession, type Session, type SessionData, type SessionLookup } from '../../banking/sessions.js';
+import type { SessionEndCause } from '../../branch/branch.tables.js';
+import { findSessionEndNotice } from '../../branch/session-end-notices.js';
 import type { Schema } from '../../db/schema.js';
 import { cookieOptions } from '../cookies.js';
 import { csrfTokensEqual, isCsrfTokenShape, newCsrfToken, PRE_SESSION_COOKIE, PRE_SESSION_MAX_AGE_SECONDS } from '../csrf.js';
@@ -34,7 +36,22 @@ export type SitePath =
   | 'exchange'
   | 'exchange/current'
   | 'exchange/new'
+  | 'password/change'
   | 'help';
+
+/**
+ * What the login page says on arrival, as the fixed query of the redirect to it (one constant
+ * per notice; the page shows a notice only for exactly these values, never text from the URL).
+ */
+export const LOGIN_NOTICE_QUERY = {
+  timeout: 'timeout=1',
+  logout: 'logout=1',
+  suspended: 'ended=suspended',
+  token_reissued: 'ended=token_reissued',
+  password_reset: 'ended=password_reset',
+} as const satisfies Record<'timeout' | 'logout' | SessionEndCause, string>;
+
+export type LoginNotice = keyof typeof LOGIN_NOTICE_QUERY;
 
 export interface PageContext {
   readonly site: Site;
@@ -86,7 +103,9 @@ export interface PageInput {
   body: SafeHtml;
   status?: number;
   togglePath?: SitePath;
-  session?: Session; // signed-in pages: shows 「ログアウト」
+  /** A fixed query the language toggle keeps (the login page's notice); never from input. */
+  toggleQuery?: (typeof LOGIN_NOTICE_QUERY)[LoginNotice];
+  session?: Session; // signed-in pages (and the forced password change): shows 「ログアウト」
 }
 
 export async function sendPage(ctx: PageContext, input: PageInput): Promise<FastifyReply> {
@@ -97,7 +116,8 @@ export async function sendPage(ctx: PageContext, input: PageInput): Promise<Fast
     title: ctx.t(input.title),
     body: input.body,
     togglePath,
-    ...(input.session?.stage === 'signed_in' ? { logoutCsrf: input.session.csrfToken } : {}),
+    ...(input.toggleQuery !== undefined ? { toggleQuery: input.toggleQuery } : {}),
+    ...(input.session?.stage === 'signed_in' || input.session?.stage === 'password_change' ? { logoutCsrf: input.session.csrfToken } : {}),
   });
   return ctx.reply.status(input.status ?? 200).type('text/html; charset=utf-8').send(page.value);
 }
@@ -113,8 +133,8 @@ function currentPath(ctx: PageContext): string {
   return path.startsWith(ctx.base) ? path : ctx.base;
 }
 
-export function redirectTo(ctx: PageContext, path: SitePath, query?: 'timeout' | 'logout'): FastifyReply {
-  return ctx.reply.redirect(`${ctx.base}${path}${query ? `?${query}=1` : ''}`, 303);
+export function redirectTo(ctx: PageContext, path: SitePath, notice?: LoginNotice): FastifyReply {
+  return ctx.reply.redirect(`${ctx.base}${path}${notice ? `?${LOGIN_NOTICE_QUERY[notice]}` : ''}`, 303);
 }
 
 // --- sessions -------------------------------------------------------------------------------
@@ -148,9 +168,27 @@ export async function currentSession(ctx: PageContext) {
 export async function requireStage(ctx: PageContext, stages: readonly SessionStage[]): Promise<Session | undefined> {
   const lookup = await currentSession(ctx);
   if (lookup.ok && stages.includes(lookup.session.stage)) return lookup.session;
+  if (lookup.ok && lookup.session.stage === 'password_change') {
+    // A password the branch set must be replaced first: every other page leads back to the form.
+    await redirectTo(ctx, 'password/change');
+    return undefined;
+  }
   clearSessionCookie(ctx);
-  await redirectTo(ctx, '', !lookup.ok && lookup.reason === 'expired' ? 'timeout' : undefined);
+  await redirectToLogin(ctx, lookup);
   return undefined;
+}
+
+/**
+ * To the login page after a failed session lookup, saying why when we know: the session timed
+ * out, or the branch ended it (suspension, token reissue, password reset) — the note the branch
+ * left under the hash of this very cookie (src/branch/session-end-notices.ts).
+ */
+export async function redirectToLogin(ctx: PageContext, lookup: SessionLookup): Promise<FastifyReply> {
+  if (!lookup.ok && lookup.reason === 'expired') return redirectTo(ctx, '', 'timeout');
+  const ended = lookup.ok
+    ? undefined
+    : await findSessionEndNotice(ctx.db, { institution: ctx.institution.slug, token: ctx.request.cookies[SESSION_COOKIE], nowMs: ctx.site.nowMs() });
+  return redirectTo(ctx, '', ended);
 }
 
 /** Moves to a new stage under a NEW session id (the old row goes in the same transaction). */

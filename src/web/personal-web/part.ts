@@ -16,6 +16,7 @@ import { registerDeregisterRoutes } from './routes/deregister-routes.js';
 import { registerExchangeRoutes } from './routes/exchange-routes.js';
 import { registerLoginRoutes } from './routes/login-routes.js';
 import { registerMainRoutes } from './routes/main-routes.js';
+import { registerPasswordChangeRoutes } from './routes/password-change-routes.js';
 import { registerRegisterRoutes } from './routes/register-routes.js';
 import { registerTokenAuthRoutes } from './routes/token-auth-routes.js';
 import { createSite, type PersonalWebDeps, type Site } from './site.js';
@@ -38,6 +39,7 @@ export function createPersonalWebPart(deps: PersonalWebDeps): AppParts {
         scope.setErrorHandler((error: FastifyError, request, reply) => handleError(site, error, request, reply));
         registerLoginRoutes(scope, site);
         registerMainRoutes(scope, site);
+        registerPasswordChangeRoutes(scope, site);
         registerTokenAuthRoutes(scope, site);
         registerRegisterRoutes(scope, site);
         registerDeregisterRoutes(scope, site);

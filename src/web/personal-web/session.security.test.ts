@@ -92,9 +92,39 @@ for (const dialect of DIALECTS) {
       await c.get(`${base}main`);
       const logout = await c.post(`${base}logout`, {}, { csrf: null });
       assert.equal(logout.statusCode, 403);
-      // A forged logout ends nothing: the session row stays (this browser's cookie is dropped).
+      // A forged logout ends nothing: the session row stays, and so does this browser's cookie.
       assert.equal((await h.database.db.selectFrom('sessions').selectAll().execute()).length, 1);
       assert.equal((await findCustomer(h.database.db, 'demo', DEMO.contractId))!.password_failures, 0);
+    });
+
+    it('a forged logout (no or a wrong CSRF token) logs no one out: the CSRF check comes before the cookie is cleared', async () => {
+      const c = h.client();
+      await c.get(base);
+      await c.post(`${base}login`, { contractId: DEMO.contractId, loginPassword: DEMO.password });
+      await c.get(`${base}main`);
+      const cookie = c.cookie('mamori_session')!;
+      const auditBefore = (await h.database.db.selectFrom('audit_log').select('seq').execute()).length;
+      for (const csrf of [null, '', 'x'.repeat(43)]) {
+        const forged = await c.post(`${base}logout`, {}, { csrf });
+        assert.equal(forged.statusCode, 403, String(csrf));
+        assert.match(forged.body, /操作を受け付けられませんでした/);
+        assert.equal(forged.headers['set-cookie'], undefined, 'the session cookie is not cleared');
+        assert.equal(c.cookie('mamori_session'), cookie);
+      }
+      // A cross-site form arrives without the cookie (SameSite=Strict): refused, nothing cleared.
+      const crossSite = h.client();
+      const blind = await crossSite.post(`${base}logout`, {}, { csrf: null });
+      assert.equal(blind.statusCode, 403);
+      assert.equal(blind.headers['set-cookie'], undefined);
+      // Still signed in, nothing written.
+      assert.equal((await c.get(`${base}main`)).statusCode, 200);
+      assert.deepEqual((await h.database.db.selectFrom('sessions').select('id_hash').execute()).map((row) => row.id_hash), [hashSessionToken(cookie)]);
+      assert.equal((await h.database.db.selectFrom('audit_log').select('seq').execute()).length, auditBefore);
+      // The real logout button still works.
+      const out = await c.post(`${base}logout`, {});
+      assert.equal(out.headers.location, `${base}?logout=1`);
+      assert.equal(c.cookie('mamori_session'), undefined);
+      assert.equal((await h.database.db.selectFrom('sessions').selectAll().execute()).length, 0);
     });
 
     it('ends a session idle for longer than the policy (5 min) and at the absolute lifetime (12 h)', async () => {

@@ -1,9 +1,14 @@
-// ログイン: 契約者ID + ログインパスワード → (token registered) ワンタイムパスワード → メイン.
+// ログイン: 契約者ID + ログインパスワード → (token registered) ワンタイムパスワード → メイン (or, while the
+// password is one the branch set, only ログインパスワードの変更: password-change-routes.ts).
 import type { FastifyInstance } from 'fastify';
 import { checkLoginPassword } from '../../../banking/check-login-password.js';
 import { deleteSession } from '../../../banking/sessions.js';
+import { isPasswordChangeRequired } from '../../../branch/password-change-requirements.js';
 import { verifyCustomerCode } from '../../../banking/verify-customer-code.js';
 import { appendAudit } from '../../../audit/audit-log.js';
+import { AuthorityUnavailableError } from '../../../authority/authority-client.js';
+import type { CodeCheck } from '../../../banking/verify-customer-code.js';
+import { metrics, type LoginOutcome } from '../../../observability/mamori-metrics.js';
 import { readCode, readCredentials } from '../form-readers.js';
 import { T } from '../messages.js';
 import { sendLockedPage, showCodeFailure } from '../outcome-pages.js';
@@ -11,29 +16,76 @@ import {
   clearSessionCookie,
   currentSession,
   formBody,
+  LOGIN_NOTICE_QUERY,
   openPage,
   preSessionCsrfOk,
   preSessionToken,
   redirectTo,
+  redirectToLogin,
   requireStage,
   sendCsrfRejected,
   sendPage,
+  SESSION_COOKIE,
   sessionCsrfOk,
   stepUp,
+  type LoginNotice,
   type PageContext,
+  type SitePath,
 } from '../page-context.js';
 import type { Site } from '../site.js';
 import type { FieldErrors } from '../views/form-parts.js';
-import { loginView, otpView } from '../views/login-views.js';
+import { loginView, otpView, sessionEndedNotice } from '../views/login-views.js';
 import type { Text } from '../i18n.js';
+import type { SafeHtml } from '../../html.js';
 
-function showLogin(ctx: PageContext, input: { status?: number; errors?: FieldErrors; formError?: Text[]; info?: Text; contractId?: string } = {}) {
+function showLogin(ctx: PageContext, input: { status?: number; errors?: FieldErrors; formError?: Text[]; notice?: LoginNotice; contractId?: string } = {}) {
+  const { notice, ...form } = input;
   return sendPage(ctx, {
     status: input.status ?? 200,
     title: T.loginTitle,
     togglePath: '',
-    body: loginView(ctx, { csrf: preSessionToken(ctx), ...input }),
+    ...(notice ? { toggleQuery: LOGIN_NOTICE_QUERY[notice] } : {}),
+    body: loginView(ctx, { csrf: preSessionToken(ctx), ...form, ...noticeOnLogin(ctx, notice) }),
   });
+}
+
+/** The notice a redirect of ours asked for: exactly one of the constant queries, else none. */
+function loginNoticeOf(query: Record<string, unknown>): LoginNotice | undefined {
+  if (query.timeout === '1') return 'timeout';
+  if (query.logout === '1') return 'logout';
+  switch (query.ended) {
+    case 'suspended':
+      return 'suspended';
+    case 'token_reissued':
+      return 'token_reissued';
+    case 'password_reset':
+      return 'password_reset';
+    default:
+      return undefined;
+  }
+}
+
+function noticeOnLogin(ctx: PageContext, notice: LoginNotice | undefined): { info?: Text; ended?: SafeHtml } {
+  switch (notice) {
+    case undefined:
+      return {};
+    case 'timeout':
+      return { info: T.timedOut };
+    case 'logout':
+      return { info: T.loggedOut };
+    default:
+      return { ended: sessionEndedNotice(ctx, notice) };
+  }
+}
+
+/**
+ * Where a completed login leads: the main page, or — while the password is one the branch set
+ * (initial or reset) — only the password change, at a stage no other page accepts.
+ */
+async function afterLogin(ctx: PageContext, contractId: string): Promise<{ stage: 'signed_in' | 'password_change'; path: SitePath; details: Record<string, boolean> }> {
+  return (await isPasswordChangeRequired(ctx.db, { institution: ctx.institution.slug, contractId }))
+    ? { stage: 'password_change', path: 'password/change', details: { passwordChangeRequired: true } }
+    : { stage: 'signed_in', path: 'main', details: {} };
 }
 
 export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
@@ -45,9 +97,8 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
   scope.get('/ib/:slug/', async (request, reply) => {
     const ctx = await openPage(site, request, reply);
     if (!ctx) return;
-    const query = request.query as Record<string, unknown>;
-    const info = query.timeout === '1' ? T.timedOut : query.logout === '1' ? T.loggedOut : undefined;
-    return showLogin(ctx, info ? { info } : {});
+    const notice = loginNoticeOf(request.query as Record<string, unknown>);
+    return showLogin(ctx, notice ? { notice } : {});
   });
 
   scope.post('/ib/:slug/login', async (request, reply) => {
@@ -65,17 +116,25 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
       password,
       path: 'login',
     });
-    if (!checked.ok) return showLogin(ctx, { status: 401, formError: [T.loginFailed], contractId });
-    if (checked.otpLocked) return sendLockedPage(ctx);
+    if (!checked.ok) {
+      metrics.logins.inc({ outcome: 'password_failed' });
+      return showLogin(ctx, { status: 401, formError: [T.loginFailed], contractId });
+    }
+    if (checked.otpLocked) {
+      metrics.logins.inc({ outcome: 'locked' });
+      return sendLockedPage(ctx);
+    }
     const previous = await currentSession(ctx);
     const hasToken = checked.customer.token_binding_id !== null;
+    const next = hasToken ? undefined : await afterLogin(ctx, contractId);
     await stepUp(ctx, {
       contractId,
-      stage: hasToken ? 'password_verified' : 'signed_in',
+      stage: next?.stage ?? 'password_verified',
       ...(previous.ok ? { previous: previous.session } : {}),
-      ...(hasToken ? {} : { audit: { action: 'signed_in', details: { otp: false } } }),
+      ...(next ? { audit: { action: 'signed_in', details: { otp: false, ...next.details } } } : {}),
     });
-    return redirectTo(ctx, hasToken ? 'login/otp' : 'main');
+    if (!hasToken) metrics.logins.inc({ outcome: 'success' });
+    return redirectTo(ctx, next?.path ?? 'login/otp');
   });
 
   scope.get('/ib/:slug/login/otp', async (request, reply) => {
@@ -102,10 +161,15 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
       policy: ctx.institution.policy,
       path: 'login',
       code,
+    }).catch((error: unknown) => {
+      if (error instanceof AuthorityUnavailableError) metrics.logins.inc({ outcome: 'unavailable' });
+      throw error;
     });
+    metrics.logins.inc({ outcome: loginOutcomeOf(checked) });
     if (checked.ok) {
-      await stepUp(ctx, { contractId: session.contractId, stage: 'signed_in', previous: session, audit: { action: 'signed_in', details: { otp: true, timeStep: checked.timeStep } } });
-      return redirectTo(ctx, 'main');
+      const next = await afterLogin(ctx, session.contractId);
+      await stepUp(ctx, { contractId: session.contractId, stage: next.stage, previous: session, audit: { action: 'signed_in', details: { otp: true, timeStep: checked.timeStep, ...next.details } } });
+      return redirectTo(ctx, next.path);
     }
     const shown = await showCodeFailure(ctx, checked);
     if (!shown) return reply;
@@ -116,14 +180,37 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
     const ctx = await openPage(site, request, reply);
     if (!ctx) return;
     const lookup = await currentSession(ctx);
-    clearSessionCookie(ctx);
-    if (!lookup.ok) return redirectTo(ctx, '');
+    if (!lookup.ok) {
+      // Nothing to end. Without any session cookie the POST cannot be told from a forged one
+      // (SameSite=Strict strips the cookie from a cross-site form): refuse it, touching nothing.
+      if (request.cookies[SESSION_COOKIE] === undefined) return sendCsrfRejected(ctx);
+      // A dead cookie (timed out, or ended by the branch) goes, and the login page says why.
+      clearSessionCookie(ctx);
+      return redirectToLogin(ctx, lookup);
+    }
     const session = lookup.session;
+    // The CSRF token first: a forged logout changes nothing, not even this browser's cookie.
     if (!sessionCsrfOk(session, formBody(ctx))) return sendCsrfRejected(ctx);
+    clearSessionCookie(ctx);
     await ctx.db.transaction().execute(async (trx) => {
       await deleteSession(trx, session.idHash);
       await appendAudit(trx, { chain: ctx.institution.slug, at: site.nowMs(), actor: `customer:${session.contractId}`, action: 'signed_out', subject: session.contractId });
     });
     return redirectTo(ctx, '', 'logout');
   });
+}
+
+function loginOutcomeOf(checked: CodeCheck): LoginOutcome {
+  if (checked.ok) return 'success';
+  switch (checked.reason) {
+    case 'wrong_code':
+      return 'code_failed';
+    case 'locked':
+      return 'locked';
+    case 'throttled':
+      return 'throttled';
+    case 'token_unusable':
+    case 'no_token':
+      return 'token_unusable';
+  }
 }

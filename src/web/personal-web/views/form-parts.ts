@@ -9,7 +9,7 @@ export type FieldErrors = Record<string, Text | undefined>;
 export interface FieldSpec {
   name: string;
   label: string;
-  kind: 'contract_id' | 'password' | 'code' | 'serial' | 'confirmation_whole' | 'digit';
+  kind: 'contract_id' | 'password' | 'new_password' | 'code' | 'serial' | 'confirmation_whole' | 'digit';
   hint?: string;
   error?: string;
   value?: string;
@@ -18,6 +18,7 @@ export interface FieldSpec {
 const KIND_ATTRIBUTES: Record<FieldSpec['kind'], { type: string; autocomplete: string; inputmode?: string; maxlength: number }> = {
   contract_id: { type: 'text', autocomplete: 'username', inputmode: 'numeric', maxlength: 20 },
   password: { type: 'password', autocomplete: 'current-password', maxlength: 128 },
+  new_password: { type: 'password', autocomplete: 'new-password', maxlength: 128 },
   code: { type: 'text', autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 12 },
   serial: { type: 'text', autocomplete: 'off', maxlength: 24 },
   confirmation_whole: { type: 'password', autocomplete: 'off', inputmode: 'numeric', maxlength: 12 },

@@ -1,9 +1,12 @@
 // The login page (契約者ID + ログインパスワード → 「ログイン」) with the links to the token
 // flows, and the one-time password page (ワンタイムパスワード → 「確認」).
+import type { Institution } from '../../../banking/institutions.js';
+import type { SessionEndCause } from '../../../branch/branch.tables.js';
 import { html, type SafeHtml } from '../../html.js';
 import { pick, type Lang, type Text } from '../i18n.js';
 import { T } from '../messages.js';
 import { csrfField, errorSummary, field, notice, submitButton, type FieldErrors } from './form-parts.js';
+import { supportBlock } from './message-views.js';
 
 interface ViewContext {
   lang: Lang;
@@ -19,12 +22,13 @@ ${field({ name: 'loginPassword', label: pick(ctx.lang, T.loginPassword), kind: '
 
 export function loginView(
   ctx: ViewContext,
-  input: { csrf: string; errors?: FieldErrors; formError?: Text[]; info?: Text; contractId?: string },
+  input: { csrf: string; errors?: FieldErrors; formError?: Text[]; info?: Text; ended?: SafeHtml; contractId?: string },
 ): SafeHtml {
   const errors = input.errors ?? {};
   return html`<section class="card">
   <h1 id="page-title">${pick(ctx.lang, T.loginTitle)}</h1>
   ${input.info ? notice(ctx.lang, 'info', [input.info]) : ''}
+  ${input.ended ?? ''}
   ${errorSummary(ctx.lang, [...Object.values(errors), ...(input.formError ?? [])])}
   <form method="post" action="${ctx.base}login" novalidate>
     ${csrfField(input.csrf)}
@@ -60,4 +64,17 @@ export function otpView(ctx: ViewContext, input: { csrf: string; errors?: FieldE
     <div class="actions">${submitButton(pick(ctx.lang, T.confirm))}</div>
   </form>
 </section>`;
+}
+
+const ENDED_NOTICES: Record<SessionEndCause, { title: Text; lines: Text[] }> = {
+  suspended: { title: T.endedSuspendedTitle, lines: [T.endedSuspended] },
+  token_reissued: { title: T.endedTokenReissuedTitle, lines: [T.endedTokenReissued, T.endedNotYou] },
+  password_reset: { title: T.endedPasswordResetTitle, lines: [T.endedPasswordReset, T.endedNotYou] },
+};
+
+/** Why the branch ended the customer's session, with the support centre (see login-routes). */
+export function sessionEndedNotice(ctx: ViewContext & { institution: Institution }, cause: SessionEndCause): SafeHtml {
+  const { title, lines } = ENDED_NOTICES[cause];
+  return html`${notice(ctx.lang, 'warn', lines, title)}
+  ${supportBlock(ctx.lang, ctx.institution)}`;
 }

@@ -1,0 +1,68 @@
+// The customer replaces a login password the branch set (the initial one of a new contract, or
+// a reset: src/branch/password-change-requirements.ts). The rules of a new password are one pure
+// function; the change itself is written in the CALLER's transaction (the bank site issues the
+// new session id in the same one), as a compare-and-set on the hash that was just verified.
+import type { Transaction } from 'kysely';
+import { appendAudit } from '../audit/audit-log.js';
+import { clearPasswordChangeRequirement, isPasswordChangeRequired } from '../branch/password-change-requirements.js';
+import type { Schema } from '../db/schema.js';
+import type { InstitutionPolicy } from './institution-policy.js';
+import { endSessionsOfCustomer } from './sessions.js';
+
+export const NEW_PASSWORD_MIN_LENGTH = 8;
+export const NEW_PASSWORD_MAX_LENGTH = 64;
+
+export type NewPasswordProblem = 'characters' | 'length' | 'letters_and_digits' | 'same_as_current' | 'contains_contract_id';
+
+/** Half-width letters, digits and symbols (printable ASCII without the space). */
+const ALLOWED_CHARACTERS = /^[\x21-\x7e]+$/;
+
+/**
+ * Why `newPassword` may not be chosen, or undefined when it may: 8–64 half-width characters
+ * with at least one letter and one digit, not the current password, not containing the
+ * contract ID (which is printed on the customer's card).
+ */
+export function newPasswordProblem(newPassword: string, context: { currentPassword: string; contractId: string }): NewPasswordProblem | undefined {
+  if (!ALLOWED_CHARACTERS.test(newPassword)) return 'characters';
+  if (newPassword.length < NEW_PASSWORD_MIN_LENGTH || newPassword.length > NEW_PASSWORD_MAX_LENGTH) return 'length';
+  if (!/[A-Za-z]/.test(newPassword) || !/[0-9]/.test(newPassword)) return 'letters_and_digits';
+  if (newPassword === context.currentPassword) return 'same_as_current';
+  if (newPassword.includes(context.contractId)) return 'contains_contract_id';
+  return undefined;
+}
+
+/**
+ * In `trx`: stores `newHash` (argon2id, computed before the transaction) in place of exactly
+ * `verifiedHash`, ends the branch's change requirement and EVERY session of the contract (the
+ * caller issues the one it keeps afterwards, in the same transaction), with the audit record.
+ * False — and nothing written — when the contract changed meanwhile: another change, a reset,
+ * a suspension or a password lock since the current password was verified.
+ */
+export async function storeChangedLoginPassword(
+  trx: Transaction<Schema>,
+  input: { institution: string; contractId: string; policy: InstitutionPolicy; verifiedHash: string; newHash: string; nowMs: number; path: string },
+): Promise<boolean> {
+  const updated = await trx
+    .updateTable('customers')
+    .set({ login_password_hash: input.newHash, password_failures: 0, updated_at: input.nowMs })
+    .where('institution', '=', input.institution)
+    .where('contract_id', '=', input.contractId)
+    .where('login_password_hash', '=', input.verifiedHash)
+    .where('status', '=', 'active')
+    .where('password_failures', '<', input.policy.passwordLockThreshold)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) return false;
+  const ref = { institution: input.institution, contractId: input.contractId };
+  const wasRequired = await isPasswordChangeRequired(trx, ref);
+  await clearPasswordChangeRequirement(trx, ref);
+  const endedSessions = await endSessionsOfCustomer(trx, input.institution, input.contractId);
+  await appendAudit(trx, {
+    chain: input.institution,
+    at: input.nowMs,
+    actor: `customer:${input.contractId}`,
+    action: 'login_password_changed',
+    subject: input.contractId,
+    details: { path: input.path, changeRequired: wasRequired, endedSessions },
+  });
+  return true;
+}

@@ -1,0 +1,141 @@
+// The customer at a glance for the console: token (since when, masked serial), both lock
+// counters, suspension, the daily limit, the last logins and failures, recent audit entries,
+// and pending proposals. Always read within ONE institution.
+import { sql, type Kysely } from 'kysely';
+import { isOtpLocked, isPasswordLocked } from '../banking/fail-counters.js';
+import type { Customer } from '../banking/customers.js';
+import type { InstitutionPolicy } from '../banking/institution-policy.js';
+import { getDailyLimit } from '../banking/limits/daily-limit.js';
+import type { Schema } from '../db/schema.js';
+import { isPasswordChangeRequired } from './password-change-requirements.js';
+import { listProposals, type Proposal } from './proposals.js';
+
+export interface AuditLine {
+  seq: number;
+  at: number;
+  actor: string;
+  action: string;
+  subject: string;
+  details: string;
+}
+
+export interface CustomerStatus {
+  contractId: string;
+  name: string;
+  suspended: boolean;
+  token: { serialMasked: string; kind: string | null; registeredAt: number | null } | null;
+  tokenDeregisteredAt: number | null;
+  registrationBlockedUntil: number | null;
+  otp: { failures: number; threshold: number; locked: boolean };
+  password: { failures: number; threshold: number; locked: boolean };
+  passwordChangeRequired: boolean;
+  dailyLimitYen: number;
+  createdAt: number;
+  signIns: AuditLine[];
+  failures: AuditLine[];
+  recentAudit: AuditLine[];
+  pendingProposals: Proposal[];
+}
+
+/** 「ABCD****5678」: enough to match the customer's app, too little to register it elsewhere. */
+export function maskSerial(serial: string): string {
+  if (serial.length <= 8) return '*'.repeat(serial.length);
+  return `${serial.slice(0, 4)}${'*'.repeat(serial.length - 8)}${serial.slice(-4)}`;
+}
+
+const SIGN_IN_ACTIONS = ['signed_in'];
+const FAILURE_ACTIONS = ['password_failed', 'password_locked', 'otp_failed', 'otp_locked'];
+
+async function auditOf(db: Kysely<Schema>, input: { institution: string; contractId: string; actions?: string[]; limit: number }): Promise<AuditLine[]> {
+  let query = db
+    .selectFrom('audit_log')
+    .select(['seq', 'at', 'actor', 'action', 'subject', 'details'])
+    .where('chain', '=', input.institution)
+    .where('subject', '=', input.contractId);
+  if (input.actions) query = query.where('action', 'in', input.actions);
+  const rows = await query.orderBy('seq', 'desc').limit(input.limit).execute();
+  return rows.map((r) => ({ ...r, seq: Number(r.seq), at: Number(r.at) }));
+}
+
+export function statusOf(customer: Customer, policy: InstitutionPolicy): Pick<CustomerStatus, 'otp' | 'password' | 'suspended'> {
+  return {
+    suspended: customer.status === 'suspended',
+    otp: { failures: customer.otp_failures, threshold: policy.otpLockThreshold, locked: isOtpLocked(customer, policy) },
+    password: { failures: customer.password_failures, threshold: policy.passwordLockThreshold, locked: isPasswordLocked(customer, policy) },
+  };
+}
+
+export async function readCustomerStatus(
+  db: Kysely<Schema>,
+  input: { institution: string; policy: InstitutionPolicy; contractId: string },
+): Promise<CustomerStatus | undefined> {
+  const customer = await db
+    .selectFrom('customers')
+    .selectAll()
+    .where('institution', '=', input.institution)
+    .where('contract_id', '=', input.contractId)
+    .executeTakeFirst();
+  if (!customer) return undefined;
+  const ref = { institution: input.institution, contractId: input.contractId };
+  const [dailyLimitYen, passwordChangeRequired, signIns, failures, recentAudit, pendingProposals] = await Promise.all([
+    getDailyLimit(db, { ...ref, defaultLimitYen: input.policy.dailyLimitDefaultYen }),
+    isPasswordChangeRequired(db, ref),
+    auditOf(db, { ...ref, actions: SIGN_IN_ACTIONS, limit: 5 }),
+    auditOf(db, { ...ref, actions: FAILURE_ACTIONS, limit: 5 }),
+    auditOf(db, { ...ref, limit: 15 }),
+    listProposals(db, { institution: input.institution, contractId: input.contractId, status: 'pending' }),
+  ]);
+  return {
+    contractId: customer.contract_id,
+    name: customer.name,
+    ...statusOf(customer, input.policy),
+    token:
+      customer.token_serial === null
+        ? null
+        : { serialMasked: maskSerial(customer.token_serial), kind: customer.token_kind, registeredAt: customer.token_registered_at === null ? null : Number(customer.token_registered_at) },
+    tokenDeregisteredAt: customer.token_deregistered_at === null ? null : Number(customer.token_deregistered_at),
+    registrationBlockedUntil: customer.registration_blocked_until === null ? null : Number(customer.registration_blocked_until),
+    passwordChangeRequired,
+    dailyLimitYen,
+    createdAt: Number(customer.created_at),
+    signIns,
+    failures,
+    recentAudit,
+    pendingProposals,
+  };
+}
+
+export interface CustomerSearchHit {
+  contractId: string;
+  name: string;
+  suspended: boolean;
+  locked: boolean;
+}
+
+export const SEARCH_LIMIT = 50;
+
+/**
+ * By contract ID (10 digits, exact) or by a part of the name; within one institution only.
+ * `query` is already normalised (NFKC, trimmed) by the caller.
+ */
+export async function searchCustomers(
+  db: Kysely<Schema>,
+  input: { institution: string; policy: InstitutionPolicy; query: string },
+): Promise<CustomerSearchHit[]> {
+  let query = db.selectFrom('customers').selectAll().where('institution', '=', input.institution);
+  if (/^\d{10}$/.test(input.query)) {
+    query = query.where('contract_id', '=', input.query);
+  } else {
+    // LIKE with its wildcards escaped: a name containing % or _ matches only itself.
+    const pattern = `%${input.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    // SQLite has no default escape character, so it is named for both dialects.
+    query = query.where(sql<boolean>`(${sql.ref('name')} like ${pattern} escape '\\' or ${sql.ref('contract_id')} like ${pattern} escape '\\')`);
+  }
+  const rows = await query.orderBy('contract_id').limit(SEARCH_LIMIT).execute();
+  return rows.map((c) => ({
+    contractId: c.contract_id,
+    name: c.name,
+    suspended: c.status === 'suspended',
+    locked: isOtpLocked(c, input.policy) || isPasswordLocked(c, input.policy),
+  }));
+}

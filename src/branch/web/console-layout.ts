@@ -1,0 +1,77 @@
+// The console's page frame: the institution's name and colour, 「営業店端末」, the signed-in
+// operator with their role and 「ログアウト」, the navigation their role allows, and the
+// language toggle. Shares the bank site's stylesheet and adds its own (wider pages, tables,
+// the printed customer card).
+import type { Institution } from '../../banking/institutions.js';
+import { STYLESHEET_PATH } from '../../web/assets.js';
+import { html, type SafeHtml } from '../../web/html.js';
+import { pick, type Lang } from '../../web/personal-web/i18n.js';
+import type { OperatorRole } from '../branch.tables.js';
+import { C, ROLE_NAMES } from './messages.js';
+
+export const CONSOLE_STYLESHEET_PATH = '/assets/branch-console.css';
+export const CONSOLE_SCRIPT_PATH = '/assets/branch-console.js';
+
+export interface NavItem {
+  href: string;
+  label: string;
+}
+
+export interface ConsoleLayoutInput {
+  institution: Institution;
+  lang: Lang;
+  title: string;
+  body: SafeHtml;
+  base: string;
+  togglePath: string;
+  bare: boolean;
+  operator?: { login: string; role: OperatorRole; csrf: string };
+  nav?: NavItem[];
+}
+
+export function consoleLayout(input: ConsoleLayoutInput): SafeHtml {
+  const { institution, lang } = input;
+  const other: Lang = lang === 'ja' ? 'en' : 'ja';
+  const name = lang === 'ja' ? institution.name : institution.nameEn;
+  const service = pick(lang, C.service);
+  return html`<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<meta name="robots" content="noindex, nofollow">
+<title>${input.title} | ${name} ${service}</title>
+<link rel="stylesheet" href="${STYLESHEET_PATH}">
+<link rel="stylesheet" href="${CONSOLE_STYLESHEET_PATH}">
+<link rel="stylesheet" href="${input.base}brand.css">
+<script src="${CONSOLE_SCRIPT_PATH}" defer></script>
+</head>
+<body class="console${input.bare ? ' console--bare' : ''}">
+<a class="skip-link" href="#main">${pick(lang, C.skipToContent)}</a>
+<header class="site-header console-header">
+  <div class="site-header__inner console-header__inner">
+    <p class="site-header__name">${name}<span class="site-header__service">${service}</span></p>
+    <div class="site-header__tools">
+      <a href="${input.togglePath}?lang=${other}" lang="${other}" hreflang="${other}">${pick(lang, C.otherLanguage)}</a>
+      ${input.operator
+        ? html`<span class="console-operator">${pick(lang, C.signedInAs)}: <strong>${input.operator.login}</strong> (${pick(lang, ROLE_NAMES[input.operator.role])})</span>
+      <form method="post" action="${input.base}logout"><input type="hidden" name="csrf" value="${input.operator.csrf}"><button type="submit" class="link-button">${pick(lang, C.logout)}</button></form>`
+        : ''}
+    </div>
+  </div>
+  ${input.nav && input.nav.length > 0
+    ? html`<nav class="console-nav" aria-label="${lang === 'ja' ? 'メニュー' : 'Menu'}"><ul>${input.nav.map((item) => html`<li><a href="${item.href}">${item.label}</a></li>`)}</ul></nav>`
+    : ''}
+</header>
+<main id="main" class="console-main">
+${input.body}
+</main>
+</body>
+</html>`;
+}
+
+/** The institution's colour as a stylesheet of its own (the CSP allows no inline style). */
+export function brandStylesheet(institution: Institution): string {
+  return `:root { --brand: ${institution.primaryColour}; }\n`;
+}

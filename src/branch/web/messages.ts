@@ -1,0 +1,254 @@
+// Every word the branch console shows, Japanese first with English beside. The customer-facing
+// words of the seeds (ロック解除, トークン再発行, 利用一時停止…) name the actions, so an operator
+// finds the written request's title on the screen.
+import type { Text } from '../../web/personal-web/i18n.js';
+import type { CustomerActionKind } from '../permissions.js';
+import type { OperatorRole } from '../branch.tables.js';
+
+export const C = {
+  service: { ja: '営業店端末', en: 'Branch console' },
+  skipToContent: { ja: '本文へ移動', en: 'Skip to content' },
+  otherLanguage: { ja: 'English', en: '日本語' },
+  logout: { ja: 'ログアウト', en: 'Log out' },
+  signedInAs: { ja: 'ログイン中', en: 'Signed in as' },
+
+  operatorLogin: { ja: 'オペレーターID', en: 'Operator ID' },
+  password: { ja: 'パスワード', en: 'Password' },
+  otp: { ja: 'ワンタイムパスワード', en: 'One-time password' },
+  otpHint: { ja: 'トークンに表示された6桁の数字', en: 'The 6 digits your token shows' },
+  serial: { ja: 'シリアル番号', en: 'Serial number' },
+  serialHint: { ja: 'トークンに表示されたシリアル番号(英字4文字と数字8桁)', en: 'The serial number your token shows (4 letters and 8 digits)' },
+  login: { ja: 'ログイン', en: 'Log in' },
+  confirm: { ja: '確認', en: 'Confirm' },
+  register: { ja: '登録', en: 'Register' },
+  search: { ja: '検索', en: 'Search' },
+  backToLogin: { ja: 'ログイン画面に戻る', en: 'Back to the login page' },
+
+  loginTitle: { ja: 'オペレーターログイン', en: 'Operator log in' },
+  loginLead: { ja: 'オペレーターIDとパスワードを入力してください。', en: 'Enter your operator ID and password.' },
+  loginFailed: { ja: 'オペレーターIDまたはパスワードが正しくありません。', en: 'The operator ID or the password is not correct.' },
+  otpTitle: { ja: 'ワンタイムパスワード認証', en: 'One-time password' },
+  otpLead: { ja: 'ご自身のトークンに表示されたワンタイムパスワードを入力してください。', en: 'Enter the one-time password your own token shows.' },
+  enrolTitle: { ja: 'トークンの登録(初回ログイン)', en: 'Register your token (first sign-in)' },
+  enrolLead: {
+    ja: '初回ログインです。ご自身専用のソフトウェアトークンを登録してください。トークンはブラウザ版(/token/)またはコマンド「mamori token new」で作成できます。',
+    en: 'This is your first sign-in. Register a software token of your own: make one with the browser token (/token/) or the command “mamori token new”.',
+  },
+  openTokenApp: { ja: 'ブラウザ版トークンを開く', en: 'Open the browser token' },
+  wrongCode: { ja: 'ワンタイムパスワードが正しくありません。', en: 'The one-time password is not correct.' },
+  wrongCodeWarn: { ja: 'あと1回誤るとロックされます。', en: 'One more wrong code will lock your operator ID.' },
+  unknownSerial: { ja: 'シリアル番号が正しくありません。', en: 'The serial number is not correct.' },
+  checkDigit: { ja: 'シリアル番号の確認桁が正しくありません。入力を確認してください。', en: 'The check digit of the serial number is wrong: please check what you typed.' },
+  operatorLocked: {
+    ja: 'オペレーターIDがロックされています。管理者にロック解除を依頼してください。',
+    en: 'Your operator ID is locked. Ask an administrator to unlock it.',
+  },
+  throttled: { ja: 'しばらく時間をおいてからお試しください。', en: 'Please wait a while and try again.' },
+  tokenUnusable: {
+    ja: 'トークンが利用できません。管理者にトークンの再登録を依頼してください。',
+    en: 'Your token cannot be used. Ask an administrator to reset your token.',
+  },
+  timedOut: { ja: '一定時間操作がなかったため、ログアウトしました。', en: 'You were logged out after a period without activity.' },
+  loggedOut: { ja: 'ログアウトしました。', en: 'You have logged out.' },
+
+  homeTitle: { ja: 'メニュー', en: 'Menu' },
+  navCustomers: { ja: 'お客様検索', en: 'Find a customer' },
+  navApprovals: { ja: '承認待ち', en: 'Awaiting approval' },
+  navOpenContract: { ja: '新規契約', en: 'Open a contract' },
+  navAudit: { ja: '監査ログ', en: 'Audit log' },
+  navOperators: { ja: 'オペレーター管理', en: 'Operators' },
+  searchLabel: { ja: '契約者ID または 氏名', en: 'Contract ID or name' },
+  searchHint: { ja: '契約者ID(10桁)は完全一致、氏名は部分一致で検索します。', en: 'A contract ID (10 digits) matches exactly; a name matches any part.' },
+  searchTitle: { ja: 'お客様検索', en: 'Find a customer' },
+  noHits: { ja: '該当するお客様はいません。', en: 'No customer matches.' },
+  tooManyHits: { ja: '表示は先頭50件までです。条件を絞ってください。', en: 'Only the first 50 are shown: narrow the search.' },
+
+  contractId: { ja: '契約者ID', en: 'Contract ID' },
+  name: { ja: '氏名', en: 'Name' },
+  status: { ja: '状態', en: 'Status' },
+  statusActive: { ja: '利用中', en: 'Active' },
+  statusSuspended: { ja: '利用一時停止中', en: 'Suspended' },
+  locked: { ja: 'ロック中', en: 'Locked' },
+  customerTitle: { ja: 'お客様情報', en: 'Customer' },
+  token: { ja: 'ソフトウェアトークン', en: 'Software token' },
+  tokenNone: { ja: '未登録', en: 'Not registered' },
+  tokenKinds: { mobile: { ja: 'スマートフォン用', en: 'mobile' }, desktop: { ja: 'パソコン用', en: 'desktop' } },
+  tokenSince: { ja: '登録日時', en: 'Registered' },
+  tokenDeregisteredAt: { ja: '利用中止日時', en: 'Deregistered' },
+  registrationBlockedUntil: { ja: '再登録可能になる日時', en: 'Registration reopens' },
+  otpCounter: { ja: 'ワンタイムパスワード誤り回数', en: 'Wrong one-time passwords' },
+  passwordCounter: { ja: 'パスワード誤り回数', en: 'Wrong passwords' },
+  passwordChangeRequired: { ja: '次回ログイン時にパスワード変更が必要', en: 'Must change the password at the next login' },
+  dailyLimit: { ja: '1日あたり振込限度額', en: 'Daily transfer limit' },
+  createdAt: { ja: '契約日時', en: 'Contract opened' },
+  lastSignIns: { ja: '最近のログイン', en: 'Last logins' },
+  lastFailures: { ja: '最近の認証失敗', en: 'Last failures' },
+  recentAudit: { ja: '最近の操作履歴', en: 'Recent audit entries' },
+  none: { ja: 'なし', en: 'None' },
+  pendingForCustomer: { ja: '承認待ちの申請', en: 'Proposals awaiting approval' },
+  actionsTitle: { ja: '書面による手続き', en: 'Written requests' },
+  actionsLead: {
+    ja: 'お客様から提出された当金庫所定の書面の番号と、受付理由を入力してください。「承認が必要」の手続きは、別の役席者の承認後に実行されます。',
+    en: 'Enter the number of the written request the customer handed in and the reason. Actions marked “needs approval” take effect when another supervisor approves them.',
+  },
+  needsApproval: { ja: '承認が必要', en: 'needs approval' },
+  immediate: { ja: '即時実行', en: 'immediate' },
+  requestFormNo: { ja: '書面番号', en: 'Request form number' },
+  requestFormNoHint: { ja: '書面に記載の番号(英数字とハイフン、24文字まで)', en: 'The number on the form (letters, digits and hyphens, up to 24)' },
+  reason: { ja: '受付理由', en: 'Reason' },
+  newLimit: { ja: '新しい限度額(円)', en: 'New limit (yen)' },
+  newLimitHint: { ja: '1万円単位。50万円を超える引き上げは承認が必要です。', en: 'In units of ¥10,000. Raising above ¥500,000 needs approval.' },
+  submit: { ja: '申請', en: 'Submit' },
+
+  approvalsTitle: { ja: '承認待ちの申請', en: 'Proposals awaiting approval' },
+  noProposals: { ja: '承認待ちの申請はありません。', en: 'Nothing awaits approval.' },
+  proposedBy: { ja: '申請者', en: 'Proposed by' },
+  proposedAt: { ja: '申請日時', en: 'Proposed at' },
+  approve: { ja: '承認', en: 'Approve' },
+  reject: { ja: '却下', en: 'Reject' },
+  rejectNote: { ja: '却下理由', en: 'Why rejected' },
+  ownProposal: { ja: 'ご自身の申請は承認・却下できません。', en: 'You cannot decide your own proposal.' },
+  notSupervisor: { ja: '承認は役席者が行います。', en: 'A supervisor decides proposals.' },
+
+  openContractTitle: { ja: '新規契約', en: 'Open a contract' },
+  openContractLead: {
+    ja: '契約者IDと初回ログインパスワード・確認用パスワードは自動で発行され、お客様カードとして一度だけ表示されます。',
+    en: 'The contract ID, the initial login password and the confirmation password are generated and shown once, on the customer card.',
+  },
+  holderName: { ja: '口座名義(カナ)', en: 'Account holder name (kana)' },
+  holderNameHint: { ja: '例: モリ タロウ', en: 'e.g. モリ タロウ' },
+  branch: { ja: '取引店舗', en: 'Branch' },
+  noBranches: { ja: '取引店舗が登録されていないため、口座を開設できません。', en: 'No branch is set up, so no account can be opened.' },
+  open: { ja: '契約する', en: 'Open the contract' },
+  cardTitle: { ja: 'お客様カード', en: 'Customer card' },
+  cardOnce: {
+    ja: 'この画面は一度だけ表示されます。印刷してお客様にお渡しください。パスワードは当金庫にも保存されていません。',
+    en: 'This page is shown once only. Print it and hand it to the customer: not even the bank keeps these passwords.',
+  },
+  print: { ja: '印刷する', en: 'Print' },
+  initialLoginPassword: { ja: '初回ログインパスワード', en: 'Initial login password' },
+  initialPasswordNote: { ja: '初回ログイン時に変更していただきます。', en: 'To be changed at the first login.' },
+  accountNumber: { ja: '口座番号', en: 'Account number' },
+  ordinary: { ja: '普通', en: 'Ordinary' },
+  issuedAt: { ja: '発行日', en: 'Issued' },
+  keepCardSafe: {
+    ja: 'このカードは他人に見せず、大切に保管してください。当金庫職員がパスワードをお尋ねすることはありません。',
+    en: 'Keep this card safe and show it to no one. Our staff never ask for your passwords.',
+  },
+
+  resetDoneTitle: { ja: 'ログインパスワードの再設定', en: 'Login password reset' },
+  resetDoneLead: {
+    ja: '一時的なログインパスワードです。この画面は一度だけ表示されます。お客様にお伝えください(次回ログイン時に変更していただきます)。',
+    en: 'This is the one-time login password. This page is shown once only: hand it to the customer (who must change it at the next login).',
+  },
+
+  auditTitle: { ja: '監査ログ', en: 'Audit log' },
+  filter: { ja: '絞り込み', en: 'Filter' },
+  operator: { ja: 'オペレーター', en: 'Operator' },
+  action: { ja: '操作', en: 'Action' },
+  any: { ja: 'すべて', en: 'Any' },
+  at: { ja: '日時', en: 'At' },
+  actor: { ja: '実行者', en: 'Actor' },
+  subject: { ja: '対象', en: 'Subject' },
+  details: { ja: '詳細', en: 'Details' },
+  exportCsv: { ja: 'CSVで出力', en: 'Export CSV' },
+  previous: { ja: '前へ', en: 'Previous' },
+  next: { ja: '次へ', en: 'Next' },
+  pageOf: { ja: 'ページ', en: 'Page' },
+  totalLines: { ja: '件', en: 'entries' },
+
+  operatorsTitle: { ja: 'オペレーター管理', en: 'Operators' },
+  role: { ja: '権限', en: 'Role' },
+  lastSignIn: { ja: '最終ログイン', en: 'Last sign-in' },
+  unlockOperator: { ja: 'ロック解除', en: 'Unlock' },
+  resetOperatorToken: { ja: 'トークン再登録', en: 'Reset token' },
+  enrolled: { ja: '登録済み', en: 'Enrolled' },
+
+  done: { ja: '受け付けました', en: 'Done' },
+  proposedNotice: { ja: '申請しました。役席者の承認後に実行されます。', en: 'Proposed: it takes effect when a supervisor approves it.' },
+  approvedNotice: { ja: '承認し、実行しました。', en: 'Approved and carried out.' },
+  rejectedNotice: { ja: '却下しました。', en: 'Rejected.' },
+  suspendedNotice: { ja: '利用を一時停止しました。ご利用中の画面は直ちにログアウトされます。', en: 'Suspended: any session the customer had has ended.' },
+  doneNotice: { ja: '実行しました。', en: 'Done.' },
+  operatorUnlockedNotice: { ja: 'オペレーターのロックを解除しました。', en: 'The operator is unlocked.' },
+  operatorTokenResetNotice: { ja: 'トークンを解除しました。次回ログイン時に再登録します。', en: 'The token is reset: the operator registers a new one at the next sign-in.' },
+
+  errorTitle: { ja: '入力内容をご確認ください', en: 'Please check your input' },
+  forbiddenTitle: { ja: '権限がありません', en: 'Not allowed' },
+  forbidden: { ja: 'この操作を行う権限がありません。', en: 'Your role does not allow this.' },
+  notFoundTitle: { ja: 'ページが見つかりません', en: 'Page not found' },
+  notFound: { ja: 'お探しのページは見つかりませんでした。', en: 'The page you asked for does not exist.' },
+  customerNotFound: { ja: '該当するお客様はいません。', en: 'No such customer.' },
+  csrfTitle: { ja: '画面の有効期限が切れました', en: 'This page has expired' },
+  csrf: { ja: 'お手数ですが、もう一度画面を開き直してから操作してください。', en: 'Please open the page again and retry.' },
+  unavailableTitle: { ja: 'ただいま処理できません', en: 'Temporarily unavailable' },
+  unavailable: { ja: 'しばらく時間をおいてから、もう一度お試しください。', en: 'Please try again in a little while.' },
+  internalErrorTitle: { ja: 'システムエラー', en: 'System error' },
+  internalError: { ja: '処理中にエラーが発生しました。', en: 'Something went wrong on our side.' },
+  errorReference: { ja: 'エラー番号', en: 'Error reference' },
+  tooLarge: { ja: '入力内容が大きすぎます。', en: 'The input is too large.' },
+} satisfies Record<string, Text | Record<string, Text>>;
+
+export const ACTION_NAMES: Record<CustomerActionKind, Text> = {
+  unlock_otp: { ja: 'ワンタイムパスワードのロック解除', en: 'Unlock one-time passwords' },
+  unlock_password: { ja: 'パスワードのロック解除', en: 'Unlock the password' },
+  reissue_token: { ja: 'トークン再発行', en: 'Reissue the token' },
+  suspend: { ja: '利用一時停止(盗難・紛失)', en: 'Suspend (lost or stolen device)' },
+  resume: { ja: '利用再開', en: 'Resume' },
+  change_limit: { ja: '1日あたり振込限度額の変更', en: 'Change the daily transfer limit' },
+  reset_password: { ja: 'ログインパスワードの再設定', en: 'Reset the login password' },
+};
+
+export const ROLE_NAMES: Record<OperatorRole, Text> = {
+  teller: { ja: '担当者', en: 'Teller' },
+  supervisor: { ja: '役席者', en: 'Supervisor' },
+  administrator: { ja: '管理者', en: 'Administrator' },
+};
+
+/** What an action's failure means, for the operator. */
+export const FAILURE_TEXTS = {
+  forbidden: C.forbidden,
+  customer_not_found: C.customerNotFound,
+  not_otp_locked: { ja: 'ワンタイムパスワードはロックされていません。', en: 'One-time passwords are not locked.' },
+  not_password_locked: { ja: 'パスワードはロックされていません。', en: 'The password is not locked.' },
+  no_token: { ja: 'トークンが登録されていません。', en: 'No token is registered.' },
+  already_suspended: { ja: 'すでに利用一時停止中です。', en: 'Already suspended.' },
+  not_suspended: { ja: '利用一時停止中ではありません。', en: 'Not suspended.' },
+  limit_unchanged: { ja: '現在の限度額と同じです。', en: 'That is the current limit.' },
+  limit_not_whole_units: { ja: '限度額は1万円単位で入力してください。', en: 'Enter the limit in units of ¥10,000.' },
+  limit_above_maximum: { ja: '限度額の上限(1,000万円)を超えています。', en: 'Above the highest limit (¥10,000,000).' },
+  limit_raise_needs_token: {
+    ja: 'ワンタイムパスワード(トークン)の登録がないため、50万円を超える限度額にはできません。',
+    en: 'Without a registered token the limit cannot go above ¥500,000.',
+  },
+  already_pending: { ja: '同じ手続きの申請がすでに承認待ちです。', en: 'The same request already awaits approval.' },
+  changed_meanwhile: { ja: 'お客様の状態が変わったため実行できませんでした。画面を開き直してください。', en: 'The customer changed meanwhile: nothing was done. Reload the page.' },
+  needs_second_person: { ja: 'この手続きには承認が必要です。画面を開き直してください。', en: 'This needs approval now: reload the page.' },
+  not_found: { ja: '申請が見つかりません。', en: 'No such proposal.' },
+  own_proposal: C.ownProposal,
+  already_decided: { ja: 'この申請はすでに処理されています。', en: 'This proposal has already been decided.' },
+} satisfies Record<string, Text>;
+
+export type FailureCode = keyof typeof FAILURE_TEXTS;
+
+export const FIELD_PROBLEMS = {
+  missing: { ja: '入力してください。', en: 'Please fill this in.' },
+  malformed: { ja: '形式が正しくありません。', en: 'This is not in the expected form.' },
+  too_long: { ja: '長すぎます。', en: 'This is too long.' },
+  control_characters: { ja: '使用できない文字が含まれています。', en: 'This contains characters that cannot be used.' },
+  repeated: { ja: '形式が正しくありません。', en: 'This is not in the expected form.' },
+  check_digit: C.checkDigit,
+} satisfies Record<string, Text>;
+
+export function japanDateTime(ms: number, lang: 'ja' | 'en'): string {
+  const d = new Date(ms + 9 * 3600_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const date = `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}`;
+  const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  return lang === 'ja' ? `${date} ${time}` : `${date} ${time} JST`;
+}
+
+export function yen(amount: number, lang: 'ja' | 'en'): string {
+  const digits = amount.toLocaleString('en-US');
+  return lang === 'ja' ? `${digits}円` : `¥${digits}`;
+}

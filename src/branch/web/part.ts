@@ -1,0 +1,102 @@
+// The branch console as a part of the app (web/app.ts buildApp): every institution's console
+// under /branch/<slug>/, served by one set of routes that look the institution up per request.
+// Cookies, form parsing, security headers (CSP, no-store) and the HTML error pages live in this
+// part's own scope and touch no other part.
+import { readFileSync } from 'node:fs';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AuthorityUnavailableError } from '../../authority/authority-client.js';
+import type { AppParts } from '../../web/app.js';
+import { registerAssets } from '../../web/assets.js';
+import type { Text } from '../../web/personal-web/i18n.js';
+import { addSecurityHeaders, setSecurityHeaders } from '../../web/security-headers.js';
+import { openConsole, sendMessage, type BranchConsoleDeps, type Console } from './console-context.js';
+import { brandStylesheet, CONSOLE_SCRIPT_PATH, CONSOLE_STYLESHEET_PATH } from './console-layout.js';
+import { C } from './messages.js';
+import { registerApprovalRoutes } from './routes/approval-routes.js';
+import { registerAuditRoutes } from './routes/audit-routes.js';
+import { registerContractRoutes } from './routes/contract-routes.js';
+import { registerCustomerRoutes } from './routes/customer-routes.js';
+import { registerOperatorRoutes } from './routes/operator-routes.js';
+import { registerSignInRoutes } from './routes/sign-in-routes.js';
+import { standalonePage } from './views/common-views.js';
+
+export type { BranchConsoleDeps } from './console-context.js';
+
+export const BRANCH_CONSOLE_BODY_LIMIT = 16 * 1024;
+
+const stylesheet = readFileSync(new URL('./console.css', import.meta.url), 'utf8');
+const script = readFileSync(new URL('./console.js', import.meta.url), 'utf8');
+
+export function createBranchConsolePart(deps: BranchConsoleDeps): AppParts {
+  const console: Console = { deps, nowMs: () => deps.clock.nowMs() };
+  return {
+    async register(app: FastifyInstance) {
+      registerAssets(app);
+      registerConsoleAssets(app);
+      await app.register(async (scope) => {
+        await scope.register(cookie);
+        await scope.register(formbody, { bodyLimit: BRANCH_CONSOLE_BODY_LIMIT });
+        addSecurityHeaders(scope);
+        scope.setErrorHandler((error: FastifyError, request, reply) => handleError(console, error, request, reply));
+        registerSignInRoutes(scope, console);
+        registerCustomerRoutes(scope, console);
+        registerApprovalRoutes(scope, console);
+        registerContractRoutes(scope, console);
+        registerAuditRoutes(scope, console);
+        registerOperatorRoutes(scope, console);
+        scope.get('/branch/:slug/brand.css', async (request, reply) => {
+          const ctx = await openConsole(console, request, reply);
+          if (!ctx) return;
+          return reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=300').send(brandStylesheet(ctx.institution));
+        });
+        scope.get('/branch/:slug/*', async (request, reply) => {
+          const ctx = await openConsole(console, request, reply);
+          if (!ctx) return;
+          return sendMessage(ctx, { status: 404, title: C.notFoundTitle, lines: [C.notFound], kind: 'info' });
+        });
+      });
+    },
+  };
+}
+
+function registerConsoleAssets(app: FastifyInstance): void {
+  const assets: [string, string, string][] = [
+    [CONSOLE_STYLESHEET_PATH, 'text/css; charset=utf-8', stylesheet],
+    [CONSOLE_SCRIPT_PATH, 'text/javascript; charset=utf-8', script],
+  ];
+  for (const [path, type, body] of assets) {
+    if (app.hasRoute({ method: 'GET', url: path })) continue;
+    app.get(path, async (_request, reply) => {
+      setSecurityHeaders(reply);
+      return reply.header('Content-Type', type).header('Cache-Control', 'public, max-age=3600').send(body);
+    });
+  }
+}
+
+async function handleError(console: Console, error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  let status: number;
+  let title: Text;
+  let lines: Text[];
+  if (error instanceof AuthorityUnavailableError) {
+    request.log.warn({ err: error, errorId: request.id }, 'token authority unavailable');
+    [status, title, lines] = [503, C.unavailableTitle, [C.unavailable]];
+  } else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
+    [status, title, lines] = [413, C.errorTitle, [C.tooLarge]];
+  } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    [status, title, lines] = [error.statusCode, C.csrfTitle, [C.csrf]];
+  } else {
+    request.log.error({ err: error, errorId: request.id }, 'request failed');
+    [status, title, lines] = [500, C.internalErrorTitle, [C.internalError, { ja: `${C.errorReference.ja}: ${request.id}`, en: `${C.errorReference.en}: ${request.id}` }]];
+  }
+  if (reply.sent) return;
+  try {
+    const ctx = await openConsole(console, request, reply);
+    if (!ctx) return;
+    return sendMessage(ctx, { status, title, lines, kind: 'error' });
+  } catch (secondary) {
+    request.log.error({ err: secondary, errorId: request.id }, 'error page failed');
+    return reply.status(status).type('text/html; charset=utf-8').send(standalonePage('ja', title, lines).value);
+  }
+}

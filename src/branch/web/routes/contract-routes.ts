@@ -1,0 +1,61 @@
+// 新規契約: the form, and the お客様カード in the response to it — shown once (no-store, no GET
+// route can show it again; the passwords are not stored readable anywhere).
+import type { FastifyInstance } from 'fastify';
+import { listBranches } from '../../../banking/ledger/accounts.js';
+import { openContract, type OpenContractResult } from '../../open-contract.js';
+import { openConsole, requireOperator, requireOperatorPost, sendPage, type Console } from '../console-context.js';
+import { readLine, readWrittenRequest } from '../form-fields.js';
+import { C, FIELD_PROBLEMS } from '../messages.js';
+import type { FieldErrors } from '../views/common-views.js';
+import { customerCardView, openContractView } from '../views/contract-views.js';
+import type { Text } from '../../../web/personal-web/i18n.js';
+
+const OPEN_FAILURES: Record<Exclude<OpenContractResult, { ok: true }>['reason'], [string, Text]> = {
+  name_missing: ['name', FIELD_PROBLEMS.missing],
+  name_too_long: ['name', FIELD_PROBLEMS.too_long],
+  name_control_characters: ['name', FIELD_PROBLEMS.control_characters],
+  unknown_branch: ['branchCode', FIELD_PROBLEMS.malformed],
+  holder_name_empty: ['holderName', FIELD_PROBLEMS.missing],
+  holder_name_invalid_characters: ['holderName', { ja: 'カナ・英大文字・数字で入力してください。', en: 'Use kana, capital letters and digits.' }],
+  holder_name_too_long: ['holderName', { ja: '30文字以内で入力してください。', en: 'Use at most 30 characters.' }],
+};
+
+export function registerContractRoutes(scope: FastifyInstance, console: Console): void {
+  scope.get('/branch/:slug/contracts/new', async (request, reply) => {
+    const ctx = await openConsole(console, request, reply);
+    if (!ctx) return;
+    const signedIn = await requireOperator(ctx, 'open_contract');
+    if (!signedIn) return;
+    const branches = await listBranches(ctx.db, ctx.institution.slug);
+    return sendPage(ctx, { title: C.openContractTitle, signedIn, body: openContractView(ctx, { csrf: signedIn.session.csrfToken, branches }) });
+  });
+
+  scope.post('/branch/:slug/contracts', async (request, reply) => {
+    const ctx = await openConsole(console, request, reply);
+    if (!ctx) return;
+    const posted = await requireOperatorPost(ctx, 'open_contract');
+    if (!posted) return;
+    const { signedIn, body } = posted;
+    const branches = await listBranches(ctx.db, ctx.institution.slug);
+    const values = Object.fromEntries(['name', 'holderName', 'branchCode', 'requestFormNo', 'reason'].map((n) => [n, typeof body[n] === 'string' ? (body[n] as string) : '']));
+    const errors: FieldErrors = {};
+    const name = readLine(body, 'name', 40, errors);
+    const holderName = readLine(body, 'holderName', 60, errors);
+    const branchCode = readLine(body, 'branchCode', 3, errors);
+    const written = readWrittenRequest(body, errors);
+    const showForm = (status: number) =>
+      sendPage(ctx, { status, title: C.openContractTitle, signedIn, togglePath: `${ctx.base}contracts/new`, body: openContractView(ctx, { csrf: signedIn.session.csrfToken, branches, errors, values }) });
+    if (name === undefined || holderName === undefined || branchCode === undefined || written === undefined) return showForm(400);
+    const result = await openContract(
+      ctx.db,
+      { hasher: console.deps.hasher, confirmationPepper: console.deps.confirmationPepper, randomBytes: console.deps.randomBytes, nowMs: console.nowMs },
+      { institution: ctx.institution.slug, name, holderName, branchCode, requestFormNo: written.requestFormNo, reason: written.reason, operatorLogin: signedIn.operator.login },
+    );
+    if (!result.ok) {
+      const [fieldName, text] = OPEN_FAILURES[result.reason];
+      errors[fieldName] = text;
+      return showForm(400);
+    }
+    return sendPage(ctx, { title: C.cardTitle, signedIn, togglePath: `${ctx.base}contracts/new`, body: customerCardView(ctx, result.card) });
+  });
+}

@@ -1,0 +1,141 @@
+// The menu, the customer search, the customer at a glance, and the written-request actions.
+// Every route looks customers up in the operator's OWN institution (the one in the path, which
+// must also be the session's), and checks the role on the server for every request.
+import type { FastifyInstance } from 'fastify';
+import { CONTRACT_ID_PATTERN } from '../../../banking/customers.js';
+import { normalizeDigitInput } from '../../../otp/index.js';
+import type { Text } from '../../../web/personal-web/i18n.js';
+import type { ActionRequest } from '../../customer-actions.js';
+import { readCustomerStatus, searchCustomers, SEARCH_LIMIT } from '../../customer-status.js';
+import { CUSTOMER_ACTION_KINDS, type CustomerActionKind } from '../../permissions.js';
+import { countPendingProposals } from '../../proposals.js';
+import { startCustomerAction } from '../../start-customer-action.js';
+import { hasControlCharacters } from '../../written-request.js';
+import { openConsole, queryOf, redirectTo, requireOperator, requireOperatorPost, sendMessage, sendPage, type Console, type ConsoleContext, type SignedIn } from '../console-context.js';
+import { readWrittenRequest, readYen } from '../form-fields.js';
+import { C, FAILURE_TEXTS } from '../messages.js';
+import type { FieldErrors } from '../views/common-views.js';
+import { customerView, flashText, homeView, searchView, type ActionFormState } from '../views/customer-views.js';
+
+function contractIdParam(ctx: ConsoleContext): string | undefined {
+  const value = (ctx.request.params as { contractId?: string }).contractId;
+  return value !== undefined && CONTRACT_ID_PATTERN.test(value) ? value : undefined;
+}
+
+async function showCustomer(ctx: ConsoleContext, signedIn: SignedIn, contractId: string, input: { status?: number; flash?: Text; state?: ActionFormState } = {}) {
+  const customer = await readCustomerStatus(ctx.db, { institution: ctx.institution.slug, policy: ctx.institution.policy, contractId });
+  if (!customer) return sendMessage(ctx, { status: 404, title: C.customerTitle, lines: [C.customerNotFound], kind: 'info', signedIn });
+  const { status: httpStatus, ...view } = input;
+  return sendPage(ctx, {
+    status: httpStatus ?? 200,
+    title: C.customerTitle,
+    signedIn,
+    togglePath: `${ctx.base}customers/${contractId}`,
+    body: customerView(ctx, { signedIn, status: customer, secondPersonAboveYen: ctx.institution.policy.dailyLimitWithoutTokenYen, ...view }),
+  });
+}
+
+const FAILURE_STATUS: Record<keyof typeof FAILURE_TEXTS, number> = {
+  forbidden: 403,
+  customer_not_found: 404,
+  not_found: 404,
+  not_otp_locked: 409,
+  not_password_locked: 409,
+  no_token: 409,
+  already_suspended: 409,
+  not_suspended: 409,
+  limit_unchanged: 409,
+  limit_not_whole_units: 400,
+  limit_above_maximum: 400,
+  limit_raise_needs_token: 409,
+  already_pending: 409,
+  changed_meanwhile: 409,
+  needs_second_person: 409,
+  own_proposal: 403,
+  already_decided: 409,
+};
+
+export function failureStatus(reason: keyof typeof FAILURE_TEXTS): number {
+  return FAILURE_STATUS[reason];
+}
+
+export function registerCustomerRoutes(scope: FastifyInstance, console: Console): void {
+  scope.get('/branch/:slug/home', async (request, reply) => {
+    const ctx = await openConsole(console, request, reply);
+    if (!ctx) return;
+    const signedIn = await requireOperator(ctx);
+    if (!signedIn) return;
+    const pending = await countPendingProposals(ctx.db, ctx.institution.slug);
+    return sendPage(ctx, { title: C.homeTitle, signedIn, body: homeView(ctx, signedIn, { pending }) });
+  });
+
+  scope.get('/branch/:slug/customers', async (request, reply) => {
+    const ctx = await openConsole(console, request, reply);
+    if (!ctx) return;
+    const signedIn = await requireOperator(ctx, 'view_customers');
+    if (!signedIn) return;
+    const raw = queryOf(ctx).q;
+    if (raw === undefined || raw === '') return sendPage(ctx, { title: C.searchTitle, signedIn, body: searchView(ctx, { query: '', hits: undefined, limit: SEARCH_LIMIT }) });
+    if (typeof raw !== 'string' || raw.length > 40 || hasControlCharacters(raw)) {
+      return sendPage(ctx, { status: 400, title: C.searchTitle, signedIn, body: searchView(ctx, { query: '', hits: undefined, limit: SEARCH_LIMIT, error: C.searchHint }) });
+    }
+    const text = raw.normalize('NFKC').trim();
+    const digits = normalizeDigitInput(text);
+    const query = /^\d{10}$/.test(digits) ? digits : text;
+    const hits = query === '' ? undefined : await searchCustomers(ctx.db, { institution: ctx.institution.slug, policy: ctx.institution.policy, query });
+    return sendPage(ctx, { title: C.searchTitle, signedIn, body: searchView(ctx, { query: text, hits, limit: SEARCH_LIMIT }) });
+  });
+
+  scope.get('/branch/:slug/customers/:contractId', async (request, reply) => {
+    const ctx = await openConsole(console, request, reply);
+    if (!ctx) return;
+    const signedIn = await requireOperator(ctx, 'view_customers');
+    if (!signedIn) return;
+    const contractId = contractIdParam(ctx);
+    if (!contractId) return sendMessage(ctx, { status: 404, title: C.customerTitle, lines: [C.customerNotFound], kind: 'info', signedIn });
+    const flash = flashText(queryOf(ctx).done);
+    return showCustomer(ctx, signedIn, contractId, flash ? { flash } : {});
+  });
+
+  scope.post('/branch/:slug/customers/:contractId/actions/:kind', async (request, reply) => {
+    const ctx = await openConsole(console, request, reply);
+    if (!ctx) return;
+    const kind = (request.params as { kind?: string }).kind as CustomerActionKind;
+    if (!CUSTOMER_ACTION_KINDS.includes(kind)) {
+      const signedIn = await requireOperator(ctx);
+      if (signedIn) sendMessage(ctx, { status: 404, title: C.notFoundTitle, lines: [C.notFound], kind: 'info', signedIn });
+      return;
+    }
+    const posted = await requireOperatorPost(ctx, kind);
+    if (!posted) return;
+    const { signedIn, body } = posted;
+    const contractId = contractIdParam(ctx);
+    if (!contractId) return sendMessage(ctx, { status: 404, title: C.customerTitle, lines: [C.customerNotFound], kind: 'info', signedIn });
+
+    const errors: FieldErrors = {};
+    const newLimitYen = kind === 'change_limit' ? readYen(body, 'newLimitYen', errors) : undefined;
+    const written = readWrittenRequest(body, errors);
+    const values = Object.fromEntries(['newLimitYen', 'requestFormNo', 'reason'].map((name) => [name, typeof body[name] === 'string' ? (body[name] as string) : '']));
+    if (written === undefined || (kind === 'change_limit' && newLimitYen === undefined)) {
+      return showCustomer(ctx, signedIn, contractId, { status: 400, state: { kind, errors, values } });
+    }
+    const actionRequest: ActionRequest = kind === 'change_limit' ? { kind, newLimitYen: newLimitYen! } : { kind };
+    const result = await startCustomerAction(ctx.db, { nowMs: console.nowMs, randomBytes: console.deps.randomBytes }, {
+      institution: ctx.institution.slug,
+      policy: ctx.institution.policy,
+      operator: { login: signedIn.operator.login, role: signedIn.operator.role },
+      contractId,
+      request: actionRequest,
+      written,
+    });
+    if (result.ok) {
+      const done = result.outcome === 'proposed' ? 'proposed' : kind === 'suspend' ? 'suspended' : 'done';
+      return redirectTo(ctx, `customers/${contractId}`, { done });
+    }
+    if (result.reason === 'customer_not_found' || result.reason === 'forbidden') {
+      return sendMessage(ctx, { status: failureStatus(result.reason), title: C.customerTitle, lines: [FAILURE_TEXTS[result.reason]], kind: 'error', signedIn });
+    }
+    const formErrors: FieldErrors = result.reason.startsWith('limit_') ? { newLimitYen: FAILURE_TEXTS[result.reason] } : {};
+    return showCustomer(ctx, signedIn, contractId, { status: failureStatus(result.reason), state: { kind, errors: formErrors, formError: [FAILURE_TEXTS[result.reason]], values } });
+  });
+}

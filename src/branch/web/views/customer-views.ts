@@ -1,0 +1,174 @@
+// The menu, the customer search and the customer at a glance, with the forms of the written
+// requests the operator's role may start (permissions.ts decides; the server checks again).
+import { html, type SafeHtml } from '../../../web/html.js';
+import type { Text } from '../../../web/personal-web/i18n.js';
+import type { CustomerSearchHit, CustomerStatus, AuditLine } from '../../customer-status.js';
+import { CUSTOMER_ACTION_KINDS, isAllowed, needsSecondPerson, type CustomerActionKind } from '../../permissions.js';
+import type { Proposal } from '../../proposals.js';
+import type { ConsoleContext, SignedIn } from '../console-context.js';
+import { ACTION_NAMES, C, japanDateTime, yen } from '../messages.js';
+import { csrfField, errorSummary, field, notice, scrollTable, writtenRequestFields, type FieldErrors } from './common-views.js';
+
+export function searchForm(ctx: ConsoleContext, query = ''): SafeHtml {
+  return html`<form method="get" action="${ctx.base}customers" class="console-search" role="search">
+${field({ name: 'q', label: ctx.t(C.searchLabel), type: 'search', hint: ctx.t(C.searchHint), maxlength: 40, value: query })}
+<button type="submit" class="button">${ctx.t(C.search)}</button>
+</form>`;
+}
+
+export function homeView(ctx: ConsoleContext, signedIn: SignedIn, input: { pending: number }): SafeHtml {
+  const role = signedIn.operator.role;
+  return html`<h1>${ctx.t(C.homeTitle)}</h1>
+${isAllowed(role, 'view_customers') ? html`<section class="card">${searchForm(ctx)}</section>` : ''}
+<ul class="menu">
+${isAllowed(role, 'view_customers') ? html`<li><a href="${ctx.base}customers">${ctx.t(C.navCustomers)}</a></li>` : ''}
+${isAllowed(role, 'decide_proposals') || isAllowed(role, 'unlock_otp') ? html`<li><a href="${ctx.base}approvals">${ctx.t(C.navApprovals)} (${input.pending})</a></li>` : ''}
+${isAllowed(role, 'open_contract') ? html`<li><a href="${ctx.base}contracts/new">${ctx.t(C.navOpenContract)}</a></li>` : ''}
+${isAllowed(role, 'view_audit') ? html`<li><a href="${ctx.base}audit">${ctx.t(C.navAudit)}</a></li>` : ''}
+${isAllowed(role, 'manage_operators') ? html`<li><a href="${ctx.base}operators">${ctx.t(C.navOperators)}</a></li>` : ''}
+</ul>`;
+}
+
+export function searchView(ctx: ConsoleContext, input: { query: string; hits: CustomerSearchHit[] | undefined; limit: number; error?: Text }): SafeHtml {
+  const hits = input.hits;
+  return html`<h1>${ctx.t(C.searchTitle)}</h1>
+<section class="card">${input.error ? errorSummary(ctx.lang, [input.error]) : ''}${searchForm(ctx, input.query)}</section>
+${hits === undefined
+  ? ''
+  : hits.length === 0
+    ? notice(ctx.lang, 'info', [C.noHits])
+    : html`${hits.length >= input.limit ? notice(ctx.lang, 'warn', [C.tooManyHits]) : ''}
+${scrollTable(ctx.t(C.searchTitle), [ctx.t(C.contractId), ctx.t(C.name), ctx.t(C.status)], hits.map((hit) => html`<tr>
+<td><a href="${ctx.base}customers/${hit.contractId}">${hit.contractId}</a></td>
+<td>${hit.name}</td>
+<td>${ctx.t(hit.suspended ? C.statusSuspended : C.statusActive)}${hit.locked ? html` <span class="badge badge--alert">${ctx.t(C.locked)}</span>` : ''}</td>
+</tr>`))}`}`;
+}
+
+function when(ctx: ConsoleContext, ms: number | null): string {
+  return ms === null ? ctx.t(C.none) : japanDateTime(ms, ctx.lang);
+}
+
+function counter(ctx: ConsoleContext, value: { failures: number; threshold: number; locked: boolean }): SafeHtml {
+  return html`${value.failures} / ${value.threshold}${value.locked ? html` <span class="badge badge--alert">${ctx.t(C.locked)}</span>` : ''}`;
+}
+
+/** Serials in audit details, masked like the token line above them (the viewer shows them whole). */
+function maskSerials(details: string): string {
+  return details.replace(/\b([A-Z]{4})(\d{4})(\d{4})\b/g, (_m, letters: string, _middle: string, last: string) => `${letters}****${last}`);
+}
+
+export function auditTable(ctx: ConsoleContext, caption: Text, lines: AuditLine[], options: { maskSerials?: boolean } = {}): SafeHtml {
+  if (lines.length === 0) return html`<h2>${ctx.t(caption)}</h2><p>${ctx.t(C.none)}</p>`;
+  return html`<h2>${ctx.t(caption)}</h2>
+${scrollTable(ctx.t(caption), [ctx.t(C.at), ctx.t(C.actor), ctx.t(C.action), ctx.t(C.details)], lines.map((line) => html`<tr>
+<td class="nowrap">${japanDateTime(line.at, ctx.lang)}</td><td>${line.actor}</td><td><code>${line.action}</code></td><td class="details">${line.details === '{}' ? '' : options.maskSerials ? maskSerials(line.details) : line.details}</td>
+</tr>`))}`;
+}
+
+export function proposalSummary(ctx: ConsoleContext, proposal: Proposal): SafeHtml {
+  const request = proposal.request;
+  return html`<strong>${ctx.t(ACTION_NAMES[request.kind])}</strong>${request.kind === 'change_limit' ? html` → ${yen(request.newLimitYen, ctx.lang)}` : ''}
+<span class="meta">${ctx.t(C.requestFormNo)}: ${proposal.written.requestFormNo} / ${ctx.t(C.reason)}: ${proposal.written.reason} / ${ctx.t(C.proposedBy)}: ${proposal.proposedBy} (${japanDateTime(proposal.proposedAt, ctx.lang)})</span>`;
+}
+
+/** Which of the role's actions apply to the customer as they are now. */
+function applicableActions(status: CustomerStatus): CustomerActionKind[] {
+  return CUSTOMER_ACTION_KINDS.filter((kind) => {
+    switch (kind) {
+      case 'unlock_otp':
+        return status.otp.locked;
+      case 'unlock_password':
+        return status.password.locked;
+      case 'reissue_token':
+        return status.token !== null;
+      case 'suspend':
+        return !status.suspended;
+      case 'resume':
+        return status.suspended;
+      case 'change_limit':
+      case 'reset_password':
+        return true;
+    }
+  });
+}
+
+export interface ActionFormState {
+  kind: CustomerActionKind;
+  errors: FieldErrors;
+  formError?: Text[];
+  values: Record<string, string>;
+}
+
+function actionForm(ctx: ConsoleContext, input: { status: CustomerStatus; kind: CustomerActionKind; csrf: string; state?: ActionFormState; secondPersonAboveYen: number }): SafeHtml {
+  const { kind, status } = input;
+  const state = input.state?.kind === kind ? input.state : undefined;
+  const approval = kind === 'change_limit' ? undefined : needsSecondPerson({ kind }, { currentLimitYen: status.dailyLimitYen, secondPersonAboveYen: input.secondPersonAboveYen });
+  const newLimitError = state?.errors.newLimitYen;
+  return html`<section class="card action-card" id="action-${kind}" aria-labelledby="action-${kind}-title">
+<h3 id="action-${kind}-title">${ctx.t(ACTION_NAMES[kind])}${approval === undefined ? '' : html` <span class="badge${approval ? ' badge--approval' : ''}">${ctx.t(approval ? C.needsApproval : C.immediate)}</span>`}</h3>
+${state ? errorSummary(ctx.lang, state.formError ?? Object.values(state.errors)) : ''}
+<form method="post" action="${ctx.base}customers/${status.contractId}/actions/${kind}" novalidate>
+${csrfField(input.csrf)}
+${kind === 'change_limit'
+  ? field({ name: 'newLimitYen', label: ctx.t(C.newLimit), hint: ctx.t(C.newLimitHint), inputmode: 'numeric', maxlength: 16, idSuffix: kind, ...(newLimitError ? { error: ctx.t(newLimitError) } : {}), ...(state?.values.newLimitYen !== undefined ? { value: state.values.newLimitYen } : {}) })
+  : ''}
+${writtenRequestFields(ctx, { idSuffix: kind, ...(state ? { errors: state.errors, values: state.values } : {}) })}
+<div class="actions"><button type="submit" class="button${kind === 'suspend' ? ' button--danger' : ''}">${ctx.t(kind === 'suspend' || kind === 'change_limit' ? ACTION_NAMES[kind] : C.submit)}</button></div>
+</form>
+</section>`;
+}
+
+export function customerView(
+  ctx: ConsoleContext,
+  input: { signedIn: SignedIn; status: CustomerStatus; flash?: Text; state?: ActionFormState; secondPersonAboveYen: number },
+): SafeHtml {
+  const { status, signedIn } = input;
+  const role = signedIn.operator.role;
+  const actions = applicableActions(status).filter((kind) => isAllowed(role, kind));
+  // A failure of an action whose form is not on the page (it no longer applies) is shown on top.
+  const orphan = input.state && !actions.includes(input.state.kind) ? input.state : undefined;
+  return html`<h1>${ctx.t(C.customerTitle)}: ${status.name} <span class="meta">(${status.contractId})</span></h1>
+${input.flash ? notice(ctx.lang, 'ok', [input.flash]) : ''}
+${orphan ? notice(ctx.lang, 'error', orphan.formError ?? Object.values(orphan.errors).filter((t): t is Text => t !== undefined), ACTION_NAMES[orphan.kind]) : ''}
+<section class="card">
+<dl class="facts">
+  <dt>${ctx.t(C.contractId)}</dt><dd>${status.contractId}</dd>
+  <dt>${ctx.t(C.name)}</dt><dd>${status.name}</dd>
+  <dt>${ctx.t(C.status)}</dt><dd>${status.suspended ? html`<span class="badge badge--alert">${ctx.t(C.statusSuspended)}</span>` : ctx.t(C.statusActive)}</dd>
+  <dt>${ctx.t(C.token)}</dt><dd>${status.token === null ? ctx.t(C.tokenNone) : html`<code>${status.token.serialMasked}</code>${status.token.kind === 'mobile' || status.token.kind === 'desktop' ? html` (${ctx.t(C.tokenKinds[status.token.kind])})` : ''} ${ctx.t(C.tokenSince)}: ${when(ctx, status.token.registeredAt)}`}</dd>
+  ${status.tokenDeregisteredAt !== null ? html`<dt>${ctx.t(C.tokenDeregisteredAt)}</dt><dd>${when(ctx, status.tokenDeregisteredAt)}</dd>` : ''}
+  ${status.registrationBlockedUntil !== null && status.registrationBlockedUntil > ctx.console.nowMs() ? html`<dt>${ctx.t(C.registrationBlockedUntil)}</dt><dd>${when(ctx, status.registrationBlockedUntil)}</dd>` : ''}
+  <dt>${ctx.t(C.otpCounter)}</dt><dd>${counter(ctx, status.otp)}</dd>
+  <dt>${ctx.t(C.passwordCounter)}</dt><dd>${counter(ctx, status.password)}${status.passwordChangeRequired ? html`<br><span class="meta">${ctx.t(C.passwordChangeRequired)}</span>` : ''}</dd>
+  <dt>${ctx.t(C.dailyLimit)}</dt><dd>${yen(status.dailyLimitYen, ctx.lang)}</dd>
+  <dt>${ctx.t(C.createdAt)}</dt><dd>${when(ctx, status.createdAt)}</dd>
+</dl>
+</section>
+${status.pendingProposals.length > 0
+  ? html`<section class="card"><h2>${ctx.t(C.pendingForCustomer)}</h2><ul class="plain-list">${status.pendingProposals.map((p) => html`<li>${proposalSummary(ctx, p)}</li>`)}</ul>
+${role === 'supervisor' ? html`<p><a href="${ctx.base}approvals">${ctx.t(C.navApprovals)}</a></p>` : ''}</section>`
+  : ''}
+${actions.length > 0
+  ? html`<section aria-labelledby="actions-title"><h2 id="actions-title">${ctx.t(C.actionsTitle)}</h2><p>${ctx.t(C.actionsLead)}</p>
+<div class="action-grid">${actions.map((kind) => actionForm(ctx, { status, kind, csrf: signedIn.session.csrfToken, secondPersonAboveYen: input.secondPersonAboveYen, ...(input.state ? { state: input.state } : {}) }))}</div></section>`
+  : ''}
+<section class="card">
+${auditTable(ctx, C.lastSignIns, status.signIns, { maskSerials: true })}
+${auditTable(ctx, C.lastFailures, status.failures, { maskSerials: true })}
+${auditTable(ctx, C.recentAudit, status.recentAudit, { maskSerials: true })}
+</section>`;
+}
+
+export function flashText(done: unknown): Text | undefined {
+  switch (done) {
+    case 'proposed':
+      return C.proposedNotice;
+    case 'suspended':
+      return C.suspendedNotice;
+    case 'done':
+      return C.doneNotice;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,86 @@
+// Configuration from the environment: every problem reported at once in a sentence, secrets
+// never echoed, and production refusing what is unsafe (a missing master key or pepper,
+// insecure cookies, a wildcard proxy, no mail relay) — for the roles that need them.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadConfig } from './config.js';
+
+const KEY = Buffer.alloc(32, 7).toString('base64');
+const PEPPER = Buffer.alloc(32, 9).toString('base64');
+const RP_KEY = `mamori_rp_${'A'.repeat(43)}`;
+const PRODUCTION = {
+  MAMORI_MODE: 'production',
+  MAMORI_MASTER_KEY: KEY,
+  MAMORI_CONFIRMATION_PEPPER: PEPPER,
+  MAMORI_SMTP_URL: 'smtp://relay.bank.example:587',
+  MAMORI_MAIL_FROM: 'no-reply@bank.example',
+  MAMORI_TRUST_PROXY: '10.0.0.5',
+};
+
+function errorsOf(env: NodeJS.ProcessEnv, purpose?: 'all' | 'authority' | 'bank' | 'cli'): string[] {
+  const result = loadConfig(env, purpose ? { purpose } : {});
+  return result.ok ? [] : result.errors;
+}
+
+describe('configuration', () => {
+  it('has working defaults for development', () => {
+    const result = loadConfig({});
+    assert.ok(result.ok);
+    assert.equal(result.config.mode, 'development');
+    assert.equal(result.config.port, 3000);
+    assert.equal(result.config.secureCookies, false);
+    assert.equal(result.config.smtpUrl, undefined);
+    assert.equal(result.config.relyingPartyKeys.size, 0);
+    assert.equal(result.config.shutdownTimeoutMs, 10_000);
+  });
+
+  it('reports every bad value at once', () => {
+    const errors = errorsOf({ PORT: 'eighty', MAMORI_SECURE_COOKIES: 'maybe', LOG_LEVEL: 'loud', MAMORI_SMTP_URL: 'mail.example', MAMORI_OUTBOX_INTERVAL_MS: '5s', MAMORI_AUTHORITY_URL: 'ftp://x' });
+    assert.equal(errors.length, 6, errors.join('\n'));
+  });
+
+  it('reads MAMORI_RP_KEYS as slug:key pairs and never echoes a key', () => {
+    const result = loadConfig({ MAMORI_RP_KEYS: `demo:${RP_KEY}, sample:${RP_KEY.replace('A', 'B')}` });
+    assert.ok(result.ok);
+    assert.deepEqual([...result.config.relyingPartyKeys.keys()], ['demo', 'sample']);
+    const errors = errorsOf({ MAMORI_RP_KEYS: `demo:${RP_KEY},demo:${RP_KEY},sample:mamori_rp_short-secret-value,${RP_KEY}` });
+    assert.equal(errors.length, 3, errors.join('\n'));
+    assert.ok(errors.every((e) => !e.includes('short-secret-value') && !e.includes(RP_KEY)), errors.join('\n'));
+  });
+
+  it('`serve bank` needs the authority URL and the keys, and no master key', () => {
+    assert.deepEqual(errorsOf({}, 'bank').length, 2);
+    const bank = { ...PRODUCTION, MAMORI_MASTER_KEY: '', MAMORI_AUTHORITY_URL: 'https://authority.internal:8443', MAMORI_RP_KEYS: `demo:${RP_KEY}` };
+    assert.deepEqual(errorsOf(bank, 'bank'), []);
+    assert.deepEqual(errorsOf({ ...bank, MAMORI_AUTHORITY_URL: 'http://authority.internal:8080' }, 'bank').length, 1, 'keys never travel in clear beyond this machine');
+    assert.deepEqual(errorsOf({ ...bank, MAMORI_AUTHORITY_URL: 'http://127.0.0.1:8080' }, 'bank'), []);
+  });
+
+  it('production refuses a missing master key, insecure cookies and an untrusting proxy setting', () => {
+    assert.deepEqual(errorsOf(PRODUCTION, 'all'), []);
+    const refused = (env: NodeJS.ProcessEnv, purpose: 'all' | 'authority' | 'bank' | 'cli', pattern: RegExp) => {
+      const errors = errorsOf(env, purpose);
+      assert.ok(errors.some((e) => pattern.test(e)), `${purpose}: ${errors.join('; ')}`);
+    };
+    refused({ ...PRODUCTION, MAMORI_MASTER_KEY: '' }, 'all', /production mode needs MAMORI_MASTER_KEY/);
+    refused({ ...PRODUCTION, MAMORI_MASTER_KEY: '' }, 'authority', /production mode needs MAMORI_MASTER_KEY/);
+    refused({ ...PRODUCTION, MAMORI_MASTER_KEY: '' }, 'cli', /production mode needs MAMORI_MASTER_KEY/);
+    refused({ ...PRODUCTION, MAMORI_SECURE_COOKIES: 'false' }, 'all', /refuses MAMORI_SECURE_COOKIES=false/);
+    refused({ ...PRODUCTION, MAMORI_TRUST_PROXY: 'true' }, 'all', /refuses MAMORI_TRUST_PROXY=true/);
+    refused({ ...PRODUCTION, MAMORI_TRUST_PROXY: '*' }, 'all', /refuses MAMORI_TRUST_PROXY=true/);
+    refused({ ...PRODUCTION, MAMORI_CONFIRMATION_PEPPER: '' }, 'all', /needs MAMORI_CONFIRMATION_PEPPER/);
+    refused({ ...PRODUCTION, MAMORI_SMTP_URL: '' }, 'all', /needs MAMORI_SMTP_URL/);
+    refused({ ...PRODUCTION, MAMORI_MAIL_FROM: '' }, 'all', /needs MAMORI_MAIL_FROM/);
+    // The authority never mails and never sees a confirmation password.
+    assert.deepEqual(errorsOf({ ...PRODUCTION, MAMORI_CONFIRMATION_PEPPER: '', MAMORI_SMTP_URL: '', MAMORI_MAIL_FROM: '' }, 'authority'), []);
+    // Secure cookies are the default in production.
+    const production = loadConfig(PRODUCTION, { purpose: 'all' });
+    assert.ok(production.ok && production.config.secureCookies);
+  });
+
+  it('never echoes a secret in a message', () => {
+    const errors = errorsOf({ MAMORI_MASTER_KEY: 'short-secret-key', MAMORI_CONFIRMATION_PEPPER: 'pepper-secret', MAMORI_SMTP_URL: 'http://user:smtp-secret@relay' });
+    assert.equal(errors.length, 3);
+    assert.ok(errors.every((e) => !/secret/.test(e)), errors.join('\n'));
+  });
+});

@@ -1,0 +1,72 @@
+// The transactional outbox: a notification is a row written in the SAME transaction as the
+// event it tells of, so a customer is told of exactly what was committed — a rolled-back
+// transfer sends nothing, and a committed one cannot lose its message when a process dies a
+// moment later. A worker (outbox-delivery.ts) sends the rows afterwards.
+//
+// Call it from the event's transaction, after the change and its audit record:
+//   await enqueueNotification(trx, { institution, contractId, atMs: nowMs, event: { kind: 'otp_locked' } });
+import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { findInstitution } from '../banking/institutions.js';
+import type { Schema } from '../db/schema.js';
+import type { RandomBytes } from '../shared/clock.js';
+import type { NotificationEvent } from './notification-events.js';
+import { renderNotification } from './notification-messages.js';
+
+export interface NotificationInput {
+  institution: string;
+  contractId: string;
+  /** When the event happened (the transaction's nowMs). */
+  atMs: number;
+  event: NotificationEvent;
+}
+
+export type EnqueueResult =
+  | { queued: true; id: string }
+  // A customer without an e-mail address is not told (the branch records one at 届出); an
+  // unknown customer or institution is a caller's slip that must not roll the event back.
+  | { queued: false; reason: 'no_email' | 'unknown_customer' | 'unknown_institution' };
+
+export async function enqueueNotification(trx: Transaction<Schema>, input: NotificationInput, deps: { randomBytes?: RandomBytes } = {}): Promise<EnqueueResult> {
+  // The point of the outbox is the shared transaction: outside one, a crash between the event
+  // and this row would lose the message (or send one for an event that never happened).
+  if (!trx.isTransaction) throw new TypeError('enqueueNotification must be given the transaction of the event');
+  if (!Number.isSafeInteger(input.atMs)) throw new TypeError('atMs must be an instant in milliseconds');
+  const customer = await trx
+    .selectFrom('customers')
+    .select(['name', 'email'])
+    .where('institution', '=', input.institution)
+    .where('contract_id', '=', input.contractId)
+    .executeTakeFirst();
+  if (!customer) return { queued: false, reason: 'unknown_customer' };
+  if (customer.email === null || customer.email === '') return { queued: false, reason: 'no_email' };
+  const institution = await findInstitution(trx, input.institution);
+  if (!institution) return { queued: false, reason: 'unknown_institution' };
+
+  const { subject, body } = renderNotification({ institution, customerName: customer.name, atMs: input.atMs, event: input.event });
+  const id = `ntf_${Buffer.from((deps.randomBytes ?? defaultRandomBytes)(16)).toString('base64url')}`;
+  await trx
+    .insertInto('notification_outbox')
+    .values({
+      id,
+      institution: input.institution,
+      contract_id: input.contractId,
+      kind: input.event.kind,
+      recipient: customer.email,
+      sender_name: institution.name,
+      subject,
+      body,
+      status: 'pending',
+      next_attempt_at: input.atMs,
+      claim_token: null,
+      claimed_until: null,
+      last_error: null,
+      transport: null,
+      created_at: input.atMs,
+      sent_at: null,
+    })
+    .execute();
+  return { queued: true, id };
+}
+
+const defaultRandomBytes: RandomBytes = (size) => new Uint8Array(nodeRandomBytes(size));

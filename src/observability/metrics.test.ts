@@ -1,0 +1,95 @@
+// The Prometheus text format of the tiny registry (exposition format 0.0.4), and the
+// instrumented AuthorityClient that feeds the verification metrics.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AuthorityUnavailableError, type AuthorityClient } from '../authority/authority-client.js';
+import { instrumentAuthorityClient } from './instrumented-authority-client.js';
+import { metrics } from './mamori-metrics.js';
+import { MetricsRegistry } from './metrics.js';
+
+describe('metrics registry', () => {
+  it('renders counters, gauges and cumulative histograms with escaped labels', async () => {
+    const registry = new MetricsRegistry();
+    const logins = registry.counter<'outcome'>('test_logins_total', 'Logins.\nBy outcome.', ['outcome']);
+    const backlog = registry.gauge('test_backlog', 'Backlog.');
+    const latency = registry.histogram<'op'>('test_seconds', 'Latency.', ['op'], [0.01, 0.1, 1]);
+    logins.inc({ outcome: 'success' });
+    logins.inc({ outcome: 'success' }, 2);
+    logins.inc({ outcome: 'a"b\\c\nd' });
+    registry.onCollect(() => backlog.set(7));
+    for (const value of [0.005, 0.05, 0.5, 5]) latency.observe({ op: 'verify' }, value);
+    assert.equal(logins.get({ outcome: 'success' }), 3);
+    assert.equal(latency.count({ op: 'verify' }), 4);
+    assert.equal(
+      await registry.render(),
+      [
+        '# HELP test_logins_total Logins.\\nBy outcome.',
+        '# TYPE test_logins_total counter',
+        'test_logins_total{outcome="success"} 3',
+        'test_logins_total{outcome="a\\"b\\\\c\\nd"} 1',
+        '# HELP test_backlog Backlog.',
+        '# TYPE test_backlog gauge',
+        'test_backlog 7',
+        '# HELP test_seconds Latency.',
+        '# TYPE test_seconds histogram',
+        'test_seconds_bucket{op="verify",le="0.01"} 1',
+        'test_seconds_bucket{op="verify",le="0.1"} 2',
+        'test_seconds_bucket{op="verify",le="1"} 3',
+        'test_seconds_bucket{op="verify",le="+Inf"} 4',
+        'test_seconds_sum{op="verify"} 5.555',
+        'test_seconds_count{op="verify"} 4',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses misuse: a counter going down, a name twice, a reserved label', () => {
+    const registry = new MetricsRegistry();
+    const counter = registry.counter('test_total', 'x');
+    assert.throws(() => counter.inc(-1), TypeError);
+    assert.throws(() => registry.counter('test_total', 'again'), TypeError);
+    assert.throws(() => registry.counter<'le'>('test_other_total', 'x', ['le']), TypeError);
+    assert.throws(() => registry.counter('bad-name', 'x'), TypeError);
+  });
+
+  it('keeps answering a scrape when a collector fails', async () => {
+    const registry = new MetricsRegistry();
+    registry.gauge('test_gauge', 'x').set(1);
+    registry.onCollect(() => Promise.reject(new Error('database down')));
+    assert.match(await registry.render(), /^test_gauge 1$/m);
+  });
+});
+
+describe('instrumented AuthorityClient', () => {
+  it('counts each verify by result and times it; unavailable answers are counted and thrown on', async () => {
+    let answer: 'valid' | 'replayed' | 'down' = 'valid';
+    const client: AuthorityClient = {
+      verify: async () => {
+        if (answer === 'down') throw new AuthorityUnavailableError('timed out');
+        return answer === 'valid' ? { valid: true, timeStep: 1 } : { valid: false, reason: 'replayed' };
+      },
+      bind: async () => ({ ok: false, reason: 'invalid_code' }),
+      unbind: async () => ({ ok: true }),
+      resync: async () => ({ ok: true, driftSteps: 0 }),
+    };
+    const instrumented = instrumentAuthorityClient(client, metrics);
+    const before = {
+      valid: metrics.codeVerifications.get({ operation: 'verify', result: 'valid' }),
+      replayed: metrics.codeVerifications.get({ operation: 'verify', result: 'replayed' }),
+      unavailable: metrics.codeVerifications.get({ operation: 'verify', result: 'unavailable' }),
+      invalidBind: metrics.codeVerifications.get({ operation: 'bind', result: 'invalid_code' }),
+      timed: metrics.codeVerificationSeconds.count({ operation: 'verify' }),
+    };
+    assert.deepEqual(await instrumented.verify({ bindingId: 'b', code: '123456' }), { valid: true, timeStep: 1 });
+    answer = 'replayed';
+    assert.deepEqual(await instrumented.verify({ bindingId: 'b', code: '123456' }), { valid: false, reason: 'replayed' });
+    answer = 'down';
+    await assert.rejects(instrumented.verify({ bindingId: 'b', code: '123456' }), AuthorityUnavailableError);
+    await instrumented.bind({ serial: 'MMOB12345678', subject: '1', code: '123456' });
+    assert.equal(metrics.codeVerifications.get({ operation: 'verify', result: 'valid' }) - before.valid, 1);
+    assert.equal(metrics.codeVerifications.get({ operation: 'verify', result: 'replayed' }) - before.replayed, 1);
+    assert.equal(metrics.codeVerifications.get({ operation: 'verify', result: 'unavailable' }) - before.unavailable, 1);
+    assert.equal(metrics.codeVerifications.get({ operation: 'bind', result: 'invalid_code' }) - before.invalidBind, 1);
+    assert.equal(metrics.codeVerificationSeconds.count({ operation: 'verify' }) - before.timed, 3);
+  });
+});

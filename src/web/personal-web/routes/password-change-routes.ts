@@ -1,0 +1,109 @@
+// ログインパスワードの変更, forced: after a login (password, and the one-time password when a
+// token is registered) with a password the branch set — a new contract's initial password or a
+// reset — the session is at stage `password_change`, and this is the only page it reaches
+// (`requireStage` sends every other signed-in page here). The new password is hashed before
+// the transaction; the transaction stores it (compare-and-set on the verified hash), ends the
+// branch's requirement and every session of the contract, writes the audit record and issues
+// the new signed-in session id — all or nothing.
+import type { FastifyInstance } from 'fastify';
+import { newPasswordProblem, storeChangedLoginPassword, type NewPasswordProblem } from '../../../banking/change-login-password.js';
+import { findCustomer } from '../../../banking/customers.js';
+import { countWrongPassword } from '../../../banking/fail-counters.js';
+import { issueSession, type Session } from '../../../banking/sessions.js';
+import { readText } from '../../form-input.js';
+import { MAX_PASSWORD_LENGTH } from '../form-readers.js';
+import type { Text } from '../i18n.js';
+import { fieldProblem, T } from '../messages.js';
+import { sendChangedMeanwhile, sendPasswordLockedPage } from '../outcome-pages.js';
+import {
+  clearSessionCookie,
+  formBody,
+  openPage,
+  redirectTo,
+  requireStage,
+  sendCsrfRejected,
+  sendPage,
+  sessionCsrfOk,
+  setSessionCookie,
+  type PageContext,
+} from '../page-context.js';
+import type { Site } from '../site.js';
+import type { FieldErrors } from '../views/form-parts.js';
+import { passwordChangeView } from '../views/password-change-view.js';
+
+const PROBLEM_TEXT: Record<NewPasswordProblem, Text> = {
+  characters: T.newPasswordCharacters,
+  length: T.newPasswordLength,
+  letters_and_digits: T.newPasswordLettersAndDigits,
+  same_as_current: T.newPasswordSameAsCurrent,
+  contains_contract_id: T.newPasswordContainsContractId,
+};
+
+function showForm(ctx: PageContext, session: Session, input: { status?: number; errors?: FieldErrors } = {}) {
+  return sendPage(ctx, {
+    status: input.status ?? 200,
+    title: T.passwordChangeTitle,
+    togglePath: 'password/change',
+    session,
+    body: passwordChangeView(ctx, { csrf: session.csrfToken, ...(input.errors ? { errors: input.errors } : {}) }),
+  });
+}
+
+export function registerPasswordChangeRoutes(scope: FastifyInstance, site: Site): void {
+  scope.get('/ib/:slug/password/change', async (request, reply) => {
+    const ctx = await openPage(site, request, reply);
+    if (!ctx) return;
+    // Signed in already (the password was changed): the main page, not a logout.
+    const session = await requireStage(ctx, ['password_change', 'signed_in']);
+    if (!session) return;
+    if (session.stage === 'signed_in') return redirectTo(ctx, 'main');
+    return showForm(ctx, session);
+  });
+
+  scope.post('/ib/:slug/password/change', async (request, reply) => {
+    const ctx = await openPage(site, request, reply);
+    if (!ctx) return;
+    const session = await requireStage(ctx, ['password_change']);
+    if (!session) return;
+    const body = formBody(ctx);
+    if (!sessionCsrfOk(session, body)) return sendCsrfRejected(ctx);
+
+    // The form first (nothing counted, nothing hashed): present, and a new password that keeps the rules.
+    const errors: FieldErrors = {};
+    const current = readText(body, 'currentPassword', MAX_PASSWORD_LENGTH);
+    if (!current.ok) errors.currentPassword = fieldProblem(T.currentPassword, current.problem);
+    const next = readText(body, 'newPassword', MAX_PASSWORD_LENGTH);
+    if (!next.ok) errors.newPassword = fieldProblem(T.newPassword, next.problem);
+    const again = readText(body, 'newPasswordAgain', MAX_PASSWORD_LENGTH);
+    if (!again.ok) errors.newPasswordAgain = fieldProblem(T.newPasswordAgain, again.problem);
+    if (!current.ok || !next.ok || !again.ok) return showForm(ctx, session, { status: 400, errors });
+    const problem = newPasswordProblem(next.value, { currentPassword: current.value, contractId: session.contractId });
+    if (problem !== undefined) return showForm(ctx, session, { status: 400, errors: { newPassword: PROBLEM_TEXT[problem] } });
+    if (again.value !== next.value) return showForm(ctx, session, { status: 400, errors: { newPasswordAgain: T.newPasswordMismatch } });
+
+    // The current password again: whoever holds this session must also know it. A wrong one
+    // counts toward the password lock like any wrong login password (the lock ends the sessions).
+    const customer = await findCustomer(ctx.db, ctx.institution.slug, session.contractId);
+    if (!customer || customer.status !== 'active') {
+      clearSessionCookie(ctx);
+      return redirectTo(ctx, '');
+    }
+    const target = { institution: ctx.institution.slug, contractId: session.contractId, policy: ctx.institution.policy };
+    if (!(await site.deps.hasher.verify(customer.login_password_hash, current.value))) {
+      const counted = await countWrongPassword(ctx.db, { ...target, nowMs: site.nowMs(), path: 'password_change' });
+      if (!counted.counted || counted.lockedNow) return sendPasswordLockedPage(ctx);
+      return showForm(ctx, session, { status: 401, errors: { currentPassword: T.currentPasswordWrong } });
+    }
+
+    const newHash = await site.deps.hasher.hash(next.value);
+    const nowMs = site.nowMs();
+    const issued = await ctx.db.transaction().execute(async (trx) => {
+      const stored = await storeChangedLoginPassword(trx, { ...target, verifiedHash: customer.login_password_hash, newHash, nowMs, path: 'password_change' });
+      if (!stored) return undefined;
+      return issueSession(trx, { institution: target.institution, contractId: target.contractId, stage: 'signed_in', nowMs, randomBytes: site.deps.randomBytes, previous: session });
+    });
+    if (!issued) return sendChangedMeanwhile(ctx);
+    setSessionCookie(ctx, issued.token);
+    return redirectTo(ctx, 'main');
+  });
+}

@@ -1,0 +1,41 @@
+// 振込 (the transfer menu with balances) and 入出金明細 (an account's statement, paginated).
+import type { FastifyInstance } from 'fastify';
+import { listHistory } from '../../../banking/ledger/history.js';
+import { getLimitStatus } from '../../../banking/limits/daily-limit.js';
+import { listDoneTransfers } from '../../../banking/transfers/transfer-store.js';
+import { sendMessage } from '../../personal-web/page-context.js';
+import type { Site } from '../../personal-web/site.js';
+import { openSignedIn, ownAccounts, show } from '../signed-in.js';
+import { TT } from '../transfer-messages.js';
+import type { TransfersWebDeps } from '../transfers-deps.js';
+import { historyView, transferMenuView } from '../views/account-views.js';
+
+export const HISTORY_PAGE_SIZE = 20;
+
+export function registerAccountRoutes(scope: FastifyInstance, site: Site, deps: TransfersWebDeps): void {
+  scope.get('/ib/:slug/transfers', async (request, reply) => {
+    const page = await openSignedIn(site, deps, request, reply);
+    if (!page) return;
+    const { ctx, customer } = page;
+    const ref = { institution: ctx.institution.slug, contractId: customer.contract_id };
+    const [accounts, limit, recent] = await Promise.all([
+      ownAccounts(page),
+      getLimitStatus(ctx.db, { ...ref, defaultLimitYen: ctx.institution.policy.dailyLimitDefaultYen, nowMs: ctx.site.nowMs() }),
+      listDoneTransfers(ctx.db, { ...ref, limit: 5 }),
+    ]);
+    return show(page, { title: TT.transfersTitle, body: transferMenuView(ctx, { accounts, limit, recent, tokenRegistered: customer.token_binding_id !== null }) });
+  });
+
+  scope.get('/ib/:slug/transfers/history', async (request, reply) => {
+    const page = await openSignedIn(site, deps, request, reply);
+    if (!page) return;
+    const query = request.query as Record<string, unknown>;
+    const accounts = await ownAccounts(page);
+    const selected = accounts.find((a) => a.account.id === query.account) ?? accounts[0];
+    if (!selected) return sendMessage(page.ctx, { status: 409, title: TT.historyTitle, lines: [TT.noAccount], kind: 'warn' });
+    const pageNumber = typeof query.page === 'string' && /^\d{1,6}$/.test(query.page) ? Number(query.page) : 1;
+    const history = await listHistory(page.ctx.db, { accountId: selected.account.id, page: pageNumber, pageSize: HISTORY_PAGE_SIZE });
+    if (!history) return sendMessage(page.ctx, { status: 404, title: TT.historyTitle, lines: [TT.noAccount], kind: 'warn' });
+    return show(page, { title: TT.historyTitle, body: historyView(page.ctx, { accounts, selected, page: history }) });
+  });
+}

@@ -1,0 +1,69 @@
+// What every transfer page starts with: the institution and language (the bank site's page
+// context), a signed-in session (anything else goes to the login page, exactly as the bank
+// site's own pages do), and the customer read fresh from the database.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { findCustomer, type Customer } from '../../banking/customers.js';
+import { listAccountsOfContract, listBranches, type Account } from '../../banking/ledger/accounts.js';
+import type { Session } from '../../banking/sessions.js';
+import type { SafeHtml } from '../html.js';
+import type { Text } from '../personal-web/i18n.js';
+import { clearSessionCookie, formBody, openPage, redirectTo, requireStage, sendPage, sessionCsrfOk, sendCsrfRejected, type PageContext } from '../personal-web/page-context.js';
+import type { Site } from '../personal-web/site.js';
+import type { FormBody } from '../form-input.js';
+import type { TransfersWebDeps } from './transfers-deps.js';
+
+export interface SignedIn {
+  ctx: PageContext;
+  session: Session;
+  customer: Customer;
+  deps: TransfersWebDeps;
+}
+
+export async function openSignedIn(site: Site, deps: TransfersWebDeps, request: FastifyRequest, reply: FastifyReply): Promise<SignedIn | undefined> {
+  const ctx = await openPage(site, request, reply);
+  if (!ctx) return undefined;
+  const session = await requireStage(ctx, ['signed_in']);
+  if (!session) return undefined;
+  const customer = await findCustomer(ctx.db, ctx.institution.slug, session.contractId);
+  if (!customer || customer.status !== 'active') {
+    clearSessionCookie(ctx);
+    await redirectTo(ctx, '');
+    return undefined;
+  }
+  return { ctx, session, customer, deps };
+}
+
+/** A POST of a signed-in form: its body, or undefined after the CSRF refusal page was sent. */
+export async function postedForm(page: SignedIn): Promise<FormBody | undefined> {
+  const body = formBody(page.ctx);
+  if (sessionCsrfOk(page.session, body)) return body;
+  await sendCsrfRejected(page.ctx);
+  return undefined;
+}
+
+export function show(page: SignedIn, input: { title: Text; body: SafeHtml; status?: number }) {
+  return sendPage(page.ctx, { title: input.title, body: input.body, session: page.session, ...(input.status ? { status: input.status } : {}) });
+}
+
+export interface OwnAccount {
+  account: Account;
+  branchName: string | undefined;
+}
+
+export async function ownAccounts(page: SignedIn): Promise<OwnAccount[]> {
+  const [accounts, branches] = await Promise.all([
+    listAccountsOfContract(page.ctx.db, { institution: page.ctx.institution.slug, contractId: page.customer.contract_id }),
+    listBranches(page.ctx.db, page.ctx.institution.slug),
+  ]);
+  return accounts.map((account) => ({ account, branchName: branches.find((b) => b.code === account.branch_code)?.name }));
+}
+
+/** Path below the institution's base, e.g. transfers/new. */
+export function href(page: SignedIn, path: string): string {
+  return `${page.ctx.base}${path}`;
+}
+
+/** A 303 to a page of this part (paths are built from constants and stored ids only). */
+export function seeOther(page: SignedIn, path: string) {
+  return page.ctx.reply.redirect(`${page.ctx.base}${path}`, 303);
+}

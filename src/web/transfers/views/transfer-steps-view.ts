@@ -1,0 +1,138 @@
+// 内容の確認 → 認証 → 受付完了: the pages after the input form.
+import type { ConfirmChallenge } from '../../../banking/transfers/confirm-authentication.js';
+import type { TransferView } from '../../../banking/transfers/transfer-store.js';
+import { html, type SafeHtml } from '../../html.js';
+import { pick, type Lang, type Text } from '../../personal-web/i18n.js';
+import { T } from '../../personal-web/messages.js';
+import { csrfField, errorSummary, field, notice, stepList, submitButton, type FieldErrors } from '../../personal-web/views/form-parts.js';
+import { confirmationFields, type ConfirmationSpec } from '../../personal-web/views/token-views.js';
+import { transactionQrPayload } from '../../../token-app/transaction-input.js';
+import { japanDateTime } from '../format.js';
+import { TT, yenText } from '../transfer-messages.js';
+import { facts, hidden, linkButton } from './controls.js';
+import { TRANSFER_STEPS, transferDetails } from './transfer-details.js';
+
+interface ViewContext {
+  lang: Lang;
+  base: string;
+}
+
+export function transferConfirmView(ctx: ViewContext, input: { transfer: TransferView; sourceLabel: string }): SafeHtml {
+  const { lang } = ctx;
+  const t = input.transfer;
+  return html`<section class="card" aria-labelledby="page-title">
+  <h1 id="page-title">${pick(lang, TT.transfersTitle)}</h1>
+  ${stepList(lang, TRANSFER_STEPS, 1)}
+  <h2>${pick(lang, TT.stepConfirm)}</h2>
+  <p class="lead">${pick(lang, TT.confirmLead)}</p>
+  ${transferDetails(lang, t, input.sourceLabel)}
+  <p class="hint">${pick(lang, TT.expiresAt)}: ${japanDateTime(t.expiresAtMs)}</p>
+  <div class="actions">
+    <form method="get" action="${ctx.base}transfers/${t.id}/auth"><button type="submit" class="button">${pick(lang, T.next)}</button></form>
+    ${linkButton(`${ctx.base}transfers/new?from=${t.id}`, pick(lang, TT.fix))}
+  </div>
+</section>`;
+}
+
+/** What the code field is called and how the customer makes the code. */
+function challengeFields(ctx: ViewContext, challenge: ConfirmChallenge, confirmation: ConfirmationSpec, errors: FieldErrors): SafeHtml {
+  const { lang } = ctx;
+  const e = (name: string) => (errors[name] ? pick(lang, errors[name]) : undefined);
+  switch (challenge.kind) {
+    case 'otp':
+      return html`<p class="lead">${pick(lang, TT.otpLead)}</p>
+${field({ name: 'code', label: pick(lang, T.otp), kind: 'code', hint: pick(lang, T.otpHint), error: e('code') })}`;
+    case 'transaction_code': {
+      const amount = challenge.includeAmount && challenge.amountYen !== null ? String(challenge.amountYen) : undefined;
+      const lead: Text = amount
+        ? {
+            ja: `ソフトウェアトークンアプリの「取引認証」で、振込先の口座番号「${challenge.payeeAccount}」と金額「${amount}」を入力し、表示された取引認証コードを入力してください。`,
+            en: `In the token app’s transaction signing, enter the payee account number “${challenge.payeeAccount}” and the amount “${amount}”, then type the code it shows.`,
+          }
+        : {
+            ja: `ソフトウェアトークンアプリの「取引認証」で、振込先の口座番号「${challenge.payeeAccount}」を入力し、表示された取引認証コードを入力してください。`,
+            en: `In the token app’s transaction signing, enter the payee account number “${challenge.payeeAccount}”, then type the code it shows.`,
+          };
+      const cli = `mamori token sign --account ${challenge.payeeAccount}${amount ? ` --amount ${amount}` : ''}`;
+      // The browser token reads this text (docs/token-app.md: the transaction QR payload) from
+      // its paste field. A QR image of it is not drawn yet: no QR encoder is installed.
+      const payload = transactionQrPayload({ payeeAccount: challenge.payeeAccount, ...(challenge.includeAmount && challenge.amountYen !== null ? { amountYen: challenge.amountYen } : {}) });
+      return html`<p class="lead">${pick(lang, lead)}</p>
+${facts([
+  [pick(lang, TT.accountNumber), html`<strong>${challenge.payeeAccount}</strong>`],
+  ...(amount ? [[pick(lang, TT.amount), html`<strong>${amount}</strong>`] as [string, SafeHtml]] : []),
+])}
+<p class="hint">${lang === 'ja' ? 'ブラウザトークンに貼り付ける場合' : 'To paste into the browser token'}: <code class="transaction-payload">${payload}</code></p>
+<p class="hint">${lang === 'ja' ? 'CLIトークンの場合' : 'With the CLI token'}: <code>${cli}</code></p>
+${field({ name: 'code', label: pick(lang, TT.transactionCode), kind: 'code', hint: pick(lang, TT.transactionCodeHint), error: e('code') })}`;
+    }
+    case 'confirmation_password':
+      return html`<p class="lead">${pick(lang, TT.passwordLead)}</p>
+${confirmationFields(ctx, confirmation, errors)}
+${notice(lang, 'info', [TT.tokenAdvice])}`;
+  }
+}
+
+export function transferAuthView(
+  ctx: ViewContext,
+  input: {
+    transfer: TransferView;
+    sourceLabel: string;
+    challenge: ConfirmChallenge;
+    confirmation: ConfirmationSpec;
+    csrf: string;
+    errors?: FieldErrors;
+    formError?: Text[];
+  },
+): SafeHtml {
+  const { lang } = ctx;
+  const t = input.transfer;
+  const errors = input.errors ?? {};
+  return html`<section class="card" aria-labelledby="page-title">
+  <h1 id="page-title">${pick(lang, TT.transfersTitle)}</h1>
+  ${stepList(lang, TRANSFER_STEPS, 2)}
+  <h2>${pick(lang, TT.stepAuth)}</h2>
+  ${errorSummary(lang, [...Object.values(errors), ...(input.formError ?? [])])}
+  ${transferDetails(lang, t, input.sourceLabel)}
+  <form method="post" action="${ctx.base}transfers/${t.id}/auth" novalidate>
+    ${csrfField(input.csrf)}
+    ${hidden('idempotencyKey', t.idempotencyKey)}
+    ${hidden('payeeBankCode', t.payee.bankCode)}
+    ${hidden('payeeBranchCode', t.payee.branchCode)}
+    ${hidden('payeeAccountType', t.payee.accountType)}
+    ${hidden('payeeAccountNumber', t.payee.accountNumber)}
+    ${hidden('payeeName', t.payee.name)}
+    ${hidden('amountYen', t.amountYen)}
+    ${challengeFields(ctx, input.challenge, input.confirmation, errors)}
+    <div class="actions">${submitButton(pick(lang, T.confirm))}</div>
+  </form>
+</section>`;
+}
+
+export function transferResultView(
+  ctx: ViewContext,
+  input: { transfer: TransferView; sourceLabel: string; balanceAfterYen: number; csrf: string; canSavePayee: boolean },
+): SafeHtml {
+  const { lang } = ctx;
+  const t = input.transfer;
+  return html`<section class="card" aria-labelledby="page-title">
+  <h1 id="page-title">${pick(lang, TT.transfersTitle)}</h1>
+  ${stepList(lang, TRANSFER_STEPS, 3)}
+  ${notice(lang, 'ok', [TT.doneTitle])}
+  ${facts([
+    [pick(lang, TT.referenceNo), html`<strong class="reference-no">${t.referenceNo ?? ''}</strong>`],
+    [lang === 'ja' ? '受付日時' : 'Accepted at', t.confirmedAtMs === null ? '' : japanDateTime(t.confirmedAtMs)],
+  ])}
+  <p class="hint">${pick(lang, TT.referenceNoHint)}</p>
+  ${transferDetails(lang, t, input.sourceLabel)}
+  ${facts([[pick(lang, TT.balanceAfter), yenText(input.balanceAfterYen)]])}
+  ${t.kind === 'external' ? html`<p class="hint">${pick(lang, TT.externalNote)}</p>` : ''}
+  <div class="actions">
+    ${input.canSavePayee
+      ? html`<form method="post" action="${ctx.base}transfers/payees/from/${t.id}">${csrfField(input.csrf)}<button type="submit" class="button button--secondary">${pick(lang, TT.savePayee)}</button></form>`
+      : ''}
+    ${linkButton(`${ctx.base}transfers/new`, pick(lang, TT.anotherTransfer))}
+    ${linkButton(`${ctx.base}transfers`, pick(lang, TT.backToTransfers))}
+  </div>
+</section>`;
+}

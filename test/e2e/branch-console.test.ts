@@ -1,0 +1,294 @@
+// The branch console in a real browser (Playwright + Debian Chromium) beside the bank site, on
+// one server with an injected clock, following what seed 002 sends customers to the branch for:
+//
+//  1. ロック解除: a customer locks themselves out with five wrong codes; a teller (first sign-in:
+//     enrols a token) proposes the unlock from the written request; a supervisor approves it;
+//     the customer logs in again.
+//  2. 利用一時停止: a teller suspends a customer in the middle of the customer's live session;
+//     the customer's next click lands on the login page, which says why (and in Japanese).
+//  3. トークン再発行: after a teller's proposal and a supervisor's approval, the customer can
+//     register a new token only once the wait (30 minutes) is over — the clock is moved.
+//  4. 新規契約: the お客様カード, on screen and as printed; the audit log viewer; English; a phone.
+//
+// Screens go to test-results/screenshots/branch-<step>.png. Each actor has a browser context of
+// its own (the customer's cookies never meet the operators').
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { wrongCode, type TestToken } from '../../src/authority/authority-testing.js';
+import { findCustomer } from '../../src/banking/customers.js';
+import { startBranchConsoleServer, type BranchConsoleServer } from './branch-console-server.js';
+
+const SCREENSHOT_DIR = new URL('../../test-results/screenshots/', import.meta.url).pathname;
+const PASSWORD = 'Mamori-2026';
+const CONFIRMATION = '246810';
+const OPERATOR_PASSWORD = 'Mamori-Branch-2026';
+
+let server: BranchConsoleServer;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const operatorTokens = new Map<string, TestToken>();
+
+/** The whole page at PC width; at phone width what the phone shows first (the viewport). */
+async function shot(page: Page, name: string, width = 1280): Promise<void> {
+  const phone = width <= 400;
+  await page.setViewportSize({ width, height: phone ? 812 : 800 });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `branch-${name}.png`), fullPage: !phone });
+}
+
+/** A fresh browser context (its own cookies), failing the journey on console errors (CSP). */
+async function newPage(errors: string[]): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) errors.push(message.text());
+  });
+  page.on('response', (response) => {
+    if (!response.request().isNavigationRequest() && response.status() >= 400) errors.push(`${response.status()} ${response.url()}`);
+  });
+  return page;
+}
+
+async function bodyText(page: Page): Promise<string> {
+  return (await page.locator('body').innerText()).replace(/\s+/g, ' ');
+}
+
+async function expectText(page: Page, text: string): Promise<void> {
+  const body = await bodyText(page);
+  assert.ok(body.includes(text), `expected 「${text}」 on ${page.url()}:\n${body.slice(0, 1000)}`);
+}
+
+const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
+const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+
+// --- the customer (bank site) --------------------------------------------------------------
+
+async function customerRegisters(page: Page, contractId: string, token: TestToken): Promise<void> {
+  await page.goto(`${server.baseUrl}/ib/demo/`);
+  await page.getByRole('link', { name: '利用開始', exact: true }).click();
+  await field(page, '契約者ID').fill(contractId);
+  await field(page, 'ログインパスワード').fill(PASSWORD);
+  await button(page, '次へ').click();
+  await field(page, 'シリアル番号').fill(token.serial);
+  await field(page, 'ワンタイムパスワード').fill(server.nextCode(token));
+  await field(page, '確認用パスワード').fill(CONFIRMATION);
+  await button(page, '登録').click();
+  await expectText(page, 'ワンタイムパスワードの利用開始が完了しました');
+}
+
+async function customerPasswordStep(page: Page, contractId: string): Promise<void> {
+  await page.goto(`${server.baseUrl}/ib/demo/`);
+  await field(page, '契約者ID').fill(contractId);
+  await field(page, 'ログインパスワード').fill(PASSWORD);
+  await button(page, 'ログイン').click();
+}
+
+async function customerLogsIn(page: Page, contractId: string, token: TestToken): Promise<void> {
+  await customerPasswordStep(page, contractId);
+  await field(page, 'ワンタイムパスワード').fill(server.nextCode(token));
+  await button(page, '確認').click();
+  await button(page, 'ログアウト').waitFor();
+}
+
+// --- operators (console) -------------------------------------------------------------------
+
+/** Signs in at /branch/demo/: enrols a token at the first sign-in, else the one-time password. */
+async function operatorSignsIn(page: Page, login: string, shots?: string): Promise<void> {
+  await page.goto(`${server.baseUrl}/branch/demo/`);
+  if (shots) await shot(page, `${shots}-login`);
+  await field(page, 'オペレーターID').fill(login);
+  await field(page, 'パスワード').fill(OPERATOR_PASSWORD);
+  await button(page, 'ログイン').click();
+  await page.waitForURL(/\/login\/(enrol|otp)$/);
+  let token = operatorTokens.get(login);
+  if (page.url().endsWith('/login/enrol')) {
+    token = await server.token();
+    operatorTokens.set(login, token);
+    await expectText(page, 'トークンの登録(初回ログイン)');
+    await field(page, 'シリアル番号').fill(token.serial);
+    await field(page, 'ワンタイムパスワード').fill(server.nextCode(token));
+    if (shots) await shot(page, `${shots}-enrol`);
+    await button(page, '登録').click();
+  } else {
+    await field(page, 'ワンタイムパスワード').fill(server.nextCode(token!));
+    await button(page, '確認').click();
+  }
+  await page.waitForURL(/\/branch\/demo\/home$/);
+}
+
+async function openCustomer(page: Page, contractId: string): Promise<void> {
+  await page.goto(`${server.baseUrl}/branch/demo/home`);
+  await field(page, '契約者ID または 氏名').fill(contractId);
+  await button(page, '検索').click();
+  await page.getByRole('link', { name: contractId, exact: true }).click();
+  await page.waitForURL(new RegExp(`/customers/${contractId}$`));
+}
+
+async function submitAction(page: Page, kind: string, requestFormNo: string, reason: string, buttonName: string): Promise<void> {
+  const form = page.locator(`#action-${kind}`);
+  await form.getByLabel('書面番号', { exact: true }).fill(requestFormNo);
+  await form.getByLabel('受付理由', { exact: true }).fill(reason);
+  await form.getByRole('button', { name: buttonName, exact: true }).click();
+}
+
+async function approveFirst(page: Page, shotName?: string): Promise<void> {
+  await page.goto(`${server.baseUrl}/branch/demo/approvals`);
+  if (shotName) await shot(page, shotName);
+  await button(page, '承認').first().click();
+}
+
+describe('the branch console in a real browser', () => {
+  before(async () => {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    server = await startBranchConsoleServer();
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  });
+
+  after(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('ロック解除: locked out by wrong codes, a teller proposes, a supervisor approves, the customer logs in again', async () => {
+    const errors: string[] = [];
+    const customer = await newPage(errors);
+    const teller = await newPage(errors);
+    const supervisor = await newPage(errors);
+    const token = await server.token();
+    await customerRegisters(customer, '1000000001', token);
+
+    await customerPasswordStep(customer, '1000000001');
+    const wrong = wrongCode(token, server.clock.nowMs());
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await field(customer, 'ワンタイムパスワード').fill(wrong);
+      await button(customer, '確認').click();
+    }
+    await expectText(customer, 'お取引店舗へ当金庫所定の書面(ワンタイムパスワードのロック解除)にて届出ください');
+    await shot(customer, '01-customer-locked');
+
+    await operatorSignsIn(teller, 'teller', '02-teller');
+    await shot(teller, '03-teller-home');
+    await openCustomer(teller, '1000000001');
+    await expectText(teller, 'ロック中');
+    await shot(teller, '04-customer-locked-view');
+    await shot(teller, '04-customer-locked-view-phone', 375);
+    await teller.setViewportSize({ width: 1280, height: 800 });
+    await submitAction(teller, 'unlock_otp', 'R-2026-0101', 'ロック解除届(本人来店)', '申請');
+    await expectText(teller, '申請しました。役席者の承認後に実行されます。');
+    await shot(teller, '05-unlock-proposed');
+    assert.equal((await findCustomer(server.database.db, 'demo', '1000000001'))!.otp_failures, 5);
+
+    // The teller cannot approve: the approvals page offers no button and says why.
+    await teller.goto(`${server.baseUrl}/branch/demo/approvals`);
+    await expectText(teller, 'ご自身の申請は承認・却下できません。');
+    assert.equal(await button(teller, '承認').count(), 0);
+
+    await operatorSignsIn(supervisor, 'supervisor', '06-supervisor');
+    await approveFirst(supervisor, '07-approvals');
+    await expectText(supervisor, '承認し、実行しました。');
+    await shot(supervisor, '08-approved');
+
+    await customerLogsIn(customer, '1000000001', token);
+    await shot(customer, '09-customer-back-in');
+    assert.deepEqual(errors, [], 'no console errors (CSP violations show up here)');
+  });
+
+  it("利用一時停止: suspended in the middle of the customer's session, the next click lands on the login page with the notice", async () => {
+    const errors: string[] = [];
+    const customer = await newPage(errors);
+    const teller = await newPage(errors);
+    const token = await server.token();
+    await customerRegisters(customer, '1000000002', token);
+    await customerLogsIn(customer, '1000000002', token);
+    await shot(customer, '10-customer-main-before');
+
+    await operatorSignsIn(teller, 'teller');
+    await openCustomer(teller, '1000000002');
+    await submitAction(teller, 'suspend', 'TEL-2026-0042', '端末盗難の電話連絡', '利用一時停止(盗難・紛失)');
+    await expectText(teller, '利用を一時停止しました');
+    await expectText(teller, '利用一時停止中');
+    await shot(teller, '11-suspended');
+
+    // The customer's next click: the page's own 「English」 link (a signed-in page, /main?lang=en).
+    await customer.getByRole('link', { name: 'English', exact: true }).click();
+    await customer.waitForLoadState();
+    const landed = new URL(customer.url());
+    assert.equal(landed.pathname, '/ib/demo/');
+    assert.equal(landed.search, '?ended=suspended');
+    await field(customer, 'Contract ID').waitFor();
+    // The login page says why (the note the console left for this session's cookie), in English here.
+    await expectText(customer, 'We have suspended your use of internet banking. To use it again, please apply in writing at your branch.');
+    await shot(customer, '12-customer-next-click');
+    // Back in Japanese (the toggle keeps the notice), also for the next journeys' pages.
+    await customer.getByRole('link', { name: '日本語', exact: true }).click();
+    await field(customer, '契約者ID').waitFor();
+    await expectText(customer, 'インターネットバンキングのご利用を一時停止しました。再開には、お取引店舗へ書面でのお手続きが必要です。');
+    await expectText(customer, 'お問い合わせ先');
+    await shot(customer, '12-customer-next-click-ja');
+    assert.deepEqual(errors, []);
+  });
+
+  it('トークン再発行: the customer registers a new token only after the wait', async () => {
+    const errors: string[] = [];
+    const customer = await newPage(errors);
+    const teller = await newPage(errors);
+    const supervisor = await newPage(errors);
+    await operatorSignsIn(teller, 'teller');
+    await openCustomer(teller, '1000000001');
+    await submitAction(teller, 'reissue_token', 'R-2026-0202', 'トークン削除のため再発行', '申請');
+    await expectText(teller, '申請しました');
+    await operatorSignsIn(supervisor, 'supervisor');
+    await approveFirst(supervisor);
+    await expectText(supervisor, '承認し、実行しました。');
+    await openCustomer(supervisor, '1000000001');
+    await expectText(supervisor, '再登録可能になる日時');
+    await shot(supervisor, '13-reissued');
+
+    const newToken = await server.token();
+    await customer.goto(`${server.baseUrl}/ib/demo/`);
+    await customer.getByRole('link', { name: '利用開始', exact: true }).click();
+    await field(customer, '契約者ID').fill('1000000001');
+    await field(customer, 'ログインパスワード').fill(PASSWORD);
+    await button(customer, '次へ').click();
+    await expectText(customer, 'トークン再発行のお手続き後、しばらくの間は利用登録ができません。');
+    await shot(customer, '14-register-too-early');
+
+    server.clock.advance(30 * 60_000);
+    await customerRegisters(customer, '1000000001', newToken);
+    await shot(customer, '15-registered-after-wait');
+    await customerLogsIn(customer, '1000000001', newToken);
+    assert.deepEqual(errors, []);
+  });
+
+  it('新規契約: the お客様カード on screen and on paper; the audit log; English', async () => {
+    const errors: string[] = [];
+    const supervisor = await newPage(errors);
+    await operatorSignsIn(supervisor, 'supervisor');
+    await supervisor.getByRole('link', { name: '新規契約', exact: true }).first().click();
+    await field(supervisor, '氏名').fill('守 次郎');
+    await field(supervisor, '口座名義(カナ)').fill('モリ ジロウ');
+    await field(supervisor, '書面番号').fill('A-2026-0303');
+    await field(supervisor, '受付理由').fill('新規申込書');
+    await shot(supervisor, '16-open-contract');
+    await button(supervisor, '契約する').click();
+    await expectText(supervisor, 'お客様カード');
+    await shot(supervisor, '17-customer-card');
+    await supervisor.emulateMedia({ media: 'print' });
+    await shot(supervisor, '18-customer-card-print', 560);
+    await supervisor.emulateMedia({ media: 'screen' });
+    await supervisor.setViewportSize({ width: 1280, height: 800 });
+
+    await supervisor.goto(`${server.baseUrl}/branch/demo/audit`);
+    await expectText(supervisor, '監査ログ');
+    await shot(supervisor, '19-audit');
+    await supervisor.getByRole('link', { name: 'English', exact: true }).click();
+    await expectText(supervisor, 'Audit log');
+    await shot(supervisor, '20-audit-en');
+    await shot(supervisor, '21-audit-en-phone', 375);
+    assert.deepEqual(errors, []);
+  });
+});

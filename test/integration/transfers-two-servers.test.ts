@@ -1,0 +1,134 @@
+// 50 concurrent transfers against a ¥100,000 daily limit, confirmed through the pages of TWO
+// server processes sharing one database: exactly what the limit allows is admitted (33 × ¥3,000),
+// because the limit is consumed with a conditional update in the database, never counted in
+// a process's memory. On PostgreSQL (the multi-process deployment) and on one SQLite file.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { createTestAuthority } from '../../src/authority/authority-testing.js';
+import { seedDemoData } from '../../src/banking/demo-data.js';
+import { ensureDemoAccount } from '../../src/banking/ledger/demo-accounts.js';
+import { checkLedgerInvariants } from '../../src/banking/ledger/ledger-invariants.js';
+import { changeDailyLimit } from '../../src/banking/limits/change-limit.js';
+import { DEFAULT_POLICY } from '../../src/banking/institution-policy.js';
+import { createPasswordHasher, TEST_ARGON2 } from '../../src/banking/password-hasher.js';
+import { checkTransferInvariants } from '../../src/banking/transfers/transfer-invariants.js';
+import { DIALECTS, skipReason } from '../../src/db/testing.js';
+import { systemClock, systemRandomBytes } from '../../src/shared/clock.js';
+
+const CHILD = fileURLToPath(new URL('./transfer-server.child.ts', import.meta.url));
+
+async function startServer(order: object): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(order)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const port = /^port (\d+)$/.exec(line)?.[1];
+    if (port) return { child, url: `http://127.0.0.1:${port}` };
+  }
+  throw new Error('the server exited before listening');
+}
+
+/** A tiny browser: cookies by name (all paths are /ib/demo/ here), no redirects followed. */
+class Browser {
+  private cookies = new Map<string, string>();
+  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}) {
+    const response = await fetch(url, {
+      method: init.method ?? 'GET',
+      redirect: 'manual',
+      headers: {
+        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      ...(init.form ? { body: new URLSearchParams(init.form).toString() } : {}),
+    });
+    for (const header of response.headers.getSetCookie()) {
+      const [pair] = header.split(';');
+      const [name, value] = pair!.split('=');
+      if (name && value !== undefined) this.cookies.set(name.trim(), value);
+    }
+    return { status: response.status, location: response.headers.get('location'), body: await response.text() };
+  }
+}
+
+const csrfOf = (body: string) => /name="csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
+
+for (const dialect of DIALECTS) {
+  describe(`two server processes [${dialect}]`, { skip: skipReason(dialect) }, () => {
+    it('admit exactly what a ¥100,000 limit allows of 50 concurrent transfers', { timeout: 120_000 }, async () => {
+      const t = await createTestAuthority(dialect);
+      const servers: ChildProcess[] = [];
+      try {
+        const db = t.database.db;
+        const pepper = systemRandomBytes(32);
+        await seedDemoData({
+          database: t.database,
+          authority: t.authority,
+          clock: systemClock,
+          hasher: createPasswordHasher(TEST_ARGON2),
+          confirmationPepper: pepper,
+          onCustomerCreated: async ({ institution, contractId }) => {
+            await ensureDemoAccount(db, { clock: systemClock, randomBytes: systemRandomBytes }, { institution, contractId });
+          },
+        });
+        const lowered = await changeDailyLimit(db, { nowMs: Date.now() }, {
+          institution: 'demo', contractId: '1000000002', policy: DEFAULT_POLICY, newLimitYen: 100_000, tokenRegistered: false, otpProof: null, actor: 'test',
+        });
+        assert.ok(lowered.ok);
+        const order = { location: t.database.location, masterKeySpec: t.masterKeySpec, pepperHex: Buffer.from(pepper).toString('hex') };
+        const [a, b] = await Promise.all([startServer(order), startServer(order)]);
+        servers.push(a.child, b.child);
+
+        const browser = new Browser();
+        const login = await browser.request(`${a.url}/ib/demo/`);
+        const signedIn = await browser.request(`${a.url}/ib/demo/login`, { method: 'POST', form: { csrf: csrfOf(login.body), contractId: '1000000002', loginPassword: 'Mamori-2026' } });
+        assert.equal(signedIn.location, '/ib/demo/main');
+        const main = await browser.request(`${b.url}/ib/demo/main`); // the session lives in the database: any process serves it
+        assert.equal(main.status, 200);
+        const csrf = csrfOf(main.body);
+
+        const ids: string[] = [];
+        for (let i = 0; i < 50; i++) {
+          const server = i % 2 === 0 ? a : b;
+          const prepared = await browser.request(`${server.url}/ib/demo/transfers/new`, {
+            method: 'POST',
+            form: { csrf, op: 'next', bank: '9901', branch: '001', accountType: 'ordinary', accountNumber: '1000001', payeeName: 'ﾏﾓﾘ ﾀﾛｳ', amount: '3000' },
+          });
+          assert.equal(prepared.status, 303, prepared.body.slice(0, 500));
+          ids.push(prepared.location!.split('/').at(-1)!);
+        }
+        const rows = await db.selectFrom('transfers').select(['id', 'idempotency_key', 'payee_name']).execute();
+        const confirmations = await Promise.all(
+          ids.map((id, i) => {
+            const row = rows.find((r) => r.id === id)!;
+            const server = i % 2 === 0 ? a : b;
+            return browser.request(`${server.url}/ib/demo/transfers/${id}/auth`, {
+              method: 'POST',
+              form: {
+                csrf,
+                idempotencyKey: row.idempotency_key,
+                payeeBankCode: '9901',
+                payeeBranchCode: '001',
+                payeeAccountType: 'ordinary',
+                payeeAccountNumber: '1000001',
+                payeeName: row.payee_name,
+                amountYen: '3000',
+                confirmationPassword: '246810',
+              },
+            });
+          }),
+        );
+        const statuses = confirmations.map((c) => c.status);
+        assert.equal(statuses.filter((s) => s === 303).length, 33, `statuses: ${statuses.join(',')}`);
+        assert.equal(statuses.filter((s) => s === 409).length, 17);
+        const usage = await db.selectFrom('daily_usage').select('used_yen').where('contract_id', '=', '1000000002').executeTakeFirstOrThrow();
+        assert.equal(usage.used_yen, 99_000);
+        assert.equal((await checkLedgerInvariants(db)).ok, true);
+        assert.equal((await checkTransferInvariants(db)).ok, true);
+      } finally {
+        for (const child of servers) child.kill('SIGKILL');
+        await t.close();
+      }
+    });
+  });
+}
