@@ -38,6 +38,7 @@ import { authorityReadinessCheck, observabilityPart, type ReadinessCheck } from 
 import { systemClock, systemRandomBytes, type Clock, type RandomBytes } from './shared/clock.js';
 import { createRelyingPartyClients } from './split-deployment.js';
 import { TOKEN_APP_BASE_PATH, tokenAppPart } from './token-app/serve.js';
+import { landingPart } from './web/landing-part.js';
 import { buildApp, type AppParts } from './web/app.js';
 import { createPersonalWebPart } from './web/personal-web/part.js';
 import { transfersMenuItems, transfersWebPart } from './web/transfers/transfers-part.js';
@@ -105,7 +106,7 @@ export async function startServer({ config, role, clock = systemClock, randomByt
       const { authorityFor, registrar } = bankSideAuthority({ config, authority });
       if (role === 'bank') readinessChecks.authority = authorityReadinessCheck(config.authorityUrl!);
       const bank = await bankParts({ config, database, clock, randomBytes, authorityFor, registrar, authorityBaseUrl: role === 'bank' ? config.authorityUrl : undefined });
-      parts.push(...bank.parts);
+      parts.push(...bank.parts, landingPart({ database, tokenAppPath: role === 'all' ? TOKEN_APP_BASE_PATH : undefined }));
       banner.push(...bank.banner);
       outbox = startNotificationWorker({ config, database, clock, randomBytes, log: () => app?.log });
       stopCollecting.push(collectOutboxBacklog(database, clock));

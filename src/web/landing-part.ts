@@ -1,0 +1,50 @@
+// The platform's front door at `/`: which institutions this process serves, with their bank
+// site and branch console, and the browser token. Public information only; no state changes.
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../db/database.js';
+import { listInstitutions } from '../banking/institutions.js';
+import type { AppParts } from './app.js';
+import { ICON_PATH, STYLESHEET_PATH } from './assets.js';
+import { html } from './html.js';
+import { setSecurityHeaders } from './security-headers.js';
+
+export function landingPart(deps: { database: Database; tokenAppPath: string | undefined }): AppParts {
+  return {
+    register(app: FastifyInstance) {
+      app.get('/', async (_request, reply) => {
+        const institutions = await listInstitutions(deps.database.db);
+        setSecurityHeaders(reply);
+        reply.header('Cache-Control', 'no-store');
+        const page = html`<!doctype html>
+<html lang="ja">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Mamori インターネットバンキング / Internet banking</title>
+<link rel="stylesheet" href="${STYLESHEET_PATH}">
+<link rel="icon" href="${ICON_PATH}">
+</head>
+<body>
+<main class="page">
+<section class="card">
+<h1>Mamori</h1>
+<p>インターネットバンキング / Internet banking</p>
+<h2>金融機関 / Institutions</h2>
+<ul>
+${institutions.map(
+  (institution) => html`<li>${institution.name} (${institution.nameEn}):
+  <a href="/ib/${institution.slug}/">パーソナルWeb / Personal Web</a> ·
+  <a href="/branch/${institution.slug}/">営業店端末 / Branch console</a></li>`,
+)}
+</ul>
+${deps.tokenAppPath === undefined ? '' : html`<h2>ソフトウェアトークン / Software token</h2>
+<p><a href="${deps.tokenAppPath}">ワンタイムパスワード アプリ / One-time password app</a></p>`}
+</section>
+</main>
+</body>
+</html>`;
+        return reply.type('text/html; charset=utf-8').send(page.toString());
+      });
+    },
+  };
+}
