@@ -25,7 +25,7 @@ export function landingPart(deps: { database: Database; tokenAppPath: string | u
 <link rel="icon" href="${ICON_PATH}">
 </head>
 <body>
-<main class="page">
+<main id="main" class="site-main">
 <section class="card">
 <h1>Mamori</h1>
 <p>インターネットバンキング / Internet banking</p>
