@@ -2,6 +2,7 @@
 import type { ConfirmChallenge } from '../../../banking/transfers/confirm-authentication.js';
 import type { TransferView } from '../../../banking/transfers/transfer-store.js';
 import { html, type SafeHtml } from '../../html.js';
+import { qrSvg } from '../../qr-svg.js';
 import { pick, type Lang, type Text } from '../../personal-web/i18n.js';
 import { T } from '../../personal-web/messages.js';
 import { csrfField, errorSummary, field, notice, stepList, submitButton, type FieldErrors } from '../../personal-web/views/form-parts.js';
@@ -54,14 +55,18 @@ ${field({ name: 'code', label: pick(lang, T.otp), kind: 'code', hint: pick(lang,
             en: `In the token app’s transaction signing, enter the payee account number “${challenge.payeeAccount}”, then type the code it shows.`,
           };
       const cli = `mamori token sign --account ${challenge.payeeAccount}${amount ? ` --amount ${amount}` : ''}`;
-      // The browser token reads this text (docs/token-app.md: the transaction QR payload) from
-      // its paste field. A QR image of it is not drawn yet: no QR encoder is installed.
+      // The browser token scans this payload as a QR code (docs/token-app.md: the transaction QR
+      // payload), or takes the same text in its paste field where there is no camera.
       const payload = transactionQrPayload({ payeeAccount: challenge.payeeAccount, ...(challenge.includeAmount && challenge.amountYen !== null ? { amountYen: challenge.amountYen } : {}) });
       return html`<p class="lead">${pick(lang, lead)}</p>
 ${facts([
   [pick(lang, TT.accountNumber), html`<strong>${challenge.payeeAccount}</strong>`],
   ...(amount ? [[pick(lang, TT.amount), html`<strong>${amount}</strong>`] as [string, SafeHtml]] : []),
 ])}
+<figure class="transaction-qr">
+${qrSvg(payload, { label: lang === 'ja' ? '取引認証用QRコード' : 'QR code for transaction signing' })}
+<figcaption>${lang === 'ja' ? 'ブラウザトークンの「取引認証」でこのQRコードを読み取れます。' : 'Scan this QR code in the browser token’s transaction signing.'}</figcaption>
+</figure>
 <p class="hint">${lang === 'ja' ? 'ブラウザトークンに貼り付ける場合' : 'To paste into the browser token'}: <code class="transaction-payload">${payload}</code></p>
 <p class="hint">${lang === 'ja' ? 'CLIトークンの場合' : 'With the CLI token'}: <code>${cli}</code></p>
 ${field({ name: 'code', label: pick(lang, TT.transactionCode), kind: 'code', hint: pick(lang, TT.transactionCodeHint), error: e('code') })}`;
