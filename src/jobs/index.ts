@@ -5,6 +5,12 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.js';
 import { runLimitDowngradeJob, type LoweredLimit } from '../banking/limits/limit-downgrade.js';
 import { deleteStalePendingTransfers } from '../banking/transfers/pending-cleanup.js';
+import { listInstitutions } from '../banking/institutions.js';
+import { DEFAULT_POLICY } from '../banking/institution-policy.js';
+import { deleteExpiredSessions } from '../banking/sessions.js';
+import { deleteExpiredOperatorSessions } from '../branch/operator-sessions.js';
+import { pruneSessionEndNotices } from '../branch/session-end-notices.js';
+import { pruneRateLimits } from '../db/rate-limit.js';
 import type { Clock } from '../shared/clock.js';
 
 export interface ScheduledJobDeps {
@@ -14,7 +20,11 @@ export interface ScheduledJobDeps {
 
 export type JobReport =
   | { job: 'limit_downgrade'; lowered: LoweredLimit[] }
-  | { job: 'pending_transfer_cleanup'; deleted: number };
+  | { job: 'pending_transfer_cleanup'; deleted: number }
+  | { job: 'expired_state_sweep'; sessions: number; operatorSessions: number; sessionEndNotices: number; rateLimitWindows: number };
+
+// Rate-limit windows are at most 15 minutes (provisioning); a day is far past any of them.
+const RATE_LIMIT_KEEP_MS = 24 * 3600_000;
 
 /** How often `serve` runs the jobs. */
 export const SCHEDULED_JOBS_INTERVAL_MS = 60 * 60_000;
@@ -22,10 +32,32 @@ export const SCHEDULED_JOBS_INTERVAL_MS = 60 * 60_000;
 export async function runScheduledJobs(deps: ScheduledJobDeps): Promise<JobReport[]> {
   const downgrade = await runLimitDowngradeJob(deps.db, { clock: deps.clock });
   const cleanup = await deleteStalePendingTransfers(deps.db, { nowMs: deps.clock.nowMs() });
+  const sweep = await sweepExpiredState(deps);
   return [
     { job: 'limit_downgrade', lowered: downgrade.lowered },
     { job: 'pending_transfer_cleanup', deleted: cleanup.deleted },
+    sweep,
   ];
+}
+
+/**
+ * Deletes what has expired and would otherwise only go when someone touched it: sessions past
+ * their lifetime, old session-end notes, finished rate-limit windows. Sessions are judged by the
+ * LONGEST lifetimes any institution allows, so a sweep never ends a session its own policy still
+ * keeps (each request checks its institution's exact policy anyway).
+ */
+export async function sweepExpiredState(deps: ScheduledJobDeps): Promise<Extract<JobReport, { job: 'expired_state_sweep' }>> {
+  const nowMs = deps.clock.nowMs();
+  const policies = [DEFAULT_POLICY, ...(await listInstitutions(deps.db)).map((institution) => institution.policy)];
+  const idleMs = Math.max(...policies.map((policy) => policy.sessionIdleMinutes)) * 60_000;
+  const absoluteMs = Math.max(...policies.map((policy) => policy.sessionAbsoluteHours)) * 3600_000;
+  return {
+    job: 'expired_state_sweep',
+    sessions: await deleteExpiredSessions(deps.db, { nowMs, idleMs, absoluteMs }),
+    operatorSessions: await deleteExpiredOperatorSessions(deps.db, { nowMs, idleMs, absoluteMs }),
+    sessionEndNotices: await pruneSessionEndNotices(deps.db, nowMs),
+    rateLimitWindows: await pruneRateLimits(deps.db, { nowMs, keepMs: RATE_LIMIT_KEEP_MS }),
+  };
 }
 
 /**

@@ -55,5 +55,10 @@ function describeReport(report: JobReport): string[] {
       ];
     case 'pending_transfer_cleanup':
       return [`pending_transfer_cleanup: deleted ${report.deleted} stale unconfirmed transfers`];
+    case 'expired_state_sweep':
+      return [
+        `expired_state_sweep: deleted ${report.sessions} customer sessions, ${report.operatorSessions} operator sessions, ` +
+          `${report.sessionEndNotices} session-end notes, ${report.rateLimitWindows} rate-limit windows`,
+      ];
   }
 }
