@@ -49,12 +49,14 @@ export function createPersonalWebPart(deps: PersonalWebDeps): AppParts {
   };
 }
 
-async function handleError(site: Site, error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+/** The bank site's error page, shared by every part under /ib/<slug>/ (the transfer pages too). */
+export async function handleError(site: Site, error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   let status: number;
   let title: Text;
   let lines: Text[];
   if (error instanceof AuthorityUnavailableError) {
-    // Fail closed: nothing was changed (see banking/register-token.ts), try again later.
+    // Fail closed: nothing was changed (the token flows and transfers check the code before
+    // any write), try again later.
     request.log.warn({ err: error, errorId: request.id }, 'token authority unavailable');
     [status, title, lines] = [503, T.unavailableTitle, [T.unavailable]];
   } else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
