@@ -31,6 +31,8 @@ function findFiles(dir, suffix) {
 const groups = {
   unit: () => [...findFiles('src', '.test.ts'), ...findFiles('test/integration', '.test.ts')],
   e2e: () => findFiles('test/e2e', '.test.ts'),
+  // The attack suite and the fuzzer: real servers reached over HTTP only (test/security).
+  security: () => findFiles('test/security', '.test.ts'),
 };
 
 const wanted = process.argv.slice(2);

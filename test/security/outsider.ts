@@ -1,0 +1,185 @@
+// What an outsider has: an HTTP client with a cookie jar, any method, header and body it likes
+// (forms, JSON, raw bytes, the wrong content type), software tokens it provisions itself at
+// the authority's public endpoint, and the customer journeys of the seed pages, step by step.
+import { DEMO_CONFIRMATION, provisionHttpToken, STEP_MS, type HttpToken } from '../integration/deployment-helpers.js';
+import type { Customer, Target } from './target.js';
+
+export { STEP_MS, type HttpToken };
+
+export interface Answer {
+  status: number;
+  location: string | null;
+  headers: Headers;
+  body: string;
+  /** The Set-Cookie headers of this answer. */
+  setCookies: string[];
+}
+
+export interface RequestOptions {
+  method?: string;
+  /** An urlencoded form; a value given as an array is sent once per item (a duplicated field). */
+  form?: Record<string, string | readonly string[]>;
+  json?: unknown;
+  /** A raw body, sent as it is (with `contentType` if given). */
+  body?: string | Uint8Array;
+  contentType?: string;
+  headers?: Record<string, string>;
+  /** Send no cookie of the jar with this request. */
+  withoutCookies?: boolean;
+}
+
+/** A browser without a browser: one cookie jar by cookie name, redirects not followed. */
+export class Outsider {
+  readonly cookies = new Map<string, string>();
+
+  constructor(readonly baseUrl: string) {}
+
+  /** `path` is relative to the base URL (`/ib/demo/login`), or an absolute URL. */
+  async request(path: string, options: RequestOptions = {}): Promise<Answer> {
+    const url = /^https?:/.test(path) ? path : `${this.baseUrl}${path}`;
+    const headers: Record<string, string> = {};
+    if (!options.withoutCookies && this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    let body: string | Uint8Array | undefined;
+    if (options.form !== undefined) {
+      const params = new URLSearchParams();
+      for (const [name, value] of Object.entries(options.form)) {
+        for (const item of typeof value === 'string' ? [value] : value) params.append(name, item);
+      }
+      body = params.toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    } else if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers['content-type'] = 'application/json';
+    } else if (options.body !== undefined) {
+      body = options.body;
+    }
+    if (options.contentType !== undefined) headers['content-type'] = options.contentType;
+    Object.assign(headers, options.headers);
+    const response = await fetch(url, {
+      method: options.method ?? (body === undefined ? 'GET' : 'POST'),
+      redirect: 'manual',
+      headers,
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : Buffer.from(body) }),
+      signal: AbortSignal.timeout(60_000),
+    });
+    const setCookies = response.headers.getSetCookie();
+    for (const header of setCookies) {
+      const [pair] = header.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1);
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(header) || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return { status: response.status, location: response.headers.get('location'), headers: response.headers, body: await response.text(), setCookies };
+  }
+
+  /** GET `path`, then POST `form` to `postPath` (default: the same) with the page's csrf token. */
+  async submit(path: string, form: Record<string, string | readonly string[]>, postPath = path): Promise<Answer> {
+    const page = await this.request(path);
+    return this.request(postPath, { form: { csrf: csrfOf(page.body), ...form } });
+  }
+}
+
+export const csrfOf = (body: string): string => /name="csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
+
+/** The digit positions a page asks for (「N桁目」 fields named positionN). */
+export const positionsAsked = (body: string): number[] => [...body.matchAll(/name="position(\d)"/g)].map((m) => Number(m[1]));
+
+/** The confirmation-password fields a page asks for, answered with `password`. */
+export function confirmationFields(body: string, password: string): Record<string, string> {
+  const positions = positionsAsked(body);
+  if (positions.length === 0) return { confirmationPassword: password };
+  return Object.fromEntries(positions.map((p) => [`position${p}`, password[p - 1]!]));
+}
+
+/**
+ * A token's codes, each used once: `next()` is the code of the earliest step the authority
+ * still accepts (the current step ±1, and later than every step already used), waiting for the
+ * clock when the window is used up. Codes of the same token are single use per binding.
+ */
+export class CodeSource {
+  private lastStep = -Infinity;
+
+  constructor(readonly token: HttpToken) {}
+
+  get serial(): string {
+    return this.token.serial;
+  }
+
+  async next(): Promise<string> {
+    for (;;) {
+      const now = Date.now();
+      const current = this.token.stepAt(now);
+      const step = Math.max(this.lastStep + 1, current - 1);
+      if (step <= current + 1) {
+        // Leave a second of margin before the step leaves the window.
+        if (step === current - 1 && now % STEP_MS > STEP_MS - 1500) continue;
+        this.lastStep = step;
+        return this.token.codeAt(step * STEP_MS);
+      }
+      await new Promise((resolve) => setTimeout(resolve, (step - 1) * STEP_MS - now + 50));
+    }
+  }
+
+  /** The code of an explicit step (for replay of an older step). */
+  codeOfStep(step: number): string {
+    return this.token.codeAt(step * STEP_MS);
+  }
+
+  get lastUsedStep(): number {
+    return this.lastStep;
+  }
+}
+
+/** A token provisioned at the authority's public endpoint, not yet registered anywhere. */
+export async function newToken(target: Target): Promise<CodeSource> {
+  return new CodeSource(await provisionHttpToken(target.authorityUrl));
+}
+
+/** 利用開始 through the pages; returns the result page (200 with the seed's message when it worked). */
+export async function registerToken(target: Target, customer: Customer, codes: CodeSource, baseUrl = target.url): Promise<Answer> {
+  const outsider = new Outsider(baseUrl);
+  const verified = await outsider.submit(`/ib/${customer.slug}/register`, { contractId: customer.contractId, loginPassword: customer.loginPassword });
+  if (verified.status !== 303 || verified.location === null) throw new Error(`利用開始 credentials for ${customer.contractId}: ${verified.status}`);
+  const form = await outsider.request(verified.location);
+  return outsider.request(`/ib/${customer.slug}/register/token`, {
+    form: { csrf: csrfOf(form.body), serial: codes.serial, code: await codes.next(), ...confirmationFields(form.body, customer.confirmationPassword) },
+  });
+}
+
+/** A customer with a registered token: the token's codes and a check that registration worked. */
+export async function customerWithToken(target: Target, customer: Customer, baseUrl = target.url): Promise<CodeSource> {
+  const codes = await newToken(target);
+  const registered = await registerToken(target, customer, codes, baseUrl);
+  if (registered.status !== 200 || !registered.body.includes('ワンタイムパスワードの利用開始が完了しました')) {
+    throw new Error(`利用開始 for ${customer.contractId} failed: ${registered.status} ${registered.body.slice(0, 300)}`);
+  }
+  return codes;
+}
+
+/** The password step of the login: 303 to login/otp (token registered) or to main. */
+export function passwordStep(outsider: Outsider, customer: Customer, password = customer.loginPassword): Promise<Answer> {
+  return outsider.submit(`/ib/${customer.slug}/`, { contractId: customer.contractId, loginPassword: password }, `/ib/${customer.slug}/login`);
+}
+
+/** The one-time password step of the login. */
+export function codeStep(outsider: Outsider, customer: Customer, code: string): Promise<Answer> {
+  return outsider.submit(`/ib/${customer.slug}/login/otp`, { code });
+}
+
+/** Both steps; throws unless the customer ends on the main page. */
+export async function signIn(target: Target, customer: Customer, codes: CodeSource | undefined, baseUrl = target.url): Promise<Outsider> {
+  const outsider = new Outsider(baseUrl);
+  const password = await passwordStep(outsider, customer);
+  if (codes === undefined) {
+    if (password.location !== `/ib/${customer.slug}/main`) throw new Error(`sign-in of ${customer.contractId}: ${password.status} ${password.location}`);
+    return outsider;
+  }
+  if (password.location !== `/ib/${customer.slug}/login/otp`) throw new Error(`password step of ${customer.contractId}: ${password.status} ${password.location}`);
+  const code = await codeStep(outsider, customer, await codes.next());
+  if (code.location !== `/ib/${customer.slug}/main`) throw new Error(`code step of ${customer.contractId}: ${code.status} ${code.location}`);
+  return outsider;
+}
+
+export { DEMO_CONFIRMATION };
