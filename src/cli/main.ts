@@ -21,6 +21,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   audit: { summary: 'verify the hash-chained audit log', load: () => import('./commands/audit.js') },
   jobs: { summary: 'run the scheduled jobs once (limit fallback, stale transfer clean-up, notifications)', load: () => import('./commands/jobs.js') },
   keys: { summary: 'rotate the master key and re-encrypt token secrets; API keys of institutions', load: () => import('./commands/keys.js') },
+  routes: { summary: 'list every route a server of a role answers (METHOD /path)', load: () => import('./commands/routes.js') },
   ledger: { summary: 'check the ledger and transfer invariants', load: () => import('./commands/ledger.js') },
 };
 

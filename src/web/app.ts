@@ -23,6 +23,19 @@ export interface AppParts {
   register(app: FastifyInstance): void | Promise<void>;
 }
 
+/** One route the app answers: what `mamori routes` prints and the fuzzer aims at. */
+export interface RouteEntry {
+  readonly method: string;
+  readonly url: string;
+}
+
+const catalogues = new WeakMap<FastifyInstance, RouteEntry[]>();
+
+/** Every route of an app built by buildApp, in registration order (HEAD routes included). */
+export function routeCatalogue(app: FastifyInstance): readonly RouteEntry[] {
+  return catalogues.get(app) ?? [];
+}
+
 export async function buildApp(deps: AppDeps, parts: AppParts[]): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
@@ -62,6 +75,12 @@ export async function buildApp(deps: AppDeps, parts: AppParts[]): Promise<Fastif
   });
 
   app.setNotFoundHandler((_request, reply) => reply.status(404).send(errorBody('not_found')));
+
+  const catalogue: RouteEntry[] = [];
+  catalogues.set(app, catalogue);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) catalogue.push({ method, url: route.url });
+  });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
