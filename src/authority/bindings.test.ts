@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DIALECTS, skipReason } from '../db/testing.js';
 import { timeStepAt } from '../otp/index.js';
+import { systemRandomBytes } from '../shared/clock.js';
+import { createAuthority } from './authority.js';
 import { createTestAuthority, provisionTestToken, STEP_MS, wrongCode } from './authority-testing.js';
 
 const toFullWidth = (text: string) => text.replace(/[0-9A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
@@ -43,6 +45,36 @@ for (const dialect of DIALECTS) {
         for (const serial of ['', 'MMOB', 'hello world', wrongCheck, `${token.serial}0`, '１２３']) {
           assert.deepEqual(await client.bind({ serial, subject: '1', code }), { ok: false, reason: 'malformed_serial' }, serial);
         }
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('refuses a bind that races the token being disabled (the disable commits between the check and the write)', async () => {
+      const t = await createTestAuthority(dialect);
+      try {
+        const token = await provisionTestToken(t);
+        // The database as bindToken sees it: its first transaction starts only after another
+        // request has disabled the token — after bindToken read the token as active.
+        const real = t.database.db;
+        let race = true;
+        const racingDb = new Proxy(real, {
+          get(target, property) {
+            if (property === 'transaction' && race) {
+              race = false;
+              const builder = target.transaction();
+              return () => ({ execute: async <T>(fn: Parameters<typeof builder.execute<T>>[0]) => (await t.authority.setTokenState(token.serial, 'disabled'), builder.execute(fn)) });
+            }
+            const value: unknown = Reflect.get(target, property, target);
+            return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+          },
+        });
+        const racing = createAuthority({ database: { ...t.database, db: racingDb }, keyring: t.keyring, clock: t.clock, randomBytes: systemRandomBytes });
+        const code = token.codeAt(t.clock.nowMs());
+        assert.deepEqual(await racing.clientFor('bank-a').bind({ serial: token.serial, subject: '1000000001', code }), { ok: false, reason: 'token_disabled' });
+        assert.equal(race, false, 'the race was staged');
+        const bindings = await real.selectFrom('bindings').select('id').where('serial', '=', token.serial).execute();
+        assert.deepEqual(bindings, [], 'no binding was written after the disable');
       } finally {
         await t.close();
       }

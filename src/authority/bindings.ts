@@ -7,7 +7,7 @@ import type { BindResult, UnbindResult } from './authority-client.js';
 import { AUTHORITY_AUDIT_CHAIN, isPlausibleBindingId, randomId, relyingPartyActor, unsealTokenKey, type AuthorityContext } from './authority-context.js';
 import { claimStepOnLiveBinding, insertBindingIfAbsent, markBindingDeleted } from './binding-store.js';
 import { learnedDrift } from './drift.js';
-import { findToken, isThrottled, recordTokenFailure, setDriftIfUnchanged } from './token-store.js';
+import { findToken, holdActiveToken, isThrottled, recordTokenFailure, setDriftIfUnchanged } from './token-store.js';
 
 export interface BindInput {
   serial: string;
@@ -64,6 +64,9 @@ export async function bindToken(ctx: AuthorityContext, relyingPartyId: string, i
   const step = result.timeStep;
   const nextDrift = learnedDrift({ driftSteps: token.drift_steps, offset: result.offset, maxLearnedDriftSteps: policy.maxLearnedDriftSteps });
   const bindingId = await db.transaction().execute(async (trx) => {
+    // The token was active when read above; it must still be when the binding is written, or a
+    // bind racing a disable (lost device) would create a binding after the disable committed.
+    if (!(await holdActiveToken(trx, serial))) return 'token_disabled' as const;
     // The new binding starts with the matched step as its floor: this code is spent for it.
     const newId = randomId(ctx.randomBytes, 'bnd_');
     let id: string | undefined = (await insertBindingIfAbsent(trx, { id: newId, relyingPartyId, serial, subject: input.subject, step, nowMs })) ? newId : undefined;
@@ -85,6 +88,7 @@ export async function bindToken(ctx: AuthorityContext, relyingPartyId: string, i
   // A replayed proof of possession reads as a wrong code (BindFailureReason has no 'replayed');
   // it is not counted against the throttle, being no guess.
   if (bindingId === undefined) return { ok: false, reason: 'invalid_code' };
+  if (bindingId === 'token_disabled') return { ok: false, reason: 'token_disabled' };
   return { ok: true, bindingId, serial, kind: token.kind, timeStep: step };
 }
 

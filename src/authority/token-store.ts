@@ -84,6 +84,17 @@ export async function setDrift(db: Db, input: { serial: string; driftSteps: numb
 }
 
 /** Revoked is final: a revoked token never comes back. Returns the previous state when changed. */
+/**
+ * Inside a transaction: true while the token is active, holding its row (PostgreSQL locks the
+ * row until commit; SQLite's writer lock covers the whole transaction) so that it cannot be
+ * disabled or revoked before the transaction commits. A no-op write (state = state) is what
+ * takes the lock on both dialects without changing anything.
+ */
+export async function holdActiveToken(db: Db, serial: string): Promise<boolean> {
+  const result = await db.updateTable('tokens').set({ state: 'active' }).where('serial', '=', serial).where('state', '=', 'active').executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export async function updateTokenState(
   db: Db,
   input: { serial: string; state: TokenState; nowMs: number },
