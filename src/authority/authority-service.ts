@@ -19,7 +19,7 @@ export interface Authority {
   provisionToken(input: ProvisionInput): Promise<ProvisionResult>;
   registerRelyingParty(input: { id: string; name: string; actor?: string }): Promise<{ apiKey: string }>;
   ensureRelyingParty(input: { id: string; name: string; actor?: string }): Promise<{ created: boolean }>;
-  rotateRelyingPartyKey(id: string, options?: { actor?: string }): Promise<{ apiKey: string }>;
+  rotateRelyingPartyKey(id: string, options?: { actor?: string; overlapMs?: number }): Promise<{ apiKey: string }>;
   authenticateRelyingParty(apiKey: string): Promise<string | undefined>;
   clientFor(relyingPartyId: string): AuthorityClient;
   setTokenState(serial: string, state: TokenState, options?: { actor?: string }): Promise<SetTokenStateResult>;

@@ -6,6 +6,9 @@ export interface RelyingPartyTable {
   name: string;
   api_key_hash: string; // SHA-256 hex of a 256-bit random key: high entropy, so no slow hash needed
   created_at: number;
+  // After a rotation with an overlap: the previous key still works until previous_key_expires_at.
+  previous_api_key_hash: string | null;
+  previous_key_expires_at: number | null;
 }
 
 export type TokenState = 'active' | 'disabled' | 'revoked';

@@ -51,5 +51,37 @@ for (const dialect of DIALECTS) {
         await t.close();
       }
     });
+
+    it('rotates with an overlap: the previous key works until the overlap ends, an older one not at all', async () => {
+      const t = await createTestAuthority(dialect);
+      try {
+        const first = await t.authority.rotateRelyingPartyKey('bank-a');
+        const second = await t.authority.rotateRelyingPartyKey('bank-a', { overlapMs: 10 * 60_000 });
+        assert.equal(await t.authority.authenticateRelyingParty(first.apiKey), 'bank-a', 'the previous key, inside its overlap');
+        assert.equal(await t.authority.authenticateRelyingParty(second.apiKey), 'bank-a');
+        // Another institution's keys are untouched and never confused with these.
+        assert.equal(await t.authority.authenticateRelyingParty((await t.authority.rotateRelyingPartyKey('bank-b')).apiKey), 'bank-b');
+        t.clock.advance(10 * 60_000);
+        assert.equal(await t.authority.authenticateRelyingParty(first.apiKey), undefined, 'the overlap is over (also in the cache)');
+        assert.equal(await t.authority.authenticateRelyingParty(second.apiKey), 'bank-a');
+
+        const third = await t.authority.rotateRelyingPartyKey('bank-a', { overlapMs: 60_000 });
+        const fourth = await t.authority.rotateRelyingPartyKey('bank-a', { overlapMs: 60_000 });
+        assert.equal(await t.authority.authenticateRelyingParty(second.apiKey), undefined, 'only one previous key is kept');
+        assert.equal(await t.authority.authenticateRelyingParty(third.apiKey), 'bank-a');
+        assert.equal(await t.authority.authenticateRelyingParty(fourth.apiKey), 'bank-a');
+        await t.authority.rotateRelyingPartyKey('bank-a'); // a leak: no overlap
+        assert.equal(await t.authority.authenticateRelyingParty(third.apiKey), undefined);
+        assert.equal(await t.authority.authenticateRelyingParty(fourth.apiKey), undefined, 'a rotation without overlap ends the previous key at once');
+        for (const overlapMs of [-1, 1.5, 8 * 24 * 3600_000]) {
+          await assert.rejects(t.authority.rotateRelyingPartyKey('bank-a', { overlapMs }), RelyingPartyError);
+        }
+        const audit = await t.database.db.selectFrom('audit_log').select(['details']).where('action', '=', 'relying_party_key_rotated').where('subject', '=', 'bank-a').execute();
+        assert.equal(audit.length, 5, 'one record per rotation, refusals none');
+        assert.equal(audit.filter((row) => row.details.includes('previousKeyWorksUntil')).length, 3);
+      } finally {
+        await t.close();
+      }
+    });
   });
 }

@@ -55,13 +55,30 @@ export async function ensureRelyingParty(ctx: AuthorityContext, input: { id: str
   }
 }
 
-/** A new key replaces the old one at once; throws RelyingPartyError for an unknown id. */
-export async function rotateRelyingPartyKey(ctx: AuthorityContext, id: string, options: { actor?: string } = {}): Promise<{ apiKey: string }> {
+/** The longest a previous key may keep working after a rotation. */
+export const MAX_KEY_OVERLAP_MS = 7 * 24 * 3600_000;
+
+/**
+ * A new key for the relying party; throws RelyingPartyError for an unknown id. The previous key
+ * stops at once (a leaked key), or — with `overlapMs` — keeps working that long, so that the
+ * bank processes can be given the new key and restarted one at a time (zero downtime). Only one
+ * previous key is kept: rotating again ends the older one's overlap.
+ */
+export async function rotateRelyingPartyKey(ctx: AuthorityContext, id: string, options: { actor?: string; overlapMs?: number } = {}): Promise<{ apiKey: string }> {
+  const overlapMs = options.overlapMs ?? 0;
+  if (!Number.isSafeInteger(overlapMs) || overlapMs < 0 || overlapMs > MAX_KEY_OVERLAP_MS) throw new RelyingPartyError('the overlap of the previous key must be 0 to 7 days');
   const apiKey = newApiKey(ctx);
   const nowMs = ctx.clock.nowMs();
   const rotated = await ctx.database.db.transaction().execute(async (trx) => {
-    if (!(await replaceApiKeyHash(trx, { id, apiKeyHash: hashApiKey(apiKey) }))) return false;
-    await appendAudit(trx, { chain: AUTHORITY_AUDIT_CHAIN, at: nowMs, actor: options.actor ?? 'system', action: 'relying_party_key_rotated', subject: id });
+    if (!(await replaceApiKeyHash(trx, { id, apiKeyHash: hashApiKey(apiKey), previousExpiresAt: overlapMs > 0 ? nowMs + overlapMs : null }))) return false;
+    await appendAudit(trx, {
+      chain: AUTHORITY_AUDIT_CHAIN,
+      at: nowMs,
+      actor: options.actor ?? 'system',
+      action: 'relying_party_key_rotated',
+      subject: id,
+      ...(overlapMs > 0 ? { details: { previousKeyWorksUntil: new Date(nowMs + overlapMs).toISOString() } } : {}),
+    });
     return true;
   });
   if (!rotated) throw new RelyingPartyError(`no relying party "${id}"`);
@@ -76,7 +93,8 @@ export async function rotateRelyingPartyKey(ctx: AuthorityContext, id: string, o
  */
 export interface ApiKeyCache {
   get(keyHash: string, nowMs: number): string | undefined;
-  set(keyHash: string, relyingPartyId: string, nowMs: number): void;
+  /** `expiresAtMs`: the key itself stops then (a previous key in its overlap); never cached past it. */
+  set(keyHash: string, relyingPartyId: string, nowMs: number, expiresAtMs?: number | null): void;
   clear(): void;
 }
 
@@ -92,9 +110,9 @@ export function createApiKeyCache(options: { ttlMs: number; maxEntries: number }
       }
       return entry.relyingPartyId;
     },
-    set(keyHash, relyingPartyId, nowMs) {
+    set(keyHash, relyingPartyId, nowMs, expiresAtMs) {
       if (entries.size >= options.maxEntries) entries.clear();
-      entries.set(keyHash, { relyingPartyId, expiresAtMs: nowMs + options.ttlMs });
+      entries.set(keyHash, { relyingPartyId, expiresAtMs: Math.min(nowMs + options.ttlMs, expiresAtMs ?? Infinity) });
     },
     clear: () => entries.clear(),
   };
@@ -107,7 +125,7 @@ export async function authenticateRelyingParty(ctx: AuthorityContext, apiKey: st
   const nowMs = ctx.clock.nowMs();
   const cached = cache?.get(keyHash, nowMs);
   if (cached !== undefined) return cached;
-  const relyingPartyId = await findRelyingPartyIdByKeyHash(ctx.database.db, keyHash);
-  if (relyingPartyId !== undefined) cache?.set(keyHash, relyingPartyId, nowMs);
-  return relyingPartyId;
+  const found = await findRelyingPartyIdByKeyHash(ctx.database.db, keyHash, nowMs);
+  if (found !== undefined) cache?.set(keyHash, found.id, nowMs, found.expiresAtMs);
+  return found?.id;
 }

@@ -7,6 +7,7 @@ import * as m0003 from './migrations/0003-authority-binding-uniqueness.js';
 import * as m0004 from './migrations/0004-ledger.js';
 import * as m0005 from './migrations/0005-branch.js';
 import * as m0006 from './migrations/0006-outbox.js';
+import * as m0007 from './migrations/0007-relying-party-key-overlap.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-authority': m0001,
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-ledger': m0004,
   '0005-branch': m0005,
   '0006-outbox': m0006,
+  '0007-relying-party-key-overlap': m0007,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -71,6 +71,21 @@ for (const dialect of DIALECTS) {
       assert.equal((await fresh.post(`${base}login`, { login: 'teller', password: DEMO_OPERATOR_PASSWORD }, { csrf: 'C'.repeat(43) })).statusCode, 403);
     });
 
+    it('reads only forms: a JSON sign-in carrying the double-submit token is a 415 page', async () => {
+      // Found by the attack suite (test/security/bad-input-bank.test.ts): JSON bodies reached the pages.
+      const c = h.client();
+      await c.get(base);
+      const json = await h.app.inject({
+        method: 'POST',
+        url: `${base}login`,
+        payload: JSON.stringify({ csrf: c.csrf(), login: 'teller', password: DEMO_OPERATOR_PASSWORD }),
+        headers: { 'content-type': 'application/json', cookie: `mamori_branch_pre=${c.cookie('mamori_branch_pre')}` },
+      });
+      assert.equal(json.statusCode, 415);
+      assert.equal(json.headers.location, undefined);
+      assert.equal((await c.post(`${base}login`, { login: 'teller', password: DEMO_OPERATOR_PASSWORD })).statusCode, 303, 'the same fields as a form sign in');
+    });
+
     it('console pages carry a strict CSP, no-store and the other security headers; cookies are HttpOnly, SameSite=Strict, per site', async () => {
       const c = h.client();
       const login = await c.get(base);

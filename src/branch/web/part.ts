@@ -37,6 +37,8 @@ export function createBranchConsolePart(deps: BranchConsoleDeps): AppParts {
       registerConsoleAssets(app);
       await app.register(async (scope) => {
         await scope.register(cookie);
+        // Forms only: without the app's JSON and text parsers, any other body is a 415 page.
+        scope.removeAllContentTypeParsers();
         await scope.register(formbody, { bodyLimit: BRANCH_CONSOLE_BODY_LIMIT });
         addSecurityHeaders(scope);
         scope.setErrorHandler((error: FastifyError, request, reply) => handleError(console, error, request, reply));

@@ -15,12 +15,14 @@ import { openConfiguredDatabase } from '../configured-database.js';
 export const command: Command = {
   usage: [
     'usage: mamori keys rotate [--batch-size N] [--reencrypt-only]',
-    '       mamori keys rp <institution> [--name NAME]',
+    '       mamori keys rp <institution> [--name NAME] [--overlap MINUTES]',
     '',
     'rp: a new API key for an institution (relying party) at the token authority, printed once on',
-    'stdout; the institution is registered first when the authority does not know it. The previous',
-    'key stops working (within 10 s in running authority processes). Give the key to the bank',
-    'processes of a split deployment as MAMORI_RP_KEYS=<institution>:<key>,… and restart them.',
+    'stdout; the institution is registered first when the authority does not know it. Give the key',
+    'to the bank processes of a split deployment as MAMORI_RP_KEYS=<institution>:<key>,… and',
+    'restart them. The previous key stops working at once (within 10 s in running authority',
+    'processes: a leaked key), or with --overlap MINUTES keeps working that long (at most 7 days),',
+    'so that the bank processes can be restarted one at a time without downtime.',
     '',
     'rotate:',
     `Adds a new master key to ${KEY_FILE_NAME} in the data directory and makes it active, then`,
@@ -94,9 +96,10 @@ function withClearErrors<T>(load: () => T): T {
 
 /** `mamori keys rp <slug>`: registers the institution at the authority if needed, then a new key. */
 async function relyingPartyKey(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseFlags(args, { name: { type: 'string' } }, { positionals: 1 });
+  const { values, positionals } = parseFlags(args, { name: { type: 'string' }, overlap: { type: 'string' } }, { positionals: 1 });
   const slug = positionals[0];
   if (slug === undefined) throw new UsageError('missing <institution> (its slug, e.g. demo)');
+  const overlapMinutes = values.overlap === undefined ? 0 : parseWholeNumber('--overlap', values.overlap, { min: 0, max: 7 * 24 * 60 });
   const { database, config } = openConfiguredDatabase(io, { mustExist: false });
   try {
     const migrated = await migrateToLatest(database.db);
@@ -107,10 +110,13 @@ async function relyingPartyKey(args: string[], io: CliIo): Promise<number> {
     const name = values.name ?? (await findInstitution(database.db, slug))?.name ?? slug;
     try {
       const registered = await authority.ensureRelyingParty({ id: slug, name, actor: 'cli' });
-      const { apiKey } = await authority.rotateRelyingPartyKey(slug, { actor: 'cli' });
+      // A party registered just now has no key anyone was given: nothing to overlap.
+      const overlapMs = registered.created ? 0 : overlapMinutes * 60_000;
+      const { apiKey } = await authority.rotateRelyingPartyKey(slug, { actor: 'cli', overlapMs });
       // Only the key on stdout (KEY=$(mamori keys rp demo)); the explanation on stderr.
       io.out(apiKey);
-      io.err(`${registered.created ? 'registered relying party' : 'new key for relying party'} "${slug}"; any previous key no longer works.`);
+      const previous = overlapMs > 0 ? `the previous key keeps working for ${overlapMinutes} minutes (until ${new Date(Date.now() + overlapMs).toISOString()})` : 'any previous key no longer works';
+      io.err(`${registered.created ? 'registered relying party' : 'new key for relying party'} "${slug}"; ${previous}.`);
       io.err(`Give it to the bank processes: MAMORI_RP_KEYS="${slug}:<this key>,…" (keep it in your secret store; it is not shown again).`);
       return 0;
     } catch (error) {

@@ -162,6 +162,24 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    it('reads only forms: a JSON or text body is a 415 page even with a valid CSRF token and the right credentials', async () => {
+      // Found by the attack suite (test/security/bad-input-bank.test.ts): the app's JSON parser
+      // reached the pages, so a JSON body carrying the CSRF token was read as if it were a form.
+      const c = h.client();
+      await c.get('/ib/demo/');
+      const cookie = `mamori_pre=${c.cookie('mamori_pre')}`;
+      const fields = { csrf: c.csrf(), contractId: DEMO.contractId, loginPassword: DEMO.password };
+      const json = await h.app.inject({ method: 'POST', url: '/ib/demo/login', payload: JSON.stringify(fields), headers: { 'content-type': 'application/json', cookie } });
+      assert.equal(json.statusCode, 415);
+      assert.match(json.body, /role="alert"/);
+      assert.equal(json.headers.location, undefined);
+      const text = await h.app.inject({ method: 'POST', url: '/ib/demo/login', payload: new URLSearchParams(fields as Record<string, string>).toString(), headers: { 'content-type': 'text/plain', cookie } });
+      assert.equal(text.statusCode, 415);
+      assert.equal((await h.database.db.selectFrom('sessions').selectAll().execute()).length, 0);
+      const form = await c.post('/ib/demo/login', { contractId: DEMO.contractId, loginPassword: DEMO.password });
+      assert.equal(form.headers.location, '/ib/demo/main', 'the same fields as a form still sign in');
+    });
+
     it('an oversized body, JSON or an unknown content type get a page, not a 500', async () => {
       const c = h.client();
       await c.get('/ib/demo/');

@@ -34,6 +34,9 @@ export function createPersonalWebPart(deps: PersonalWebDeps): AppParts {
       registerAssets(app);
       await app.register(async (scope) => {
         await scope.register(cookie);
+        // The pages read only what their forms send: without the app's JSON and text parsers, any
+        // other body is a 415 page instead of being read as if it were a form.
+        scope.removeAllContentTypeParsers();
         await scope.register(formbody, { bodyLimit: PERSONAL_WEB_BODY_LIMIT });
         addSecurityHeaders(scope);
         scope.setErrorHandler((error: FastifyError, request, reply) => handleError(site, error, request, reply));

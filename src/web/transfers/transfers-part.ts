@@ -37,6 +37,7 @@ export function transfersWebPart(deps: TransfersWebDeps): AppParts {
     async register(app: FastifyInstance) {
       await app.register(async (scope) => {
         await scope.register(cookie);
+        scope.removeAllContentTypeParsers(); // forms only, as on the rest of the bank site (part.ts)
         await scope.register(formbody, { bodyLimit: PERSONAL_WEB_BODY_LIMIT });
         addSecurityHeaders(scope);
         scope.setErrorHandler((error: FastifyError, request, reply) => handleError(site, error, request, reply));

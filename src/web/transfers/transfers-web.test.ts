@@ -186,6 +186,22 @@ for (const dialect of DIALECTS) {
         assert.equal((await h.database.db.selectFrom('transfers').select('status').executeTakeFirstOrThrow()).status, 'pending');
       });
 
+      it('reads only forms: a JSON confirm with the right token and answer is a 415 page and transfers nothing', async () => {
+        // Found by the attack suite (test/security/bad-input-bank.test.ts): JSON bodies reached the pages.
+        const c = await signIn(h, base);
+        const { authUrl, auth } = await reachAuthPage(c, await fillTransfer(c, base, { bank: bankCode }));
+        const answer = { ...hiddenFields(auth.body), ...confirmationFields(auth.body) };
+        const json = await h.app.inject({
+          method: 'POST',
+          url: authUrl,
+          payload: JSON.stringify({ csrf: c.csrf(), ...answer }),
+          headers: { 'content-type': 'application/json', cookie: `mamori_session=${c.cookie('mamori_session')}` },
+        });
+        assert.equal(json.statusCode, 415);
+        assert.equal((await h.database.db.selectFrom('transfers').select('status').executeTakeFirstOrThrow()).status, 'pending');
+        assert.equal((await c.post(authUrl, answer)).statusCode, 303, 'the same answer as a form confirms');
+      });
+
       it('registers, uses and deletes a payee', async () => {
         const c = await signIn(h, base);
         await c.get(`${base}transfers/payees/new`);
