@@ -9,7 +9,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { appendAudit } from '../audit/audit-log.js';
 import { storeConfirmationPassword } from '../banking/confirmation-password.js';
-import { ensureSystemAccounts } from '../banking/ledger/accounts.js';
+import { ensureSystemAccounts, takeNextAccountNumber } from '../banking/ledger/accounts.js';
 import { normalizeHolderName } from '../banking/ledger/holder-name.js';
 import { isUniqueViolation, newId } from '../banking/ledger/transact.js';
 import type { PasswordHasher } from '../banking/password-hasher.js';
@@ -129,16 +129,8 @@ async function insertAccount(
   trx: Transaction<Schema>,
   input: { institution: string; contractId: string; branchCode: string; holderName: string; requestFormNo: string; operatorLogin: string; nowMs: number; randomBytes: RandomBytes },
 ): Promise<string> {
-  const counter = await trx
-    .updateTable('branches')
-    .set((eb) => ({ last_account_number: eb('last_account_number', '+', 1) }))
-    .where('institution', '=', input.institution)
-    .where('code', '=', input.branchCode)
-    .returning('last_account_number')
-    .executeTakeFirstOrThrow();
-  const next = Number(counter.last_account_number);
-  if (next > 9_999_999) throw new Error(`branch ${input.branchCode} of ${input.institution} has no free account numbers`);
-  const accountNumber = String(next).padStart(7, '0');
+  const accountNumber = await takeNextAccountNumber(trx, input.institution, input.branchCode);
+  if (accountNumber === undefined) throw new Error(`branch ${input.branchCode} of ${input.institution} vanished while a contract was opened`);
   await ensureSystemAccounts(trx, input.institution, input.nowMs);
   const id = newId(input.randomBytes, 'acc');
   await trx

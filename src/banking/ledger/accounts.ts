@@ -181,19 +181,34 @@ export async function openAccountIn(
   return { ok: true, account };
 }
 
-/** The branch's next account number, or undefined for an unknown branch. */
-async function takeNextAccountNumber(trx: Transaction<Schema>, institution: string, branchCode: string): Promise<string | undefined> {
-  const row = await trx
-    .updateTable('branches')
-    .set((eb) => ({ last_account_number: eb('last_account_number', '+', 1) }))
-    .where('institution', '=', institution)
-    .where('code', '=', branchCode)
-    .returning('last_account_number')
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const next = Number(row.last_account_number);
-  if (next > 9_999_999) throw new Error(`branch ${branchCode} of ${institution} has no free account numbers`);
-  return String(next).padStart(7, '0');
+/**
+ * The branch's next free account number, or undefined for an unknown branch. A number named
+ * earlier (the demo accounts 1000001, 1000002, …) may lie ahead of the counter: it is skipped
+ * here, in the caller's transaction. Leaving it to the unique index would not do: the
+ * violation rolls the counter's increment back with it, so every retry drew the same number.
+ */
+export async function takeNextAccountNumber(trx: Transaction<Schema>, institution: string, branchCode: string): Promise<string | undefined> {
+  for (;;) {
+    const row = await trx
+      .updateTable('branches')
+      .set((eb) => ({ last_account_number: eb('last_account_number', '+', 1) }))
+      .where('institution', '=', institution)
+      .where('code', '=', branchCode)
+      .returning('last_account_number')
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const next = Number(row.last_account_number);
+    if (next > 9_999_999) throw new Error(`branch ${branchCode} of ${institution} has no free account numbers`);
+    const candidate = String(next).padStart(7, '0');
+    const taken = await trx
+      .selectFrom('accounts')
+      .select('id')
+      .where('institution', '=', institution)
+      .where('branch_code', '=', branchCode)
+      .where('account_number', '=', candidate)
+      .executeTakeFirst();
+    if (!taken) return candidate;
+  }
 }
 
 export function findAccount(db: Db, accountId: string): Promise<Account | undefined> {

@@ -43,6 +43,25 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    it('skips numbers named before the counter reaches them (the demo accounts 1000001, 1000002)', async () => {
+      // Regression: the unique violation rolled the counter back with it, so every retry drew
+      // the same taken number and opening an account failed once a number had been named.
+      await withDatabase(dialect, async ({ db }) => {
+        const bank = await seedInstitution(db, { slug: 'demo', bankCode: '9990' });
+        await seedCustomer(db, bank, { contractId: '1000000001' });
+        const deps = { nowMs: bank.clock.nowMs(), randomBytes: countingRandomBytes };
+        const base = { institution: 'demo', contractId: '1000000001', branchCode: '001', actor: 'system', holderName: 'ｱ' };
+        for (const accountNumber of ['1000001', '1000002', '1000004']) assert.ok((await openAccount(db, deps, { ...base, accountNumber })).ok);
+        const counted = [];
+        for (let i = 0; i < 2; i++) {
+          const opened = await openAccount(db, deps, base);
+          assert.ok(opened.ok, JSON.stringify(opened));
+          counted.push(opened.account.account_number);
+        }
+        assert.deepEqual(counted, ['1000003', '1000005']);
+      });
+    });
+
     it('opens accounts concurrently without handing out a number twice', async () => {
       await withDatabase(dialect, async ({ db }) => {
         const bank = await seedInstitution(db, { slug: 'demo', bankCode: '9990' });
