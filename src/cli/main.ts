@@ -23,6 +23,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   keys: { summary: 'rotate the master key and re-encrypt token secrets; API keys of institutions', load: () => import('./commands/keys.js') },
   routes: { summary: 'list every route a server of a role answers (METHOD /path)', load: () => import('./commands/routes.js') },
   ledger: { summary: 'check the ledger and transfer invariants', load: () => import('./commands/ledger.js') },
+  db: { summary: 'check the data: ledger, transfers, audit chains and orphan rows together', load: () => import('./commands/db.js') },
 };
 
 // `mamori token show | head -1` closes the pipe after one line: the rest of the output has no

@@ -3,8 +3,8 @@
 // outsider would. What happens here before the server starts is the bank's own doing, not the
 // attacker's: `mamori demo`, and a pool of extra customers opened at the counter (so that each
 // test signs in as its own customers and the one-code-per-30-second-step rule never makes one
-// test wait for another's). After the attacks, `check()` asks the bank's own tools whether the
-// books still balance and the audit chain is intact.
+// test wait for another's). After the attacks, `check()` asks the bank's own tool whether the
+// books still balance, the audit chain is intact and no row lost its parent.
 //
 // The `bankDatabase()` handle is the bank's view, for two things only: reading back what an
 // attack left (a test says why), and letting time pass (ageing a session row is how the
@@ -65,7 +65,7 @@ export interface Target {
   customer(slug?: Slug): Customer;
   /** The bank's own view of the database (see the file comment); opened on first use. */
   bankDatabase(): Database;
-  /** The bank's checks: `mamori ledger check` and `mamori audit verify` must both pass. */
+  /** The bank's checks: `mamori db check` (ledger, transfers, audit chains, orphan rows) must pass. */
   check(): Promise<{ ok: boolean; report: string }>;
   /** Everything the processes printed, for a failing test's message. */
   output(): string;
@@ -138,10 +138,9 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
         return database;
       },
       async check() {
-        const ledger = await runMamori(['ledger', 'check'], env);
-        const audit = await runMamori(['audit', 'verify'], env);
-        const report = [`ledger check (${ledger.code}): ${ledger.stdout}${ledger.stderr}`, `audit verify (${audit.code}): ${audit.stdout}${audit.stderr}`].join('\n');
-        return { ok: ledger.code === 0 && audit.code === 0, report };
+        // Ledger, transfers, every audit chain and orphan rows, in one run of the bank's tool.
+        const checked = await runMamori(['db', 'check'], env);
+        return { ok: checked.code === 0, report: `db check (${checked.code}): ${checked.stdout}${checked.stderr}` };
       },
       output: () => processes.map((p) => p.output()).join('\n'),
       stop: cleanUp,
