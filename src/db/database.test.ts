@@ -1,9 +1,13 @@
 // The SQLite statement cache must be invisible: results stay right when a statement is reused,
-// when the cache evicts, and when the schema changes under a cached statement.
+// when the cache evicts, and when the schema changes under a cached statement. A PostgreSQL
+// connection that drops must fail the queries on it, not the process.
 import assert from 'node:assert/strict';
+import { connect, createServer, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { openDatabase } from './database.js';
+import { skipReason, TEST_POSTGRES_URL } from './testing.js';
 
 describe('SQLite connection', () => {
   it('gives the same answers through cached statements, after eviction and after a schema change', async () => {
@@ -38,6 +42,58 @@ describe('SQLite connection', () => {
     } finally {
       await database.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('PostgreSQL connection', { skip: skipReason('postgres') }, () => {
+  // Regression: without a listener for the 'error' event of the pool (idle clients) and of each
+  // client (one held by a transaction), a dropped connection was an uncaught exception that
+  // ended the whole server process (test/security/fail-closed.test.ts found it).
+  it('survives its connections dropping, idle or inside a transaction, and works again once the server is back', async () => {
+    const upstream = new URL(TEST_POSTGRES_URL);
+    const sockets = new Set<Socket>();
+    const proxy = createServer((client) => {
+      const server = connect(Number(upstream.port || 5432), upstream.hostname);
+      for (const socket of [client, server]) {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+        socket.on('error', () => socket.destroy());
+      }
+      client.pipe(server);
+      server.pipe(client);
+      client.on('close', () => server.destroy());
+      server.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve()));
+    const port = (proxy.address() as { port: number }).port;
+    const url = new URL(TEST_POSTGRES_URL);
+    url.hostname = '127.0.0.1';
+    url.port = String(port);
+    const database = openDatabase({ dialect: 'postgres', url: url.toString(), poolSize: 2 });
+    const cut = async () => {
+      const closed = new Promise<void>((resolve) => proxy.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    };
+    try {
+      // Two clients: one will sit idle in the pool, the other inside the transaction.
+      await Promise.all([sql`select pg_sleep(0.05)`.execute(database.db), sql`select pg_sleep(0.05)`.execute(database.db)]);
+      const inTransaction = database.db.transaction().execute(async (trx) => {
+        await sql`select 1`.execute(trx);
+        await cut();
+        await sleep(200); // both clients see their connection end meanwhile
+        await sql`select 1`.execute(trx);
+      });
+      await assert.rejects(inTransaction);
+      await assert.rejects(sql`select 1`.execute(database.db), 'refused while the server is away');
+      await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', () => resolve()));
+      const rows = await sql<{ one: number }>`select 1 as one`.execute(database.db);
+      assert.deepEqual(rows.rows, [{ one: 1 }]);
+    } finally {
+      await database.close();
+      for (const socket of sockets) socket.destroy();
+      if (proxy.listening) await new Promise<void>((resolve) => proxy.close(() => resolve()));
     }
   });
 });

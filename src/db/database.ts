@@ -80,6 +80,14 @@ function openPostgres(location: { url: string; schema?: string; poolSize?: numbe
     max: location.poolSize ?? 10,
     ...(location.schema ? { options: `-c search_path=${quoteIdentifier(location.schema)}` } : {}),
   });
+  // A connection that drops (the server restarts, the network is cut) makes its client emit
+  // 'error' — on the pool while it is idle, on the client itself while a query or transaction
+  // holds it. Unheard, either event is an uncaught exception that ends the whole process. The
+  // event tells nothing the callers do not already learn: the query in flight rejects with the
+  // same error (and the request fails closed), the next one on that client fails, and pg-pool
+  // discards the broken client and connects afresh once the database is back.
+  pool.on('error', ignoreConnectionError);
+  pool.on('connect', (client) => client.on('error', ignoreConnectionError));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
@@ -87,4 +95,8 @@ function openPostgres(location: { url: string; schema?: string; poolSize?: numbe
 function quoteIdentifier(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new TypeError(`invalid schema name: ${name}`);
   return name;
+}
+
+function ignoreConnectionError(): void {
+  // See openPostgres: the failing query reports it.
 }
