@@ -7,6 +7,7 @@
 // banking, counted with compare-and-set; no counter moves before the right password.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { STEP_MS, wrongCode, type TestToken } from '../../authority/authority-testing.js';
 import { findCustomer } from '../../banking/customers.js';
 import { DIALECTS, skipReason } from '../../db/testing.js';
@@ -144,3 +145,64 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+async function waitUntil(condition: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+// The right code and a burst of wrong ones at 4 (test/security/lockout.test.ts): the right code
+// clears the count, and five wrong codes can then lock before the sign-in has issued its
+// session. The lock ends every session there is — so the one issued after it must see the lock
+// in its own transaction, or the contract ends signed in AND locked. PostgreSQL only: the test
+// parks the sign-in in that window with a table lock on what it reads there (whether a password
+// change is required), which SQLite's single connection cannot do.
+describe('OTP lock against a sign-in in flight [postgres]', { skip: skipReason('postgres') }, () => {
+  let h: BankHarness;
+  beforeEach(async () => {
+    h = await createBankHarness('postgres', { poolSize: 12 });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('a lock counted after the right code was checked, before its session was issued: no session survives the lock', async () => {
+    const token = await registerToken(h);
+    const wrong = () => wrongCode(token, h.clock.nowMs());
+    for (let i = 0; i < 4; i++) await (await passwordStep(h)).post(`${base}login/otp`, { code: wrong() });
+    assert.equal(await otpFailures(h), 4);
+    const right = await passwordStep(h);
+    const guessers: FormClient[] = [];
+    for (let i = 0; i < 5; i++) guessers.push(await passwordStep(h));
+
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let parked!: () => void;
+    const tableLocked = new Promise<void>((resolve) => (parked = resolve));
+    const holder = h.database.db.transaction().execute(async (trx) => {
+      await sql`lock table password_change_requirements in access exclusive mode`.execute(trx);
+      parked();
+      await released;
+    });
+    await tableLocked;
+    const signingIn = right.post(`${base}login/otp`, { code: token.codeAt(h.clock.nowMs()) });
+    try {
+      // The code was accepted and the count cleared; the sign-in now waits at the table.
+      await waitUntil(async () => (await otpFailures(h)) === 0, 'the right code cleared the count');
+      for (const [i, guesser] of guessers.entries()) assert.equal((await guesser.post(`${base}login/otp`, { code: wrong() })).statusCode, i < 4 ? 401 : 403);
+      assert.equal(await otpFailures(h), 5);
+    } finally {
+      release();
+      await holder;
+    }
+    const answer = await signingIn;
+    const sessions = await h.database.db.selectFrom('sessions').select('stage').where('institution', '=', 'demo').where('contract_id', '=', DEMO.contractId).execute();
+    assert.deepEqual(sessions, [], 'locked, so no session of the contract lives');
+    assert.equal(answer.statusCode, 403, `the sign-in ends on the lock page: ${answer.statusCode} ${String(answer.headers.location)}`);
+    assert.match(answer.body, /ロック解除/);
+    assert.equal(right.cookie('mamori_session'), undefined);
+  });
+});

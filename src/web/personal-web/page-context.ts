@@ -3,10 +3,11 @@
 // Redirect targets are built from constants and the institution's validated slug only, never
 // from input, so there is no open redirect.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { appendAudit, type AuditEntry } from '../../audit/audit-log.js';
 import type { AuthorityClient } from '../../authority/authority-client.js';
 import type { SessionStage } from '../../banking/banking.tables.js';
+import { holdUnlessOtpLocked } from '../../banking/fail-counters.js';
 import { findInstitution, type Institution } from '../../banking/institutions.js';
 import { findLiveSession, issueSession, type IssuedSession, type Session, type SessionData, type SessionLookup } from '../../banking/sessions.js';
 import type { SessionEndCause } from '../../branch/branch.tables.js';
@@ -191,13 +192,27 @@ export async function redirectToLogin(ctx: PageContext, lookup: SessionLookup): 
   return redirectTo(ctx, '', ended);
 }
 
+type StepUpInput = { contractId: string; stage: SessionStage; data?: SessionData; previous?: Session; audit?: Omit<AuditEntry, 'chain' | 'at' | 'actor' | 'subject'> };
+
 /** Moves to a new stage under a NEW session id (the old row goes in the same transaction). */
-export async function stepUp(
-  ctx: PageContext,
-  input: { contractId: string; stage: SessionStage; data?: SessionData; previous?: Session; audit?: Omit<AuditEntry, 'chain' | 'at' | 'actor' | 'subject'> },
-): Promise<IssuedSession> {
+export async function stepUp(ctx: PageContext, input: StepUpInput): Promise<IssuedSession> {
+  return (await issueStepUp(ctx, input))!; // no condition: always issued
+}
+
+/**
+ * stepUp after a right one-time password: issued only while the contract is not OTP-locked,
+ * decided in the issuing transaction, so that a lock counted at the same moment (a burst of
+ * wrong codes) either came first — undefined, nothing issued — or ends this session as well.
+ */
+export function stepUpUnlessOtpLocked(ctx: PageContext, input: StepUpInput): Promise<IssuedSession | undefined> {
+  const target = { institution: ctx.institution.slug, contractId: input.contractId, policy: ctx.institution.policy };
+  return issueStepUp(ctx, input, (trx) => holdUnlessOtpLocked(trx, target));
+}
+
+async function issueStepUp(ctx: PageContext, input: StepUpInput, condition?: (trx: Transaction<Schema>) => Promise<boolean>): Promise<IssuedSession | undefined> {
   const nowMs = ctx.site.nowMs();
   const issued = await ctx.db.transaction().execute(async (trx) => {
+    if (condition && !(await condition(trx))) return undefined;
     const result = await issueSession(trx, {
       institution: ctx.institution.slug,
       contractId: input.contractId,
@@ -218,7 +233,7 @@ export async function stepUp(
     }
     return result;
   });
-  setSessionCookie(ctx, issued.token);
+  if (issued) setSessionCookie(ctx, issued.token);
   return issued;
 }
 

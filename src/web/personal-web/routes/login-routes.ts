@@ -28,6 +28,7 @@ import {
   SESSION_COOKIE,
   sessionCsrfOk,
   stepUp,
+  stepUpUnlessOtpLocked,
   type LoginNotice,
   type PageContext,
   type SitePath,
@@ -165,12 +166,20 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
       if (error instanceof AuthorityUnavailableError) metrics.logins.inc({ outcome: 'unavailable' });
       throw error;
     });
-    metrics.logins.inc({ outcome: loginOutcomeOf(checked) });
     if (checked.ok) {
       const next = await afterLogin(ctx, session.contractId);
-      await stepUp(ctx, { contractId: session.contractId, stage: next.stage, previous: session, audit: { action: 'signed_in', details: { otp: true, timeStep: checked.timeStep, ...next.details } } });
-      return redirectTo(ctx, next.path);
+      // A burst of wrong codes may lock the contract after this code cleared the count: the
+      // session is issued only if no lock came first, and a later lock ends it (fail-counters.ts).
+      const issued = await stepUpUnlessOtpLocked(ctx, {
+        contractId: session.contractId,
+        stage: next.stage,
+        previous: session,
+        audit: { action: 'signed_in', details: { otp: true, timeStep: checked.timeStep, ...next.details } },
+      });
+      metrics.logins.inc({ outcome: issued ? 'success' : 'locked' });
+      return issued ? redirectTo(ctx, next.path) : sendLockedPage(ctx);
     }
+    metrics.logins.inc({ outcome: loginOutcomeOf(checked) });
     const shown = await showCodeFailure(ctx, checked);
     if (!shown) return reply;
     return sendPage(ctx, { status: shown.status, title: T.otpTitle, togglePath: 'login/otp', body: otpView(ctx, { csrf: session.csrfToken, errors: shown.errors, formError: shown.formError }) });
