@@ -48,6 +48,12 @@ export interface TargetOptions {
   customersPerInstitution?: number;
   /** More environment for the server processes (e.g. MAMORI_TRUST_PROXY). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * PostgreSQL only: the DATABASE_URL the server processes of `role` use instead of the
+   * scratch database's own `url` (which the harness, the CLI and `bankDatabase()` keep using),
+   * e.g. one through a proxy the test can cut to stop the database under the servers alone.
+   */
+  databaseUrlFor?: (url: string, role: 'all' | 'authority' | 'bank') => string;
 }
 
 export interface Target {
@@ -104,17 +110,19 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
     if (demo.code !== 0) throw new Error(`mamori demo failed (${demo.code}): ${demo.stderr}`);
     const pool = await openPool(env, dialect, scratch?.url, perInstitution);
 
+    const databaseOf = (role: 'all' | 'authority' | 'bank'): NodeJS.ProcessEnv =>
+      scratch && options.databaseUrlFor ? { DATABASE_URL: options.databaseUrlFor(scratch.url, role) } : {};
     let authorityUrl: string;
     if (deployment === 'all') {
-      processes.push(await startMamori('all', { ...env, ...options.env }));
+      processes.push(await startMamori('all', { ...env, ...options.env, ...databaseOf('all') }));
       authorityUrl = processes[0]!.url;
     } else {
       const keys = `demo:${await relyingPartyKey('demo', env)},sample:${await relyingPartyKey('sample', env)}`;
       const { MAMORI_MASTER_KEY: _unused, ...bankEnv } = env;
-      const authority = await startMamori('authority', { ...env, ...options.env });
+      const authority = await startMamori('authority', { ...env, ...options.env, ...databaseOf('authority') });
       processes.push(authority);
       authorityUrl = authority.url;
-      const banks = await Promise.all([0, 1].map(() => startMamori('bank', { ...bankEnv, MAMORI_AUTHORITY_URL: authority.url, MAMORI_RP_KEYS: keys, ...options.env })));
+      const banks = await Promise.all([0, 1].map(() => startMamori('bank', { ...bankEnv, MAMORI_AUTHORITY_URL: authority.url, MAMORI_RP_KEYS: keys, ...options.env, ...databaseOf('bank') })));
       processes.unshift(...banks); // processes[0] is a bank process, as `url` promises
     }
     const bankProcesses = deployment === 'all' ? processes : processes.filter((p) => p.url !== authorityUrl);
