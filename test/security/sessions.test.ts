@@ -357,10 +357,19 @@ function operatorPasswordStep(outsider: Outsider, slug: Slug, login: string, pas
 /**
  * A signed-in operator of the console: the password, then at the first sign-in the enrolment
  * of a token provisioned at the authority (kept in `tokens` for the next sign-ins), else its code.
+ * `planted` cookies are in the browser from the start; `trail` receives the console cookie
+ * after each step.
  */
-async function signInOperator(target: Target, slug: Slug, login: string, tokens: Map<string, CodeSource>): Promise<Outsider> {
-  const outsider = new Outsider(target.url);
+async function signInOperator(
+  target: Target,
+  slug: Slug,
+  login: string,
+  tokens: Map<string, CodeSource>,
+  options: { planted?: Record<string, string>; trail?: string[] } = {},
+): Promise<Outsider> {
+  const outsider = browserWith(target, options.planted ?? {});
   const password = await operatorPasswordStep(outsider, slug, login);
+  options.trail?.push(outsider.cookies.get(OPERATOR_COOKIE) ?? '');
   const key = `${slug}/${login}`;
   if (password.location === `/branch/${slug}/login/enrol`) {
     const codes = await newToken(target);
@@ -374,6 +383,7 @@ async function signInOperator(target: Target, slug: Slug, login: string, tokens:
     const verified = await outsider.submit(`/branch/${slug}/login/otp`, { code: await codes.next() });
     assert.equal(verified.location, `/branch/${slug}/home`, `code step of ${login}: ${verified.status}`);
   }
+  options.trail?.push(outsider.cookies.get(OPERATOR_COOKIE) ?? '');
   return outsider;
 }
 
@@ -602,6 +612,23 @@ describe('sessions under attack (one server, SQLite)', () => {
     // Read back: the victim holds the only session, under the new id.
     const rows = await target.bankDatabase().db.selectFrom('sessions').select(['id_hash', 'contract_id']).where('institution', '=', 'demo').where('contract_id', 'in', [attacker.contractId, second.contractId]).execute();
     assert.deepEqual(rows, [{ id_hash: hashSessionToken(victimsCookie), contract_id: second.contractId }]);
+  });
+
+  it("the console's sign-in also issues a new id at each step and never promotes a planted one", async () => {
+    const planted = randomBytes(32).toString('base64url');
+    const trail: string[] = [];
+    const supervisor = await signInOperator(target, 'demo', 'supervisor', operatorTokens, { planted: { [OPERATOR_COOKIE]: planted }, trail });
+    const [afterPassword, signedIn] = trail as [string, string];
+    assert.equal(new Set([planted, afterPassword, signedIn]).size, 3, 'three different ids');
+    assert.equal((await supervisor.request('/branch/demo/home')).status, 200);
+    for (const old of [planted, afterPassword]) {
+      for (const path of ['home', 'login/otp', 'login/enrol']) {
+        const replay = await browserWith(target, { [OPERATOR_COOKIE]: old }).request(`/branch/demo/${path}`);
+        assert.equal(replay.status, 303, path);
+        assert.equal(replay.location, '/branch/demo/', path);
+      }
+      assert.equal(await operatorSessionRow(target, old), undefined);
+    }
   });
 
   // How the suite waits: ageSession moves the row's timestamps back (see the file comment).
