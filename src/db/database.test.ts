@@ -47,6 +47,22 @@ describe('SQLite connection', () => {
 });
 
 describe('PostgreSQL connection', { skip: skipReason('postgres') }, () => {
+  // A server that accepts the connection and then never answers (a hung host): the query fails
+  // after the connect timeout instead of holding its request forever.
+  // (Without the timeout the query would wait forever: the test's own time limit fails it.)
+  it('gives up on a server that never answers, after the connect timeout', { timeout: 20_000 }, async () => {
+    const silent = createServer(() => {}); // accepts, says nothing
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    const port = (silent.address() as { port: number }).port;
+    const database = openDatabase({ dialect: 'postgres', url: `postgres://postgres@127.0.0.1:${port}/test`, connectTimeoutMs: 300 });
+    try {
+      await assert.rejects(sql`select 1`.execute(database.db), /timeout/i);
+    } finally {
+      await database.close();
+      silent.close();
+    }
+  });
+
   // Regression: without a listener for the 'error' event of the pool (idle clients) and of each
   // client (one held by a transaction), a dropped connection was an uncaught exception that
   // ended the whole server process (test/security/fail-closed.test.ts found it).

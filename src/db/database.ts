@@ -18,7 +18,14 @@ export interface Database {
 
 export type DatabaseLocation =
   | { dialect: 'sqlite'; file: string } // ':memory:' for a private in-memory database
-  | { dialect: 'postgres'; url: string; schema?: string; poolSize?: number };
+  | { dialect: 'postgres'; url: string; schema?: string; poolSize?: number; connectTimeoutMs?: number };
+
+/**
+ * How long a request waits for a PostgreSQL connection — a new one, or a free one of the pool —
+ * before its query fails (and the request with it, closed). A server that does not answer at
+ * all (a network partition, a hung host) must not hold every request forever.
+ */
+export const POSTGRES_CONNECT_TIMEOUT_MS = 10_000;
 
 // PostgreSQL returns BIGINT (OID 20) as a string; our bigints are instants in milliseconds and
 // yen amounts, all far below 2^53, so numbers are exact and simpler for every caller.
@@ -74,10 +81,13 @@ function withStatementCache(connection: SQLite.Database): SqliteDatabase {
   };
 }
 
-function openPostgres(location: { url: string; schema?: string; poolSize?: number }): Database {
+function openPostgres(location: { url: string; schema?: string; poolSize?: number; connectTimeoutMs?: number }): Database {
   const pool = new pg.Pool({
     connectionString: location.url,
     max: location.poolSize ?? 10,
+    connectionTimeoutMillis: location.connectTimeoutMs ?? POSTGRES_CONNECT_TIMEOUT_MS,
+    // TCP keep-alive notices a peer that vanished without closing (a partition) on idle clients.
+    keepAlive: true,
     ...(location.schema ? { options: `-c search_path=${quoteIdentifier(location.schema)}` } : {}),
   });
   // A connection that drops (the server restarts, the network is cut) makes its client emit
