@@ -5,6 +5,7 @@ import type { Schema } from '../db/schema.js';
 import { enqueueNotification } from '../notifications/enqueue-notification.js';
 import type { CustomerTable } from './banking.tables.js';
 import { storeConfirmationPassword } from './confirmation-password.js';
+import type { InstitutionPolicy } from './institution-policy.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { endSessionsOfCustomer } from './sessions.js';
 
@@ -76,6 +77,28 @@ export async function createCustomer(
     });
   });
   return { ...row, password_failures: 0, otp_failures: 0 };
+}
+
+/**
+ * Inside the transaction that issues a session: holds the contract's row (a compare-and-set
+ * write that changes nothing) while the contract may sign in — active, and not locked by wrong
+ * passwords. A suspension or a password lock that came first (after the request checked the
+ * password) makes it false: issue nothing. One arriving at the same moment waits for this
+ * transaction, so that its ending of every session of the contract sees the one issued here.
+ */
+export async function holdWhileSignInAllowed(
+  trx: Transaction<Schema>,
+  target: { institution: string; contractId: string; policy: Pick<InstitutionPolicy, 'passwordLockThreshold'> },
+): Promise<boolean> {
+  const result = await trx
+    .updateTable('customers')
+    .set((eb) => ({ status: eb.ref('status') }))
+    .where('institution', '=', target.institution)
+    .where('contract_id', '=', target.contractId)
+    .where('status', '=', 'active')
+    .where('password_failures', '<', target.policy.passwordLockThreshold)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /**

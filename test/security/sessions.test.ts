@@ -406,6 +406,41 @@ function realParams(customer: Customer, ids: { transferId?: string; payeeId?: st
   };
 }
 
+/**
+ * A customer's password step and the branch's suspension of the same contract, sent at nearly
+ * the same moment (the suspension `delayMs` after the login, inside its argon2 work). Whichever
+ * the server takes first, no session may outlive the suspension: the login is refused like a
+ * wrong password, or its session is ended with the others (the next click says why).
+ */
+async function raceSignInWithSuspension(target: Target, input: { customer: Customer; operator: Outsider; delayMs: number; loginUrl?: string }): Promise<void> {
+  const { customer, operator } = input;
+  const base = `/ib/${customer.slug}/`;
+  const operatorPage = await operator.request(`/branch/${customer.slug}/customers/${customer.contractId}`);
+  const browser = new Outsider(input.loginUrl ?? target.url);
+  const loginPage = await browser.request(base);
+  const signingIn = browser.request(`${base}login`, { form: { csrf: csrfOf(loginPage.body), contractId: customer.contractId, loginPassword: customer.loginPassword } });
+  await new Promise((resolve) => setTimeout(resolve, input.delayMs));
+  const suspending = operator.request(`/branch/${customer.slug}/customers/${customer.contractId}/actions/suspend`, {
+    form: { csrf: csrfOf(operatorPage.body), requestFormNo: 'R-2026-0050', reason: '不正利用の疑い' },
+  });
+  const [signedIn, suspended] = await Promise.all([signingIn, suspending]);
+  const label = `${customer.contractId} (suspension ${input.delayMs} ms after the login)`;
+  assert.equal(suspended.location, `/branch/${customer.slug}/customers/${customer.contractId}?done=suspended`, label);
+  if (signedIn.status === 303) {
+    // The login came first: the suspension ended its session like any other.
+    assert.equal(signedIn.location, `${base}main`, label);
+    const click = await browser.request(`${base}main`);
+    assert.equal(click.status, 303, `${label}: a session outlived the suspension`);
+    assert.equal(click.location, `${base}?ended=suspended`, label);
+  } else {
+    assert.equal(signedIn.status, 401, label);
+    assert.ok(signedIn.body.includes('契約者IDまたはログインパスワードが正しくないか、現在ご利用いただけない状態です。'), label);
+  }
+  // Read back: the contract has no session left.
+  const left = await target.bankDatabase().db.selectFrom('sessions').select('stage').where('institution', '=', customer.slug).where('contract_id', '=', customer.contractId).execute();
+  assert.deepEqual(left, [], label);
+}
+
 // --- the attacks -------------------------------------------------------------------------------
 
 describe('sessions under attack (one server, SQLite)', () => {
@@ -795,6 +830,13 @@ describe('sessions under attack (one server, SQLite)', () => {
     assert.doesNotMatch(again.body, /停止/);
   });
 
+  it('a sign-in in flight while the branch suspends the contract does not outlive the suspension', async () => {
+    // Found by this suite: the session used to be issued after the suspension had ended every
+    // session, and lived on (its main page showed). Fixed: holdWhileSignInAllowed (src/banking/customers.ts).
+    const teller = await signInOperator(target, 'sample', 'teller', operatorTokens);
+    for (const delayMs of [0, 5, 15, 30]) await raceSignInWithSuspension(target, { customer: target.customer('sample'), operator: teller, delayMs });
+  });
+
   it('leaves the books balanced and the audit chains intact', async () => {
     const checked = await target.check();
     assert.ok(checked.ok, checked.report);
@@ -864,6 +906,11 @@ describe('sessions under attack across two bank processes (split deployment, Pos
     const click = await c.request('/ib/demo/transfers');
     assert.equal(click.location, '/ib/demo/?ended=suspended');
     assert.ok((await c.request(click.location)).body.includes('インターネットバンキングのご利用を一時停止しました。'));
+  });
+
+  it('a sign-in in flight at one process while the console of the other suspends the contract does not outlive it', async () => {
+    const teller = await signInOperator(target, 'sample', 'teller', operatorTokens);
+    for (const delayMs of [0, 10]) await raceSignInWithSuspension(target, { customer: target.customer('sample'), operator: teller, delayMs, loginUrl: second });
   });
 
   it('leaves the books balanced and the audit chains intact', async () => {

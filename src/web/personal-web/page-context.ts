@@ -7,6 +7,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { appendAudit, type AuditEntry } from '../../audit/audit-log.js';
 import type { AuthorityClient } from '../../authority/authority-client.js';
 import type { SessionStage } from '../../banking/banking.tables.js';
+import { holdWhileSignInAllowed } from '../../banking/customers.js';
 import { holdUnlessOtpLocked } from '../../banking/fail-counters.js';
 import { findInstitution, type Institution } from '../../banking/institutions.js';
 import { findLiveSession, issueSession, type IssuedSession, type Session, type SessionData, type SessionLookup } from '../../banking/sessions.js';
@@ -194,15 +195,20 @@ export async function redirectToLogin(ctx: PageContext, lookup: SessionLookup): 
 
 type StepUpInput = { contractId: string; stage: SessionStage; data?: SessionData; previous?: Session; audit?: Omit<AuditEntry, 'chain' | 'at' | 'actor' | 'subject'> };
 
-/** Moves to a new stage under a NEW session id (the old row goes in the same transaction). */
-export async function stepUp(ctx: PageContext, input: StepUpInput): Promise<IssuedSession> {
-  return (await issueStepUp(ctx, input))!; // no condition: always issued
+/**
+ * Moves to a new stage under a NEW session id (the old row goes in the same transaction).
+ * Undefined, and nothing issued, when the contract was suspended or locked by wrong passwords
+ * since this request checked it (see holdWhileSignInAllowed): those end every session.
+ */
+export function stepUp(ctx: PageContext, input: StepUpInput): Promise<IssuedSession | undefined> {
+  return issueStepUp(ctx, input);
 }
 
 /**
  * stepUp after a right one-time password: issued only while the contract is not OTP-locked,
  * decided in the issuing transaction, so that a lock counted at the same moment (a burst of
  * wrong codes) either came first — undefined, nothing issued — or ends this session as well.
+ * Undefined too, like stepUp, after a suspension or a password lock.
  */
 export function stepUpUnlessOtpLocked(ctx: PageContext, input: StepUpInput): Promise<IssuedSession | undefined> {
   const target = { institution: ctx.institution.slug, contractId: input.contractId, policy: ctx.institution.policy };
@@ -211,7 +217,9 @@ export function stepUpUnlessOtpLocked(ctx: PageContext, input: StepUpInput): Pro
 
 async function issueStepUp(ctx: PageContext, input: StepUpInput, condition?: (trx: Transaction<Schema>) => Promise<boolean>): Promise<IssuedSession | undefined> {
   const nowMs = ctx.site.nowMs();
+  const target = { institution: ctx.institution.slug, contractId: input.contractId, policy: ctx.institution.policy };
   const issued = await ctx.db.transaction().execute(async (trx) => {
+    if (!(await holdWhileSignInAllowed(trx, target))) return undefined;
     if (condition && !(await condition(trx))) return undefined;
     const result = await issueSession(trx, {
       institution: ctx.institution.slug,

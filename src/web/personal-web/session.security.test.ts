@@ -2,14 +2,22 @@
 // before it), session fixation (planting a known session id before the victim logs in, or
 // keeping a pre-step id valid after a step up), cross-site request forgery (a form on another
 // site posting to ours), stolen-but-idle sessions (idle and absolute lifetimes), and open
-// redirects. DESIGN §5 and issue 3 §6.
+// redirects; and a sign-in racing the branch's suspension (or a password lock), which must not
+// leave a session behind that the suspension never saw to end. DESIGN §5 and issue 3 §6.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { STEP_MS } from '../../authority/authority-testing.js';
-import { findCustomer } from '../../banking/customers.js';
+import type { AuthorityClient } from '../../authority/authority-client.js';
+import { findCustomer, suspendCustomer } from '../../banking/customers.js';
+import { countWrongPassword } from '../../banking/fail-counters.js';
+import { DEFAULT_POLICY } from '../../banking/institution-policy.js';
+import type { PasswordHasher } from '../../banking/password-hasher.js';
 import { hashSessionToken } from '../../banking/sessions.js';
 import { DIALECTS, skipReason } from '../../db/testing.js';
-import { confirmationFields, createBankHarness, DEMO, type BankHarness } from './personal-web-testing.js';
+import { systemRandomBytes } from '../../shared/clock.js';
+import { buildApp } from '../app.js';
+import { createPersonalWebPart } from './part.js';
+import { confirmationFields, createBankHarness, DEMO, FormClient, type BankHarness } from './personal-web-testing.js';
 
 const base = '/ib/demo/';
 
@@ -171,5 +179,109 @@ for (const dialect of DIALECTS) {
       assert.equal(unknown.statusCode, 404);
       assert.equal((await c.get('/ib/demo')).headers.location, base);
     });
+  });
+}
+
+// The branch suspends the contract (or wrong passwords lock it) while a sign-in is between its
+// checks and the issuing of its session — during the argon2 work, or the authority's answer.
+// Suspension and lock end every session there is; a session issued after them would live on
+// (found over HTTP: test/security/sessions.test.ts). The hooks below make the other party
+// commit in exactly that window.
+for (const dialect of DIALECTS) {
+  describe(`a sign-in racing a suspension or a password lock [${dialect}]`, { skip: skipReason(dialect) }, () => {
+    let h: BankHarness;
+    let meanwhile: (() => Promise<unknown>) | undefined;
+    let client: () => FormClient;
+    let closeApp: () => Promise<void>;
+    beforeEach(async () => {
+      h = await createBankHarness(dialect);
+      meanwhile = undefined;
+      const runMeanwhile = async () => {
+        const run = meanwhile;
+        meanwhile = undefined;
+        await run?.();
+      };
+      const hasher: PasswordHasher = {
+        hash: (plain) => h.hasher.hash(plain),
+        verify: async (hash, plain) => {
+          const matches = await h.hasher.verify(hash, plain);
+          await runMeanwhile();
+          return matches;
+        },
+        verifyDummy: (plain) => h.hasher.verifyDummy(plain),
+      };
+      const authorityFor = (slug: string): AuthorityClient => {
+        const inner = h.authority.clientFor(slug);
+        return {
+          ...inner,
+          verify: async (input) => {
+            const result = await inner.verify(input);
+            await runMeanwhile();
+            return result;
+          },
+        };
+      };
+      const app = await buildApp({ database: h.database, clock: h.clock, randomBytes: systemRandomBytes }, [
+        createPersonalWebPart({ database: h.database, clock: h.clock, randomBytes: systemRandomBytes, authorityFor, confirmationPepper: h.pepper, hasher }),
+      ]);
+      client = () => new FormClient(app);
+      closeApp = () => app.close();
+    });
+    afterEach(async () => {
+      await closeApp();
+      await h.close();
+    });
+
+    const suspend = () => suspendCustomer(h.database.db, { institution: 'demo', contractId: DEMO.contractId, nowMs: h.clock.nowMs(), actor: 'operator:teller' });
+    const lockPasswords = async () => {
+      for (let i = 0; i < 5; i++) {
+        await countWrongPassword(h.database.db, { institution: 'demo', contractId: DEMO.contractId, policy: DEFAULT_POLICY, nowMs: h.clock.nowMs(), path: 'login' });
+      }
+    };
+    const sessionsOfContract = () => h.database.db.selectFrom('sessions').select('stage').where('institution', '=', 'demo').where('contract_id', '=', DEMO.contractId).execute();
+
+    it('suspended while the password is checked: the login is refused like a suspended contract, no session', async () => {
+      const c = client();
+      await c.get(base);
+      meanwhile = suspend;
+      const r = await c.post(`${base}login`, { contractId: DEMO.contractId, loginPassword: DEMO.password });
+      assert.equal(r.statusCode, 401);
+      assert.match(r.body, /契約者IDまたはログインパスワードが正しくないか、現在ご利用いただけない状態です/);
+      assert.deepEqual(await sessionsOfContract(), []);
+      assert.equal(c.cookie('mamori_session'), undefined);
+    });
+
+    it('suspended during the first step of 利用開始: refused the same way, no session', async () => {
+      const c = client();
+      await c.get(`${base}register`);
+      meanwhile = suspend;
+      const r = await c.post(`${base}register`, { contractId: DEMO.contractId, loginPassword: DEMO.password });
+      assert.equal(r.statusCode, 401);
+      assert.match(r.body, /契約者IDまたはログインパスワードが正しくないか/);
+      assert.deepEqual(await sessionsOfContract(), []);
+    });
+
+    for (const [what, happen] of [['suspended', suspend], ['locked by wrong passwords', lockPasswords]] as const) {
+      it(`${what} while the authority checks the one-time password: no signed-in session`, async () => {
+        const token = await h.token();
+        const r = client();
+        await r.get(`${base}register`);
+        const form = await r.follow(await r.post(`${base}register`, { contractId: DEMO.contractId, loginPassword: DEMO.password }));
+        const done = await r.post(`${base}register/token`, { serial: token.serial, code: token.codeAt(h.clock.nowMs()), ...confirmationFields(form.body) });
+        assert.match(done.body, /利用開始が完了しました/);
+        h.clock.advance(STEP_MS);
+
+        const c = client();
+        await c.get(base);
+        assert.equal((await c.post(`${base}login`, { contractId: DEMO.contractId, loginPassword: DEMO.password })).headers.location, `${base}login/otp`);
+        await c.get(`${base}login/otp`);
+        meanwhile = happen;
+        const answer = await c.post(`${base}login/otp`, { code: token.codeAt(h.clock.nowMs()) });
+        assert.equal(answer.statusCode, 409);
+        assert.match(answer.body, /最初からやり直してください/);
+        assert.deepEqual(await sessionsOfContract(), []);
+        assert.equal(c.cookie('mamori_session'), undefined);
+      });
+    }
   });
 }

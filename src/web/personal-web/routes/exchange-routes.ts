@@ -49,7 +49,8 @@ export function registerExchangeRoutes(scope: FastifyInstance, site: Site): void
       code,
     });
     if (checked.ok) {
-      await stepUp(ctx, { contractId: session.contractId, stage: 'exchange_current_verified', data: { bindingId: checked.bindingId }, previous: session });
+      const issued = await stepUp(ctx, { contractId: session.contractId, stage: 'exchange_current_verified', data: { bindingId: checked.bindingId }, previous: session });
+      if (!issued) return sendChangedMeanwhile(ctx); // suspended or locked meanwhile
       return redirectTo(ctx, 'exchange/new');
     }
     const shown = await showCodeFailure(ctx, checked);

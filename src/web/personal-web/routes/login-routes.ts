@@ -2,6 +2,8 @@
 // password is one the branch set, only ログインパスワードの変更: password-change-routes.ts).
 import type { FastifyInstance } from 'fastify';
 import { checkLoginPassword } from '../../../banking/check-login-password.js';
+import { findCustomer } from '../../../banking/customers.js';
+import { isOtpLocked } from '../../../banking/fail-counters.js';
 import { deleteSession } from '../../../banking/sessions.js';
 import { isPasswordChangeRequired } from '../../../branch/password-change-requirements.js';
 import { verifyCustomerCode } from '../../../banking/verify-customer-code.js';
@@ -11,7 +13,7 @@ import type { CodeCheck } from '../../../banking/verify-customer-code.js';
 import { metrics, type LoginOutcome } from '../../../observability/mamori-metrics.js';
 import { readCode, readCredentials } from '../form-readers.js';
 import { T } from '../messages.js';
-import { sendLockedPage, showCodeFailure } from '../outcome-pages.js';
+import { sendChangedMeanwhile, sendLockedPage, showCodeFailure } from '../outcome-pages.js';
 import {
   clearSessionCookie,
   currentSession,
@@ -128,12 +130,18 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
     const previous = await currentSession(ctx);
     const hasToken = checked.customer.token_binding_id !== null;
     const next = hasToken ? undefined : await afterLogin(ctx, contractId);
-    await stepUp(ctx, {
+    const issued = await stepUp(ctx, {
       contractId,
       stage: next?.stage ?? 'password_verified',
       ...(previous.ok ? { previous: previous.session } : {}),
       ...(next ? { audit: { action: 'signed_in', details: { otp: false, ...next.details } } } : {}),
     });
+    if (!issued) {
+      // Suspended (or locked by wrong passwords) while the password was being checked: the
+      // answer such a contract gets, and no session outlives the suspension.
+      metrics.logins.inc({ outcome: 'password_failed' });
+      return showLogin(ctx, { status: 401, formError: [T.loginFailed], contractId });
+    }
     if (!hasToken) metrics.logins.inc({ outcome: 'success' });
     return redirectTo(ctx, next?.path ?? 'login/otp');
   });
@@ -176,8 +184,19 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
         previous: session,
         audit: { action: 'signed_in', details: { otp: true, timeStep: checked.timeStep, ...next.details } },
       });
-      metrics.logins.inc({ outcome: issued ? 'success' : 'locked' });
-      return issued ? redirectTo(ctx, next.path) : sendLockedPage(ctx);
+      if (issued) {
+        metrics.logins.inc({ outcome: 'success' });
+        return redirectTo(ctx, next.path);
+      }
+      // Nothing issued: locked by wrong codes meanwhile — or suspended, or locked by wrong
+      // passwords, which this page cannot tell apart without a look (start again, then).
+      const now = await findCustomer(ctx.db, ctx.institution.slug, session.contractId);
+      if (now?.status === 'active' && isOtpLocked(now, ctx.institution.policy)) {
+        metrics.logins.inc({ outcome: 'locked' });
+        return sendLockedPage(ctx);
+      }
+      metrics.logins.inc({ outcome: 'token_unusable' });
+      return sendChangedMeanwhile(ctx);
     }
     metrics.logins.inc({ outcome: loginOutcomeOf(checked) });
     const shown = await showCodeFailure(ctx, checked);
