@@ -15,10 +15,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { wrongCodeOf } from '../integration/deployment-helpers.js';
-import { codeStep, csrfOf, customerWithToken, newToken, Outsider, passwordStep, type Answer, type CodeSource } from './outsider.js';
+import { OPERATOR_PASSWORD, signInOperator, startCustomerAction } from './console.js';
+import { codeStep, csrfOf, customerWithToken, Outsider, passwordStep, type Answer, type CodeSource } from './outsider.js';
 import { startTarget, type Customer, type Slug, type Target } from './target.js';
 
-const OPERATOR_PASSWORD = 'Mamori-Branch-2026';
 /** Not a contract of the target (the pool starts at 2000000101, the demo customers are 100000000x). */
 const UNKNOWN_CONTRACT_ID = '2000009999';
 const LOGIN_FAILED = '契約者IDまたはログインパスワードが正しくないか、現在ご利用いただけない状態です。';
@@ -62,17 +62,6 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** A signed-in operator at the console (first sign-in: enrols a token provisioned at the authority). */
-async function signInOperator(target: Target, slug: Slug, login: string): Promise<Outsider> {
-  const outsider = new Outsider(target.url);
-  const password = await outsider.submit(`/branch/${slug}/`, { login, password: OPERATOR_PASSWORD }, `/branch/${slug}/login`);
-  assert.equal(password.location, `/branch/${slug}/login/enrol`, `${login} signs in for the first time on this target`);
-  const codes = await newToken(target);
-  const enrolled = await outsider.submit(`/branch/${slug}/login/enrol`, { serial: codes.serial, code: await codes.next() });
-  assert.equal(enrolled.location, `/branch/${slug}/home`);
-  return outsider;
-}
-
 describe('contract enumeration through the password step (one server, SQLite)', () => {
   let target: Target;
   /** (b): a real, active contract. */
@@ -101,7 +90,7 @@ describe('contract enumeration through the password step (one server, SQLite)', 
     for (let i = 0; i < 5; i++) statuses.push((await codeStep(browser, otpLocked, wrongCodeOf(codes.token, Date.now()))).status);
     assert.deepEqual(statuses, [401, 401, 401, 401, 403], 'the fifth wrong code locks');
     const teller = await signInOperator(target, 'demo', 'teller');
-    const suspension = await teller.submit(`/branch/demo/customers/${suspended.contractId}`, { requestFormNo: 'R-2026-0007', reason: '盗難の届出' }, `/branch/demo/customers/${suspended.contractId}/actions/suspend`);
+    const suspension = await startCustomerAction(teller, suspended.contractId, 'suspend', { requestFormNo: 'R-2026-0007', reason: '盗難の届出' });
     assert.equal(suspension.location, `/branch/demo/customers/${suspended.contractId}?done=suspended`);
     // Read back (the bank's view), so that each case really is the state it names.
     const rows = await target.bankDatabase().db.selectFrom('customers').select(['contract_id', 'status', 'password_failures', 'otp_failures']).where('institution', '=', 'demo').execute();

@@ -24,20 +24,19 @@ import {
   codeStep,
   csrfOf,
   customerWithToken,
-  newToken,
   Outsider,
   passwordStep,
   signIn,
   type Answer,
   type CodeSource,
 } from './outsider.js';
+import { OPERATOR_PASSWORD, signInOperator, startCustomerAction, type SignedInOperator } from './console.js';
 import { routeTable, type Route } from './route-table.js';
 import { skipReason } from '../../src/db/testing.js';
 import { startTarget, type Customer, type Slug, type Target } from './target.js';
 
 const CUSTOMER_COOKIE = 'mamori_session';
 const OPERATOR_COOKIE = 'mamori_branch';
-const OPERATOR_PASSWORD = 'Mamori-Branch-2026';
 const IDLE_MS = 5 * 60_000;
 const ABSOLUTE_MS = 12 * 3600_000;
 
@@ -354,39 +353,6 @@ function operatorPasswordStep(outsider: Outsider, slug: Slug, login: string, pas
   return outsider.submit(`/branch/${slug}/`, { login, password }, `/branch/${slug}/login`);
 }
 
-/**
- * A signed-in operator of the console: the password, then at the first sign-in the enrolment
- * of a token provisioned at the authority (kept in `tokens` for the next sign-ins), else its code.
- * `planted` cookies are in the browser from the start; `trail` receives the console cookie
- * after each step.
- */
-async function signInOperator(
-  target: Target,
-  slug: Slug,
-  login: string,
-  tokens: Map<string, CodeSource>,
-  options: { planted?: Record<string, string>; trail?: string[] } = {},
-): Promise<Outsider> {
-  const outsider = browserWith(target, options.planted ?? {});
-  const password = await operatorPasswordStep(outsider, slug, login);
-  options.trail?.push(outsider.cookies.get(OPERATOR_COOKIE) ?? '');
-  const key = `${slug}/${login}`;
-  if (password.location === `/branch/${slug}/login/enrol`) {
-    const codes = await newToken(target);
-    tokens.set(key, codes);
-    const enrolled = await outsider.submit(`/branch/${slug}/login/enrol`, { serial: codes.serial, code: await codes.next() });
-    assert.equal(enrolled.location, `/branch/${slug}/home`, `enrolment of ${login}: ${enrolled.status}`);
-  } else {
-    assert.equal(password.location, `/branch/${slug}/login/otp`, `password step of ${login}: ${password.status}`);
-    const codes = tokens.get(key);
-    assert.ok(codes, `${login} enrolled a token this suite does not know`);
-    const verified = await outsider.submit(`/branch/${slug}/login/otp`, { code: await codes.next() });
-    assert.equal(verified.location, `/branch/${slug}/home`, `code step of ${login}: ${verified.status}`);
-  }
-  options.trail?.push(outsider.cookies.get(OPERATOR_COOKIE) ?? '');
-  return outsider;
-}
-
 const randomHex = (bytes: number) => randomBytes(bytes).toString('hex');
 
 /**
@@ -412,8 +378,9 @@ function realParams(customer: Customer, ids: { transferId?: string; payeeId?: st
  * the server takes first, no session may outlive the suspension: the login is refused like a
  * wrong password, or its session is ended with the others (the next click says why).
  */
-async function raceSignInWithSuspension(target: Target, input: { customer: Customer; operator: Outsider; delayMs: number; loginUrl?: string }): Promise<void> {
-  const { customer, operator } = input;
+async function raceSignInWithSuspension(target: Target, input: { customer: Customer; operator: SignedInOperator; delayMs: number; loginUrl?: string }): Promise<void> {
+  const { customer } = input;
+  const operator = input.operator.outsider;
   const base = `/ib/${customer.slug}/`;
   const operatorPage = await operator.request(`/branch/${customer.slug}/customers/${customer.contractId}`);
   const browser = new Outsider(input.loginUrl ?? target.url);
@@ -446,7 +413,6 @@ async function raceSignInWithSuspension(target: Target, input: { customer: Custo
 describe('sessions under attack (one server, SQLite)', () => {
   let target: Target;
   let routes: Route[];
-  const operatorTokens = new Map<string, CodeSource>();
 
   before(async () => {
     target = await startTarget({ customersPerInstitution: 12 });
@@ -559,7 +525,7 @@ describe('sessions under attack (one server, SQLite)', () => {
     await sweep(target, routes, { slug: 'demo', stage: 'operator_enrolment', cookies: enrolCookies, csrfTokens: [csrfOf(enrolForm.body)], customer, params: realParams(customer) });
 
     // The teller signs in fully once (enrolling a token); then a password step alone.
-    await signInOperator(target, 'demo', 'teller', operatorTokens);
+    await signInOperator(target, 'demo', 'teller');
     const attacker = new Outsider(target.url);
     const step = await operatorPasswordStep(attacker, 'demo', 'teller');
     assert.equal(step.location, '/branch/demo/login/otp');
@@ -650,10 +616,14 @@ describe('sessions under attack (one server, SQLite)', () => {
   });
 
   it("the console's sign-in also issues a new id at each step and never promotes a planted one", async () => {
+    // The supervisor's token (enrolled at a first sign-in, if this target has not seen one yet).
+    const { codes } = await signInOperator(target, 'demo', 'supervisor');
     const planted = randomBytes(32).toString('base64url');
-    const trail: string[] = [];
-    const supervisor = await signInOperator(target, 'demo', 'supervisor', operatorTokens, { planted: { [OPERATOR_COOKIE]: planted }, trail });
-    const [afterPassword, signedIn] = trail as [string, string];
+    const supervisor = browserWith(target, { [OPERATOR_COOKIE]: planted });
+    assert.equal((await operatorPasswordStep(supervisor, 'demo', 'supervisor')).location, '/branch/demo/login/otp');
+    const afterPassword = supervisor.cookies.get(OPERATOR_COOKIE)!;
+    assert.equal((await supervisor.submit('/branch/demo/login/otp', { code: await codes.next() })).location, '/branch/demo/home');
+    const signedIn = supervisor.cookies.get(OPERATOR_COOKIE)!;
     assert.equal(new Set([planted, afterPassword, signedIn]).size, 3, 'three different ids');
     assert.equal((await supervisor.request('/branch/demo/home')).status, 200);
     for (const old of [planted, afterPassword]) {
@@ -714,7 +684,7 @@ describe('sessions under attack (one server, SQLite)', () => {
   });
 
   it("ends an operator's console session after 5 idle minutes or 12 hours, the same policy", async () => {
-    const teller = await signInOperator(target, 'demo', 'teller', operatorTokens);
+    const teller = (await signInOperator(target, 'demo', 'teller')).outsider;
     const cookie = teller.cookies.get(OPERATOR_COOKIE)!;
     for (let i = 0; i < 2; i++) {
       await ageOperatorSession(target, cookie, { idleMs: 4 * 60_000 });
@@ -727,7 +697,7 @@ describe('sessions under attack (one server, SQLite)', () => {
     assert.ok((await teller.request(idle.location)).body.includes('一定時間操作がなかったため、ログアウトしました。'));
     assert.equal(await operatorSessionRow(target, cookie), undefined);
 
-    const supervisor = await signInOperator(target, 'demo', 'supervisor', operatorTokens);
+    const supervisor = (await signInOperator(target, 'demo', 'supervisor')).outsider;
     const supervisorCookie = supervisor.cookies.get(OPERATOR_COOKIE)!;
     await ageOperatorSession(target, supervisorCookie, { startedMsAgo: ABSOLUTE_MS - 60_000, idleMs: 0 });
     assert.equal((await supervisor.request('/branch/demo/approvals')).status, 200);
@@ -767,7 +737,7 @@ describe('sessions under attack (one server, SQLite)', () => {
     }
 
     // The console, alike.
-    const supervisor = await signInOperator(target, 'demo', 'supervisor', operatorTokens);
+    const supervisor = (await signInOperator(target, 'demo', 'supervisor')).outsider;
     const operatorCookie = supervisor.cookies.get(OPERATOR_COOKIE)!;
     const home = await supervisor.request('/branch/demo/home');
     assert.equal((await supervisor.request('/branch/demo/logout')).status, 404);
@@ -793,12 +763,8 @@ describe('sessions under attack (one server, SQLite)', () => {
     const cookies = [phone, desktop].map((device) => device.cookies.get(CUSTOMER_COOKIE)!);
 
     // 利用一時停止 at the console: immediate, one operator (no second person: seed 002).
-    const teller = await signInOperator(target, 'demo', 'teller', operatorTokens);
-    const suspended = await teller.submit(
-      `/branch/demo/customers/${customer.contractId}`,
-      { requestFormNo: 'R-2026-0042', reason: 'スマートフォン紛失の届出' },
-      `/branch/demo/customers/${customer.contractId}/actions/suspend`,
-    );
+    const teller = await signInOperator(target, 'demo', 'teller');
+    const suspended = await startCustomerAction(teller, customer.contractId, 'suspend', { requestFormNo: 'R-2026-0042', reason: 'スマートフォン紛失の届出' });
     assert.equal(suspended.status, 303);
     assert.equal(suspended.location, `/branch/demo/customers/${customer.contractId}?done=suspended`);
 
@@ -833,7 +799,7 @@ describe('sessions under attack (one server, SQLite)', () => {
   it('a sign-in in flight while the branch suspends the contract does not outlive the suspension', async () => {
     // Found by this suite: the session used to be issued after the suspension had ended every
     // session, and lived on (its main page showed). Fixed: holdWhileSignInAllowed (src/banking/customers.ts).
-    const teller = await signInOperator(target, 'sample', 'teller', operatorTokens);
+    const teller = await signInOperator(target, 'sample', 'teller');
     for (const delayMs of [0, 5, 15, 30]) await raceSignInWithSuspension(target, { customer: target.customer('sample'), operator: teller, delayMs });
   });
 
@@ -848,7 +814,6 @@ describe('sessions under attack (one server, SQLite)', () => {
 describe('sessions under attack across two bank processes (split deployment, PostgreSQL)', { skip: skipReason('postgres') }, () => {
   let target: Target;
   let routes: Route[];
-  const operatorTokens = new Map<string, CodeSource>();
   let first: string;
   let second: string;
 
@@ -896,12 +861,8 @@ describe('sessions under attack across two bank processes (split deployment, Pos
 
     const c = new Outsider(second);
     assert.equal((await passwordStep(c, suspendedOne)).location, '/ib/demo/main');
-    const teller = await signInOperator(target, 'demo', 'teller', operatorTokens);
-    const suspended = await teller.submit(
-      `/branch/demo/customers/${suspendedOne.contractId}`,
-      { requestFormNo: 'R-2026-0043', reason: '不正利用の疑い' },
-      `/branch/demo/customers/${suspendedOne.contractId}/actions/suspend`,
-    );
+    const teller = await signInOperator(target, 'demo', 'teller');
+    const suspended = await startCustomerAction(teller, suspendedOne.contractId, 'suspend', { requestFormNo: 'R-2026-0043', reason: '不正利用の疑い' });
     assert.equal(suspended.location, `/branch/demo/customers/${suspendedOne.contractId}?done=suspended`);
     const click = await c.request('/ib/demo/transfers');
     assert.equal(click.location, '/ib/demo/?ended=suspended');
@@ -909,7 +870,7 @@ describe('sessions under attack across two bank processes (split deployment, Pos
   });
 
   it('a sign-in in flight at one process while the console of the other suspends the contract does not outlive it', async () => {
-    const teller = await signInOperator(target, 'sample', 'teller', operatorTokens);
+    const teller = await signInOperator(target, 'sample', 'teller');
     for (const delayMs of [0, 10]) await raceSignInWithSuspension(target, { customer: target.customer('sample'), operator: teller, delayMs, loginUrl: second });
   });
 
