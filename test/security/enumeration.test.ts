@@ -162,7 +162,9 @@ describe('contract enumeration through the password step (one server, SQLite)', 
     // hits every kind alike, and only the medians are compared, with a loose bound. Loose, yet
     // it still catches a missing hash: an unknown ID answered without argon2id would be ~10×
     // faster than the rest, which the second assertion checks against a request that hashes
-    // nothing at all (a malformed ID, refused before any lookup).
+    // nothing at all (a malformed ID, refused before any lookup). What the bound lets through:
+    // a wrong password for an ACTIVE contract is also counted (one small write), a few ms that
+    // the medians show; the attacker gets at most four such samples of a contract before it locks.
     const kinds = {
       unknown: { contractId: UNKNOWN_CONTRACT_ID, password: 'Mamori-2025' },
       wrongPassword: { contractId: known.contractId, password: 'Mamori-2025' },

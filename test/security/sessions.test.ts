@@ -6,7 +6,8 @@
 // They plant a session cookie in the victim's browser before the victim logs in (a made-up
 // value, or their own pre-login session) hoping the victim's login promotes it; they replay a
 // cookie after it should have died — after a step up, after logout, after five idle minutes or
-// twelve hours, after the branch suspended the contract. Every one of these must land on the
+// twelve hours, after the branch suspended the contract — or they sign in at the very moment
+// the branch suspends it, hoping the new session slips past. Every one of these must land on the
 // login page (or a precise refusal) and show nothing of the signed-in area: no balance, no
 // account number, no transfer form, no 「ログアウト」 of the signed-in layout. DESIGN §4
 // (sessions) and §5; the in-process versions are src/web/personal-web/session.security.test.ts
@@ -20,19 +21,19 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { hashSessionToken } from '../../src/banking/sessions.js';
 import { hashOperatorSessionToken } from '../../src/branch/operator-sessions.js';
+import { skipReason } from '../../src/db/testing.js';
 import {
   codeStep,
+  confirmationFields,
   csrfOf,
   customerWithToken,
   Outsider,
   passwordStep,
   signIn,
   type Answer,
-  type CodeSource,
 } from './outsider.js';
 import { OPERATOR_PASSWORD, signInOperator, startCustomerAction, type SignedInOperator } from './console.js';
 import { routeTable, type Route } from './route-table.js';
-import { skipReason } from '../../src/db/testing.js';
 import { startTarget, type Customer, type Slug, type Target } from './target.js';
 
 const CUSTOMER_COOKIE = 'mamori_session';
@@ -296,8 +297,8 @@ function flowStep(outsider: Outsider, customer: Customer, flow: 'register' | 'de
   return outsider.submit(`/ib/${customer.slug}/${flow}`, { contractId: customer.contractId, loginPassword: customer.loginPassword });
 }
 
-/** A transfer to `payee` through the pages of a signed-in session; returns its id. */
-async function transferThroughPages(outsider: Outsider, customer: Customer, payee: Customer, codes: CodeSource): Promise<string> {
+/** A transfer to `payee` through the pages of a signed-in session (no token: the confirmation password); returns its id. */
+async function transferThroughPages(outsider: Outsider, customer: Customer, payee: Customer): Promise<string> {
   const base = `/ib/${customer.slug}/`;
   const prepared = await outsider.submit(`${base}transfers/new`, {
     op: 'next',
@@ -313,7 +314,7 @@ async function transferThroughPages(outsider: Outsider, customer: Customer, paye
   assert.ok(id, `prepared: ${prepared.location}`);
   const auth = await outsider.request(`${base}transfers/${id}/auth`);
   const hidden = Object.fromEntries([...auth.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!]));
-  const confirmed = await outsider.request(`${base}transfers/${id}/auth`, { form: { ...hidden, code: await codes.next() } });
+  const confirmed = await outsider.request(`${base}transfers/${id}/auth`, { form: { ...hidden, ...confirmationFields(auth.body, customer.confirmationPassword) } });
   assert.equal(confirmed.location, `${base}transfers/${id}/result`, confirmed.body.slice(0, 500));
   return id;
 }
@@ -436,15 +437,16 @@ describe('sessions under attack (one server, SQLite)', () => {
   it('after the password step alone, every other URL of the bank site and console refuses, GET and POST, with and without a csrf token', async () => {
     const customer = target.customer('demo');
     const payee = target.customer('demo');
-    const codes = await customerWithToken(target, customer);
     // Another session of the same customer, really signed in, made a transfer and saved its
     // payee: real ids for :id / :transferId, and signed-in content the sweep must not reach.
-    const real = await signIn(target, customer, codes);
-    const transferId = await transferThroughPages(real, customer, payee, codes);
+    // (Before the customer registered a token: one code fewer to wait for.)
+    const real = await signIn(target, customer, undefined);
+    const transferId = await transferThroughPages(real, customer, payee);
     const saved = await real.submit(`/ib/demo/transfers/${transferId}/result`, {}, `/ib/demo/transfers/payees/from/${transferId}`);
     assert.equal(saved.location, '/ib/demo/transfers/payees?done=added');
     const payeeId = /transfers\/payees\/(py_[0-9a-f]{32})"/.exec((await real.request('/ib/demo/transfers/payees')).body)?.[1];
     assert.ok(payeeId);
+    await customerWithToken(target, customer); // now the login stops at the one-time password
     const transfersBefore = await target.bankDatabase().db.selectFrom('transfers').select('id').where('institution', '=', customer.slug).where('contract_id', '=', customer.contractId).execute();
 
     const attacker = new Outsider(target.url);
@@ -684,26 +686,28 @@ describe('sessions under attack (one server, SQLite)', () => {
   });
 
   it("ends an operator's console session after 5 idle minutes or 12 hours, the same policy", async () => {
-    const teller = (await signInOperator(target, 'demo', 'teller')).outsider;
+    // The operators of `sample` here: one-time passwords are one per step, so the suite spreads
+    // its operator sign-ins over four tokens rather than waiting for the clock.
+    const teller = (await signInOperator(target, 'sample', 'teller')).outsider;
     const cookie = teller.cookies.get(OPERATOR_COOKIE)!;
     for (let i = 0; i < 2; i++) {
       await ageOperatorSession(target, cookie, { idleMs: 4 * 60_000 });
-      assert.equal((await teller.request('/branch/demo/home')).status, 200);
+      assert.equal((await teller.request('/branch/sample/home')).status, 200);
     }
     await ageOperatorSession(target, cookie, { idleMs: IDLE_MS + 1000 });
-    const idle = await teller.request('/branch/demo/customers');
+    const idle = await teller.request('/branch/sample/customers');
     assert.equal(idle.status, 303);
-    assert.equal(idle.location, '/branch/demo/?timeout=1');
+    assert.equal(idle.location, '/branch/sample/?timeout=1');
     assert.ok((await teller.request(idle.location)).body.includes('一定時間操作がなかったため、ログアウトしました。'));
     assert.equal(await operatorSessionRow(target, cookie), undefined);
 
-    const supervisor = (await signInOperator(target, 'demo', 'supervisor')).outsider;
+    const supervisor = (await signInOperator(target, 'sample', 'supervisor')).outsider;
     const supervisorCookie = supervisor.cookies.get(OPERATOR_COOKIE)!;
     await ageOperatorSession(target, supervisorCookie, { startedMsAgo: ABSOLUTE_MS - 60_000, idleMs: 0 });
-    assert.equal((await supervisor.request('/branch/demo/approvals')).status, 200);
+    assert.equal((await supervisor.request('/branch/sample/approvals')).status, 200);
     await ageOperatorSession(target, supervisorCookie, { startedMsAgo: ABSOLUTE_MS + 1000, idleMs: 0 });
-    const expired = await supervisor.request('/branch/demo/approvals');
-    assert.equal(expired.location, '/branch/demo/?timeout=1');
+    const expired = await supervisor.request('/branch/sample/approvals');
+    assert.equal(expired.location, '/branch/sample/?timeout=1');
     assert.equal(await operatorSessionRow(target, supervisorCookie), undefined);
   });
 
@@ -737,17 +741,17 @@ describe('sessions under attack (one server, SQLite)', () => {
     }
 
     // The console, alike.
-    const supervisor = (await signInOperator(target, 'demo', 'supervisor')).outsider;
+    const supervisor = (await signInOperator(target, 'sample', 'supervisor')).outsider;
     const operatorCookie = supervisor.cookies.get(OPERATOR_COOKIE)!;
-    const home = await supervisor.request('/branch/demo/home');
-    assert.equal((await supervisor.request('/branch/demo/logout')).status, 404);
-    assert.equal((await supervisor.request('/branch/demo/home')).status, 200);
-    const consoleOut = await supervisor.request('/branch/demo/logout', { form: { csrf: csrfOf(home.body) } });
-    assert.equal(consoleOut.location, '/branch/demo/?logout=1');
+    const home = await supervisor.request('/branch/sample/home');
+    assert.equal((await supervisor.request('/branch/sample/logout')).status, 404);
+    assert.equal((await supervisor.request('/branch/sample/home')).status, 200);
+    const consoleOut = await supervisor.request('/branch/sample/logout', { form: { csrf: csrfOf(home.body) } });
+    assert.equal(consoleOut.location, '/branch/sample/?logout=1');
     assert.equal(await operatorSessionRow(target, operatorCookie), undefined);
-    const replay = await browserWith(target, { [OPERATOR_COOKIE]: operatorCookie }).request('/branch/demo/home');
+    const replay = await browserWith(target, { [OPERATOR_COOKIE]: operatorCookie }).request('/branch/sample/home');
     assert.equal(replay.status, 303);
-    assert.equal(replay.location, '/branch/demo/');
+    assert.equal(replay.location, '/branch/sample/');
   });
 
   it('a suspension at the branch ends every live session at once: the next click says why, and signing in again is refused like a wrong password', async () => {
