@@ -50,6 +50,10 @@ async function countFailure(
     if (!row) return { counted: false, locked: true } as const;
     const failures = Number((row as Record<string, unknown>)[column]);
     const lockedNow = failures >= threshold;
+    // A lock ends every session of the contract, whichever path set it — before the audit head
+    // is taken (the customer's row is already held): a logout holds its session and then waits
+    // for the head, so the other order deadlocks with it on PostgreSQL.
+    if (lockedNow) await endSessionsOfCustomer(trx, target.institution, target.contractId);
     await appendAudit(trx, {
       chain: target.institution,
       at: target.nowMs,
@@ -58,8 +62,6 @@ async function countFailure(
       subject: target.contractId,
       details: { path: target.path, failures },
     });
-    // A lock ends every session of the contract, whichever path set it.
-    if (lockedNow) await endSessionsOfCustomer(trx, target.institution, target.contractId);
     // The customer hears of an OTP lock (取引通知); a password lock is not mailed: anyone who
     // knows a contract ID could otherwise make the bank mail its customer at will.
     if (lockedNow && column === 'otp_failures') {

@@ -2,6 +2,8 @@
 // operator; only an administrator (or the CLI) unlocks. Counters move only by compare-and-set
 // (`where failures < threshold`), so concurrent guesses can never count past the lock, and each
 // change carries its audit record in the same transaction. A lock ends the operator's sessions.
+// Every transaction about an operator locks in one order — the operator's row, its sessions,
+// then the audit chain's head — so that concurrent ones queue on PostgreSQL, never deadlock.
 import type { Kysely } from 'kysely';
 import { appendAudit } from '../audit/audit-log.js';
 import type { Schema } from '../db/schema.js';
@@ -38,6 +40,9 @@ export async function countOperatorFailure(
     if (!row) return { counted: false, locked: true } as const;
     const failures = Number((row as Record<string, unknown>)[input.counter]);
     const lockedNow = failures >= OPERATOR_LOCK_THRESHOLD;
+    // The sessions before the audit head (the operator's row is already held): a logout holds
+    // its session and then waits for the head, so taking the head first would deadlock with it.
+    if (lockedNow) await endSessionsOfOperator(trx, input.institution, input.login);
     await appendAudit(trx, {
       chain: input.institution,
       at: input.nowMs,
@@ -46,7 +51,6 @@ export async function countOperatorFailure(
       subject: input.login,
       details: { path: input.path, failures },
     });
-    if (lockedNow) await endSessionsOfOperator(trx, input.institution, input.login);
     return { counted: true, failures, lockedNow } as const;
   });
 }

@@ -245,6 +245,12 @@ export async function stepUp(
 ): Promise<void> {
   const nowMs = ctx.console.nowMs();
   const issued = await ctx.db.transaction().execute(async (trx) => {
+    // The operator's row, then the sessions, then the audit head: the order of every transaction
+    // about an operator (operator-lock.ts), so that a sign-in and a wrong code counted at the same
+    // moment queue on PostgreSQL instead of deadlocking (one of them got the 500 page).
+    if (input.audit && input.stage === 'signed_in') {
+      await trx.updateTable('operators').set({ last_sign_in_at: nowMs }).where('institution', '=', ctx.institution.slug).where('login', '=', input.login).execute();
+    }
     const result = await issueOperatorSession(trx, {
       institution: ctx.institution.slug,
       login: input.login,
@@ -255,9 +261,6 @@ export async function stepUp(
     });
     if (input.audit) {
       await appendAudit(trx, { ...input.audit, chain: ctx.institution.slug, at: nowMs, actor: operatorActor(input.login), subject: input.login });
-      if (input.stage === 'signed_in') {
-        await trx.updateTable('operators').set({ last_sign_in_at: nowMs }).where('institution', '=', ctx.institution.slug).where('login', '=', input.login).execute();
-      }
     }
     return result;
   });
