@@ -50,7 +50,12 @@ export function listRegisteredPayees(db: Kysely<Schema>, input: Contract): Promi
     .execute();
 }
 
-export function findRegisteredPayee(db: Kysely<Schema>, input: Contract & { payeeId: string }): Promise<RegisteredPayee | undefined> {
+/** The shape of every payee id (newId(…, 'py')): anything else names no payee. */
+export const PAYEE_ID_PATTERN = /^py_[0-9a-f]{32}$/;
+
+/** The contract's payee; undefined for anyone else's, and for an id of another shape (never queried). */
+export async function findRegisteredPayee(db: Kysely<Schema>, input: Contract & { payeeId: string }): Promise<RegisteredPayee | undefined> {
+  if (!PAYEE_ID_PATTERN.test(input.payeeId)) return undefined;
   return db
     .selectFrom('registered_payees')
     .selectAll()

@@ -68,11 +68,19 @@ export function transferFromRow(row: TransferRow): TransferView {
   };
 }
 
-/** A transfer of this contract at this institution; undefined for anyone else's. */
+/** The shape of every transfer id (newId(…, 'tr')): anything else names no transfer. */
+export const TRANSFER_ID_PATTERN = /^tr_[0-9a-f]{32}$/;
+
+/**
+ * A transfer of this contract at this institution; undefined for anyone else's, and for an id
+ * of another shape, which never reaches the database (PostgreSQL refuses a NUL in text with an
+ * error: a 500 page for `payees/from/%00`).
+ */
 export async function findTransferOfContract(
   db: Db,
   input: { institution: string; contractId: string; transferId: string },
 ): Promise<TransferView | undefined> {
+  if (!TRANSFER_ID_PATTERN.test(input.transferId)) return undefined;
   const row = await db
     .selectFrom('transfers')
     .selectAll()
