@@ -100,6 +100,30 @@ const REPLAYED: readonly Replay[] = [
     }),
     expect: 415,
   },
+  {
+    why: 'a NUL in a transfer id reached PostgreSQL, which refuses it with an error: a 500 page (FUZZ_SEED=44 on PostgreSQL; fixed in fe1e435, src/web/transfers/ids.security.test.ts)',
+    item: replayItem(2, {
+      method: 'POST',
+      url: '/ib/:slug/transfers/payees/from/:transferId',
+      state: 'customerNoToken',
+      slug: 'sample',
+      params: { transferId: { raw: '%00' } },
+      body: { kind: 'form', encoding: 'form', csrf: 'valid', fields: [] },
+    }),
+    expect: 404,
+  },
+  {
+    why: 'the same NUL as the payee of the transfer form (fixed in fe1e435 with it)',
+    item: replayItem(3, {
+      method: 'GET',
+      url: '/ib/:slug/transfers/new',
+      state: 'customerNoToken',
+      slug: 'demo',
+      query: { raw: 'payee=%00' },
+      body: { kind: 'none' },
+    }),
+    expect: 200,
+  },
 ];
 
 interface Run {
