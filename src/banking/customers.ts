@@ -85,10 +85,13 @@ export async function createCustomer(
  * passwords. A suspension or a password lock that came first (after the request checked the
  * password) makes it false: issue nothing. One arriving at the same moment waits for this
  * transaction, so that its ending of every session of the contract sees the one issued here.
+ * With `unlessOtpLocked` (a session issued after a right code), the OTP lock too: a wrong code
+ * counted at the same moment has then either locked first, or waits and ends this session.
  */
 export async function holdWhileSignInAllowed(
   trx: Transaction<Schema>,
-  target: { institution: string; contractId: string; policy: Pick<InstitutionPolicy, 'passwordLockThreshold'> },
+  target: { institution: string; contractId: string; policy: Pick<InstitutionPolicy, 'passwordLockThreshold' | 'otpLockThreshold'> },
+  options: { unlessOtpLocked?: boolean } = {},
 ): Promise<boolean> {
   const result = await trx
     .updateTable('customers')
@@ -97,6 +100,7 @@ export async function holdWhileSignInAllowed(
     .where('contract_id', '=', target.contractId)
     .where('status', '=', 'active')
     .where('password_failures', '<', target.policy.passwordLockThreshold)
+    .$if(options.unlessOtpLocked === true, (qb) => qb.where('otp_failures', '<', target.policy.otpLockThreshold))
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }

@@ -2,7 +2,7 @@
 // separately. Every write is a compare-and-set (`where failures < threshold`), so concurrent
 // wrong attempts can never count past the lock, and a success can never clear a lock that a
 // concurrent failure has just set. Each change carries its audit record in the same transaction.
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { appendAudit } from '../audit/audit-log.js';
 import type { Schema } from '../db/schema.js';
 import { enqueueNotification } from '../notifications/enqueue-notification.js';
@@ -122,23 +122,6 @@ export function clearWrongPasswords(db: Kysely<Schema>, target: Omit<CounterTarg
 /** After a right code: resets the count unless a lock is in place. False when locked. */
 export function clearWrongCodes(db: Kysely<Schema>, target: Omit<CounterTarget, 'path'>): Promise<boolean> {
   return clearFailures(db, 'otp_failures', target.policy.otpLockThreshold, target);
-}
-
-/**
- * Inside the transaction that issues a session after a right code: holds the contract's row (a
- * compare-and-set write that changes nothing) unless the OTP lock is in place. A wrong code
- * counted at the same moment has then either locked first (false: issue nothing), or waits for
- * this transaction, so that the lock's ending of every session sees the one issued here.
- */
-export async function holdUnlessOtpLocked(trx: Transaction<Schema>, target: { institution: string; contractId: string; policy: InstitutionPolicy }): Promise<boolean> {
-  const result = await trx
-    .updateTable('customers')
-    .set((eb) => ({ otp_failures: eb.ref('otp_failures') }))
-    .where('institution', '=', target.institution)
-    .where('contract_id', '=', target.contractId)
-    .where('otp_failures', '<', target.policy.otpLockThreshold)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
 }
 
 /** Operator action (branch console): lifts the OTP lock, with its audit record. */

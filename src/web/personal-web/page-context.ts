@@ -3,12 +3,11 @@
 // Redirect targets are built from constants and the institution's validated slug only, never
 // from input, so there is no open redirect.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { appendAudit, type AuditEntry } from '../../audit/audit-log.js';
 import type { AuthorityClient } from '../../authority/authority-client.js';
 import type { SessionStage } from '../../banking/banking.tables.js';
 import { holdWhileSignInAllowed } from '../../banking/customers.js';
-import { holdUnlessOtpLocked } from '../../banking/fail-counters.js';
 import { findInstitution, type Institution } from '../../banking/institutions.js';
 import { findLiveSession, issueSession, type IssuedSession, type Session, type SessionData, type SessionLookup } from '../../banking/sessions.js';
 import type { SessionEndCause } from '../../branch/branch.tables.js';
@@ -211,16 +210,15 @@ export function stepUp(ctx: PageContext, input: StepUpInput): Promise<IssuedSess
  * Undefined too, like stepUp, after a suspension or a password lock.
  */
 export function stepUpUnlessOtpLocked(ctx: PageContext, input: StepUpInput): Promise<IssuedSession | undefined> {
-  const target = { institution: ctx.institution.slug, contractId: input.contractId, policy: ctx.institution.policy };
-  return issueStepUp(ctx, input, (trx) => holdUnlessOtpLocked(trx, target));
+  return issueStepUp(ctx, input, { unlessOtpLocked: true });
 }
 
-async function issueStepUp(ctx: PageContext, input: StepUpInput, condition?: (trx: Transaction<Schema>) => Promise<boolean>): Promise<IssuedSession | undefined> {
+async function issueStepUp(ctx: PageContext, input: StepUpInput, hold: { unlessOtpLocked?: boolean } = {}): Promise<IssuedSession | undefined> {
   const nowMs = ctx.site.nowMs();
   const target = { institution: ctx.institution.slug, contractId: input.contractId, policy: ctx.institution.policy };
   const issued = await ctx.db.transaction().execute(async (trx) => {
-    if (!(await holdWhileSignInAllowed(trx, target))) return undefined;
-    if (condition && !(await condition(trx))) return undefined;
+    // One write holds the contract's row for every condition of a sign-in.
+    if (!(await holdWhileSignInAllowed(trx, target, hold))) return undefined;
     const result = await issueSession(trx, {
       institution: ctx.institution.slug,
       contractId: input.contractId,
