@@ -21,22 +21,22 @@
 // transfer-form.ts: control characters are removed, text trimmed and capped) is pinned too:
 // a NUL or CRLF inside an otherwise right field never reaches the database.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { skipReason } from '../../src/db/testing.js';
 import {
   alertText,
-  AnswerLog,
-  assertBooksIntact,
   assertUnchanged,
+  attackedSite,
   balanceOf,
   customerRow,
   fieldError,
   jsonError,
   SCRIPT_PAYLOADS,
   snapshot,
+  type AttackedSite,
 } from './bad-input-support.js';
 import { csrfOf, Outsider, passwordStep, signIn } from './outsider.js';
-import { startTarget, type Customer, type Target } from './target.js';
+import type { Customer } from './target.js';
 
 const ID = '契約者ID';
 const PASSWORD = 'ログインパスワード';
@@ -74,10 +74,7 @@ const MALFORMED_PASSWORDS: [string, string | readonly string[], string][] = [
 /** Hostile passwords of a valid shape: checked, and wrong (to a contract that does not exist here, nothing to count). */
 const WELL_FORMED_HOSTILE_PASSWORDS = ["' OR 1=1 --", "x' OR '1'='1", "'; drop table customers; --", '%0d%0aLocation: https://evil.example', SCRIPT_PAYLOADS[0], '\u202eMamori-2026', 'あ'.repeat(128)];
 
-interface Site {
-  target: Target;
-  log: AnswerLog;
-}
+type Site = AttackedSite;
 
 // --- the attacks, as functions so that the PostgreSQL describe can run some again -------------
 
@@ -237,21 +234,8 @@ async function oversizedForms({ target, log }: Site): Promise<void> {
 // --- the SQLite target: everything -------------------------------------------------------------
 
 describe('bad input at the bank site [sqlite]', () => {
-  let site: Site;
-
-  before(async () => {
-    site = { target: await startTarget({ customersPerInstitution: 6 }), log: new AnswerLog() };
-  });
-
-  after(async () => {
-    await site?.target.stop();
-  });
-
   // After each group: the bank's own checks pass and no answer so far was a 5xx.
-  afterEach(async () => {
-    await assertBooksIntact(site.target);
-    site.log.assertNoServerError();
-  });
+  const site: Site = attackedSite({ customersPerInstitution: 6 });
 
   it('SQL, CRLF, markup, NUL, lone surrogates, RTL overrides and long Unicode at the login and the first step of each token flow', async () => {
     await hostileCredentials(site);
@@ -435,21 +419,8 @@ describe('bad input at the bank site [sqlite]', () => {
 // --- PostgreSQL: the SQL-laden and oversize parts again ------------------------------------------
 
 describe('bad input at the bank site [postgres]: SQL-laden fields and oversized forms', { skip: skipReason('postgres') }, () => {
-  let site: Site;
-
-  before(async () => {
-    site = { target: await startTarget({ dialect: 'postgres', customersPerInstitution: 2 }), log: new AnswerLog() };
-  });
-
-  after(async () => {
-    await site?.target.stop();
-  });
-
   // After each group: the bank's own checks pass and no answer so far was a 5xx.
-  afterEach(async () => {
-    await assertBooksIntact(site.target);
-    site.log.assertNoServerError();
-  });
+  const site: Site = attackedSite({ dialect: 'postgres', customersPerInstitution: 2 });
 
   it('SQL and control characters at the login and the token flows change nothing', async () => {
     await hostileCredentials(site);

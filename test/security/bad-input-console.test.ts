@@ -16,7 +16,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { skipReason } from '../../src/db/testing.js';
-import { alertText, AnswerLog, assertBooksIntact, assertUnchanged, fieldError, jsonError, SCRIPT_PAYLOADS, snapshot } from './bad-input-support.js';
+import { alertText, AnswerLog, assertBooksIntact, assertUnchanged, attackedSite, fieldError, jsonError, SCRIPT_PAYLOADS, snapshot, type AttackedSite } from './bad-input-support.js';
 import { csrfOf, newToken, Outsider } from './outsider.js';
 import { startTarget, type Target } from './target.js';
 
@@ -35,10 +35,7 @@ const NOT_OUR_FORM = 'お手数ですが、もう一度画面を開き直して�
 /** The customers a search page lists (links to their pages). */
 const hitsOf = (body: string): string[] => [...body.matchAll(/href="\/branch\/demo\/customers\/(\d{10})"/g)].map((m) => m[1]!);
 
-interface Console {
-  target: Target;
-  log: AnswerLog;
-}
+type Console = AttackedSite;
 
 /** The teller signs in for the first time: password, then enrolment of a token of their own. */
 async function signInTeller({ target, log }: Console): Promise<Outsider> {
@@ -278,20 +275,7 @@ describe('bad input at the branch console [sqlite]', () => {
 });
 
 describe('bad input at the branch console [postgres]: SQL-laden sign-in and searches', { skip: skipReason('postgres') }, () => {
-  let site: Console;
-
-  before(async () => {
-    site = { target: await startTarget({ dialect: 'postgres', customersPerInstitution: 2 }), log: new AnswerLog() };
-  });
-
-  after(async () => {
-    await site?.target.stop();
-  });
-
-  afterEach(async () => {
-    await assertBooksIntact(site.target);
-    site.log.assertNoServerError();
-  });
+  const site: Console = attackedSite({ dialect: 'postgres', customersPerInstitution: 2 });
 
   it('the operator sign-in: SQL and control characters change nothing on PostgreSQL', async () => {
     await hostileSignIn(site);

@@ -3,8 +3,9 @@
 // reflected no markup, the messages a page shows for a field, and a snapshot of everything
 // malformed input must leave as it was, read back from the bank's database.
 import assert from 'node:assert/strict';
+import { after, afterEach, before } from 'node:test';
 import type { Answer, Outsider, RequestOptions } from './outsider.js';
-import type { Target } from './target.js';
+import { startTarget, type Target, type TargetOptions } from './target.js';
 
 /** Every answer a test received, to assert at the end that the server never failed (5xx). */
 export class AnswerLog {
@@ -178,6 +179,42 @@ export async function balanceOf(target: Target, slug: string, accountNumber: str
 export async function assertBooksIntact(target: Target): Promise<void> {
   const checked = await target.check();
   assert.ok(checked.ok, checked.report);
+}
+
+/** A target under attack and the log of its answers. */
+export interface AttackedSite {
+  readonly target: Target;
+  readonly log: AnswerLog;
+}
+
+/**
+ * For the describe block it is called in: a target started before the tests, stopped after
+ * them, and after each test the bank's own checks pass and no answer so far was a 5xx.
+ */
+export function attackedSite(options: TargetOptions): AttackedSite {
+  let started: AttackedSite | undefined;
+  const site = (): AttackedSite => {
+    if (started === undefined) throw new Error('the target is not started yet (use the site inside tests)');
+    return started;
+  };
+  before(async () => {
+    started = { target: await startTarget(options), log: new AnswerLog() };
+  });
+  after(async () => {
+    await started?.target.stop();
+  });
+  afterEach(async () => {
+    await assertBooksIntact(site().target);
+    site().log.assertNoServerError();
+  });
+  return {
+    get target() {
+      return site().target;
+    },
+    get log() {
+      return site().log;
+    },
+  };
 }
 
 // --- digits of other scripts, as customers' keyboards type them ------------------------------
