@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { prepareTestMachine } from './prepare-test-machine.js';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -34,6 +35,14 @@ const groups = {
   // The attack suite and the fuzzer: real servers reached over HTTP only (test/security).
   security: () => findFiles('test/security', '.test.ts'),
 };
+
+// Chromium, oathtool and friends first: a missing one stops the run now, with the command to
+// install it, not half an hour in.
+const problem = prepareTestMachine();
+if (problem !== null) {
+  console.error(problem);
+  process.exit(1);
+}
 
 const wanted = process.argv.slice(2);
 const names = wanted.length > 0 ? wanted : Object.keys(groups);
