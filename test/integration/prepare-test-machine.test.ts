@@ -14,7 +14,7 @@ symlinkSync(process.execPath, join(bareBin, 'node'));
 after(() => rmSync(bareBin, { recursive: true, force: true }));
 
 function run(script: string, args: string[], path: string) {
-  const env = { ...process.env, PATH: path };
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: path };
   delete env['MAMORI_REQUIRE_POSTGRES'];
   delete env['DATABASE_URL'];
   return spawnSync(process.execPath, [join(root, script), ...args], { cwd: root, env, encoding: 'utf8' });
