@@ -19,3 +19,21 @@ export async function routeTable(role: 'all' | 'authority' | 'bank', env: NodeJS
       return { method, url };
     });
 }
+
+/** A concrete URL of `route` at institution demo (ids of the right shape; none needs to exist). */
+export function concretePath(route: Route, contractId: string): string {
+  return route.url
+    .replace(':slug', 'demo')
+    .replace(':contractId', contractId)
+    .replace(':kind', 'suspend')
+    .replace(':login', 'teller')
+    .replace(':transferId', `tr_${'0'.repeat(32)}`)
+    .replace(':id', route.url.includes('/approvals/') ? '1' : route.url.includes('/payees/') ? 'py_0' : `tr_${'0'.repeat(32)}`)
+    .replace('*', 'elsewhere');
+}
+
+/** The site routes a page on another site can make a browser request: everything under /ib/ and /branch/. */
+export async function siteRoutes(): Promise<Route[]> {
+  const routes = await routeTable('all');
+  return routes.filter((r) => (r.url.startsWith('/ib/') || r.url.startsWith('/branch/')) && (r.method === 'GET' || r.method === 'POST'));
+}

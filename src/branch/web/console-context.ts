@@ -181,7 +181,13 @@ function sessionCookieOptions(ctx: ConsoleContext) {
   return cookieOptions({ path: ctx.base, secure: ctx.console.deps.secureCookies ?? false });
 }
 
+/**
+ * Clears the session cookie this request presented, where its session is dead. A request without
+ * it clears nothing: a link or form on another site arrives without it (SameSite=Strict), and a
+ * clearing Set-Cookie would end the operator's live session in their browser.
+ */
 export function clearSessionCookie(ctx: ConsoleContext): void {
+  if (ctx.request.cookies[CONSOLE_SESSION_COOKIE] === undefined) return;
   ctx.reply.clearCookie(CONSOLE_SESSION_COOKIE, sessionCookieOptions(ctx));
 }
 
@@ -198,7 +204,7 @@ export function currentSession(ctx: ConsoleContext) {
 export async function requireStage(ctx: ConsoleContext, stages: readonly OperatorSessionStage[]): Promise<OperatorSession | undefined> {
   const lookup = await currentSession(ctx);
   if (lookup.ok && stages.includes(lookup.session.stage)) return lookup.session;
-  clearSessionCookie(ctx);
+  if (!lookup.ok) clearSessionCookie(ctx); // a live session at another stage keeps its cookie
   redirectTo(ctx, '', !lookup.ok && lookup.reason === 'expired' ? { timeout: '1' } : undefined);
   return undefined;
 }

@@ -148,7 +148,14 @@ export function setSessionCookie(ctx: PageContext, token: string): void {
   ctx.reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(ctx));
 }
 
+/**
+ * Clears the session cookie this request presented — called where its session is dead (unknown,
+ * expired, ended by the branch, a lock or logout). A request without the cookie clears nothing:
+ * it is what a link or form on another site sends (SameSite=Strict withholds the cookie), and a
+ * clearing Set-Cookie in its answer would end the customer's live session in their browser.
+ */
 export function clearSessionCookie(ctx: PageContext): void {
+  if (ctx.request.cookies[SESSION_COOKIE] === undefined) return;
   ctx.reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(ctx));
 }
 
@@ -174,7 +181,9 @@ export async function requireStage(ctx: PageContext, stages: readonly SessionSta
     await redirectTo(ctx, 'password/change');
     return undefined;
   }
-  clearSessionCookie(ctx);
+  // Only a dead session's cookie goes; a live one at another stage stays (the login page offers
+  // a new sign-in, which replaces it).
+  if (!lookup.ok) clearSessionCookie(ctx);
   await redirectToLogin(ctx, lookup);
   return undefined;
 }
