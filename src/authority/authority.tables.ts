@@ -26,6 +26,10 @@ export interface TokenTable {
   // Per-token throttle across every relying party: failures inside the current window.
   throttle_failures: Generated<number>;
   throttle_window_start: Generated<number>;
+  // Attempts taken and not yet judged (token-store.ts): they count toward the throttle while
+  // their codes are checked, and lapse together at throttle_lapse_at.
+  throttle_in_flight: Generated<number>;
+  throttle_lapse_at: Generated<number>;
   created_at: number;
   updated_at: number;
 }

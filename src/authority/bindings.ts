@@ -7,7 +7,7 @@ import type { BindResult, UnbindResult } from './authority-client.js';
 import { AUTHORITY_AUDIT_CHAIN, isPlausibleBindingId, randomId, relyingPartyActor, unsealTokenKey, type AuthorityContext } from './authority-context.js';
 import { claimStepOnLiveBinding, insertBindingIfAbsent, markBindingDeleted } from './binding-store.js';
 import { learnedDrift } from './drift.js';
-import { findToken, holdActiveToken, isThrottled, recordTokenFailure, setDriftIfUnchanged } from './token-store.js';
+import { findToken, holdActiveToken, setDriftIfUnchanged, withTokenAttempt } from './token-store.js';
 
 export interface BindInput {
   serial: string;
@@ -44,22 +44,24 @@ export async function bindToken(ctx: AuthorityContext, relyingPartyId: string, i
   const token = await findToken(db, serial);
   if (token === undefined || token.state === 'revoked') return { ok: false, reason: 'unknown_serial' };
   if (token.state === 'disabled') return { ok: false, reason: 'token_disabled' };
-  if (isThrottled(token, { nowMs, maxFailures: policy.throttleMaxFailures, windowMs: policy.throttleWindowMs })) return { ok: false, reason: 'throttled' };
-
-  const result = verifyTotp({
-    key: unsealTokenKey(ctx.keyring, token),
-    code: input.code,
-    nowMs,
-    periodSeconds: token.period_seconds,
-    digits: token.digits,
-    window: policy.windowSteps,
-    driftSteps: token.drift_steps,
+  // The proof of possession is checked under one of the token's throttle attempts (token-store.ts).
+  const throttle = { serial, nowMs, maxFailures: policy.throttleMaxFailures, windowMs: policy.throttleWindowMs };
+  const attempted = await withTokenAttempt(db, throttle, async (countFailure) => {
+    const checked = verifyTotp({
+      key: unsealTokenKey(ctx.keyring, token),
+      code: input.code,
+      nowMs,
+      periodSeconds: token.period_seconds,
+      digits: token.digits,
+      window: policy.windowSteps,
+      driftSteps: token.drift_steps,
+    });
+    if (!checked.valid && checked.reason !== 'malformed_code') await countFailure();
+    return checked;
   });
-  if (!result.valid) {
-    if (result.reason === 'malformed_code') return { ok: false, reason: 'malformed_code' };
-    await recordTokenFailure(db, { serial, nowMs, windowMs: policy.throttleWindowMs });
-    return { ok: false, reason: 'invalid_code' };
-  }
+  if (!attempted.taken) return { ok: false, reason: 'throttled' };
+  const result = attempted.value;
+  if (!result.valid) return { ok: false, reason: result.reason === 'malformed_code' ? 'malformed_code' : 'invalid_code' };
 
   const step = result.timeStep;
   const nextDrift = learnedDrift({ driftSteps: token.drift_steps, offset: result.offset, maxLearnedDriftSteps: policy.maxLearnedDriftSteps });

@@ -8,7 +8,7 @@ import { isWellFormedCode, normalizeSerial, timeStepAt, verifyTotp, type HmacKey
 import type { ResyncResult } from './authority-client.js';
 import { AUTHORITY_AUDIT_CHAIN, relyingPartyActor, unsealTokenKey, type AuthorityContext } from './authority-context.js';
 import { hasLiveBinding, raiseLoginFloors } from './binding-store.js';
-import { findToken, isThrottled, recordTokenFailure, setDrift } from './token-store.js';
+import { findToken, isThrottled, setDrift, withTokenAttempt } from './token-store.js';
 
 export interface ResyncInput {
   serial: string;
@@ -29,17 +29,23 @@ export async function resyncToken(ctx: AuthorityContext, relyingPartyId: string,
     return { ok: false, reason: 'unknown_serial' };
   }
   if (token.state === 'disabled') return { ok: false, reason: 'token_disabled' };
-  if (isThrottled(token, { nowMs, maxFailures: policy.throttleMaxFailures, windowMs: policy.throttleWindowMs })) return { ok: false, reason: 'throttled' };
-
-  if (!isWellFormedCode(input.code1, token.digits) || !isWellFormedCode(input.code2, token.digits)) return { ok: false, reason: 'malformed_code' };
-  const key = unsealTokenKey(ctx.keyring, token);
-  const shape = { periodSeconds: token.period_seconds, digits: token.digits };
-  const currentStep = timeStepAt({ nowMs, periodSeconds: token.period_seconds });
-  const secondStep = findConsecutiveSteps({ key, ...shape, code1: input.code1, code2: input.code2, currentStep, windowSteps: policy.resyncWindowSteps });
-  if (secondStep === undefined) {
-    await recordTokenFailure(db, { serial, nowMs, windowMs: policy.throttleWindowMs });
-    return { ok: false, reason: 'not_consecutive' };
+  if (!isWellFormedCode(input.code1, token.digits) || !isWellFormedCode(input.code2, token.digits)) {
+    return isThrottled(token, { nowMs, maxFailures: policy.throttleMaxFailures, windowMs: policy.throttleWindowMs }) ? { ok: false, reason: 'throttled' } : { ok: false, reason: 'malformed_code' };
   }
+  // The pair is searched under one of the token's throttle attempts (token-store.ts): a pair
+  // that is not consecutive counts as a failure, like a wrong code.
+  const throttle = { serial, nowMs, maxFailures: policy.throttleMaxFailures, windowMs: policy.throttleWindowMs };
+  const attempted = await withTokenAttempt(db, throttle, async (countFailure) => {
+    const key = unsealTokenKey(ctx.keyring, token);
+    const shape = { periodSeconds: token.period_seconds, digits: token.digits };
+    const currentStep = timeStepAt({ nowMs, periodSeconds: token.period_seconds });
+    const step = findConsecutiveSteps({ key, ...shape, code1: input.code1, code2: input.code2, currentStep, windowSteps: policy.resyncWindowSteps });
+    if (step === undefined) await countFailure();
+    return { secondStep: step, currentStep };
+  });
+  if (!attempted.taken) return { ok: false, reason: 'throttled' };
+  const { secondStep, currentStep } = attempted.value;
+  if (secondStep === undefined) return { ok: false, reason: 'not_consecutive' };
   // The customer made code2 last, so the token's clock is at (about) its step now.
   const driftSteps = secondStep - currentStep;
   await db.transaction().execute(async (trx) => {

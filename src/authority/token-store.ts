@@ -2,6 +2,7 @@
 // that can race is one conditional statement (compare and set), never read-modify-write.
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Schema } from '../db/schema.js';
+import { retryWithin } from '../shared/retry-within.js';
 import type { TokenState, TokenTable } from './authority.tables.js';
 
 export type TokenRow = Selectable<TokenTable>;
@@ -52,9 +53,87 @@ export function isThrottled(
 }
 
 /**
- * Counts one wrong code. One atomic statement: a window that has ended restarts at 1 with this
- * instant as its start, a live one counts on. Concurrent failures (any process) each count,
- * because the database applies the expressions to the latest row under its lock.
+ * How long a throttle attempt may stay unjudged: far longer than checking a code takes (a few
+ * HMACs and one write), so only an attempt whose process died ever lapses by itself.
+ */
+export const THROTTLE_ATTEMPT_LEASE_MS = 30_000;
+/**
+ * While the remaining attempts are all in flight (a burst at one token: only the first few are
+ * checked at once), a check waits this long for one to come free before it is throttled.
+ */
+const THROTTLE_ATTEMPT_WAIT_MS = 2_000;
+const THROTTLE_ATTEMPT_POLL_MS = 10;
+
+interface ThrottleInput {
+  serial: string;
+  nowMs: number;
+  maxFailures: number;
+  windowMs: number;
+}
+
+/** One attempt fewer in flight, never below zero (lapsed ones may have been reset meanwhile). */
+const attemptGivenBack = sql<number>`(case when throttle_in_flight > 0 then throttle_in_flight - 1 else 0 end)`;
+
+/**
+ * Takes one of the token's remaining throttle attempts before a code is checked, in one
+ * conditional statement: the failures of the live window plus the attempts still being checked
+ * (not lapsed) must stay below `maxFailures`. So the throttle bounds the codes CHECKED, however
+ * many requests race in however many processes, not only those counted. False: throttled (or no
+ * such token). withTokenAttempt settles it.
+ */
+async function takeTokenAttempt(db: Db, input: ThrottleInput): Promise<boolean> {
+  const taken = await retryWithin({ waitMs: THROTTLE_ATTEMPT_WAIT_MS, pollMs: THROTTLE_ATTEMPT_POLL_MS }, async (waitedMs) => {
+    const nowMs = input.nowMs + waitedMs;
+    const failures = sql<number>`(case when throttle_window_start <= ${nowMs - input.windowMs} then 0 else throttle_failures end)`;
+    const inFlight = sql<number>`(case when throttle_lapse_at > ${nowMs} then throttle_in_flight else 0 end)`;
+    const result = await db
+      .updateTable('tokens')
+      .set({ throttle_in_flight: sql<number>`${inFlight} + 1`, throttle_lapse_at: nowMs + THROTTLE_ATTEMPT_LEASE_MS })
+      .where('serial', '=', input.serial)
+      .where(sql<number>`${failures} + ${inFlight}`, '<', input.maxFailures)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 1) return true;
+    const token = await db.selectFrom('tokens').select(['throttle_failures', 'throttle_window_start']).where('serial', '=', input.serial).executeTakeFirst();
+    // Throttled for good (the failures alone fill the window), or wait for an attempt in flight.
+    return token === undefined || isThrottled(token, { ...input, nowMs }) ? false : undefined;
+  });
+  return taken ?? false;
+}
+
+/** A taken attempt whose code was right, malformed or replayed: it counts nothing. */
+async function giveBackTokenAttempt(db: Db, serial: string): Promise<void> {
+  await db.updateTable('tokens').set({ throttle_in_flight: attemptGivenBack }).where('serial', '=', serial).execute();
+}
+
+/**
+ * Checks a code of the token under one of its throttle attempts (takeTokenAttempt): `check`
+ * calls `countFailure` for a wrong code, which settles the attempt as a failure; otherwise
+ * (a right, malformed or replayed code, or a throw) the attempt is given back. Not taken: throttled.
+ */
+export async function withTokenAttempt<T>(
+  db: Db,
+  input: ThrottleInput,
+  check: (countFailure: () => Promise<void>) => Promise<T>,
+): Promise<{ taken: true; value: T } | { taken: false }> {
+  if (!(await takeTokenAttempt(db, input))) return { taken: false };
+  let counted = false;
+  try {
+    const value = await check(async () => {
+      if (counted) throw new Error('a throttle attempt counts once');
+      counted = true;
+      await recordTokenFailure(db, input);
+    });
+    return { taken: true, value };
+  } finally {
+    if (!counted) await giveBackTokenAttempt(db, input.serial);
+  }
+}
+
+/**
+ * Counts one wrong code, settling the attempt it was checked under. One atomic statement: a
+ * window that has ended restarts at 1 with this instant as its start, a live one counts on.
+ * Concurrent failures (any process) each count, because the database applies the expressions
+ * to the latest row under its lock.
  */
 export async function recordTokenFailure(db: Db, input: { serial: string; nowMs: number; windowMs: number }): Promise<void> {
   const expired = sql<boolean>`throttle_window_start <= ${input.nowMs - input.windowMs}`;
@@ -63,6 +142,7 @@ export async function recordTokenFailure(db: Db, input: { serial: string; nowMs:
     .set({
       throttle_failures: sql<number>`case when ${expired} then 1 else throttle_failures + 1 end`,
       throttle_window_start: sql<number>`case when ${expired} then ${input.nowMs} else throttle_window_start end`,
+      throttle_in_flight: attemptGivenBack,
     })
     .where('serial', '=', input.serial)
     .execute();

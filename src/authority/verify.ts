@@ -1,7 +1,8 @@
 // Verifying a code for a binding: the hot path of every login and transfer.
 //
-// One read (the binding with its token), at most three HMACs, one conditional write. The
-// replay mark is that write: `UPDATE bindings SET last_step = :step WHERE id = :id AND
+// One read (the binding with its token), one conditional write that takes a throttle attempt,
+// at most three HMACs, one conditional write for the replay mark, and the attempt given back.
+// The replay mark: `UPDATE bindings SET last_step = :step WHERE id = :id AND
 // last_step < :step` — of any number of concurrent requests with one code, in any number of
 // processes, exactly one updates a row; every other is `replayed`.
 //
@@ -15,7 +16,7 @@ import type { TransactionInput, VerifyResult } from './authority-client.js';
 import { isPlausibleBindingId, unsealTokenKey, type AuthorityContext } from './authority-context.js';
 import { claimStep, findLiveBindingWithToken, type BindingWithToken, type ReplayFloor } from './binding-store.js';
 import { driftInMinuteSteps, learnedDrift } from './drift.js';
-import { isThrottled, recordTokenFailure, setDriftIfUnchanged } from './token-store.js';
+import { isThrottled, setDriftIfUnchanged, withTokenAttempt } from './token-store.js';
 
 export interface VerifyInput {
   bindingId: string;
@@ -34,36 +35,39 @@ export async function verifyCode(ctx: AuthorityContext, relyingPartyId: string, 
   if (binding === undefined) return { valid: false, reason: 'binding_not_found' };
   // A revoked token's bindings are dead too; to the relying party that reads as disabled.
   if (binding.state !== 'active') return { valid: false, reason: 'token_disabled' };
-  const throttle = { nowMs, maxFailures: policy.throttleMaxFailures, windowMs: policy.throttleWindowMs };
-  if (isThrottled(binding, throttle)) return { valid: false, reason: 'throttled' };
+  // The code is checked only under one of the token's remaining throttle attempts, taken with
+  // one conditional write: the throttle bounds the codes checked, not only those counted.
+  const throttle = { serial: binding.serial, nowMs, maxFailures: policy.throttleMaxFailures, windowMs: policy.throttleWindowMs };
+  const attempted = await withTokenAttempt(db, throttle, async (countFailure): Promise<VerifyResult> => {
+    const check = input.transaction ? checkTransactionCode(ctx, binding, input.code, input.transaction, nowMs) : checkLoginCode(ctx, binding, input.code, nowMs);
+    if (!check.matched) {
+      if (check.reason === 'invalid_code') await countFailure();
+      return { valid: false, reason: check.reason };
+    }
 
-  const check = input.transaction ? checkTransactionCode(ctx, binding, input.code, input.transaction, nowMs) : checkLoginCode(ctx, binding, input.code, nowMs);
-  if (!check.matched) {
-    if (check.reason === 'invalid_code') await recordTokenFailure(db, { serial: binding.serial, nowMs, windowMs: policy.throttleWindowMs });
-    return { valid: false, reason: check.reason };
-  }
-
-  const floor: ReplayFloor = input.transaction ? 'last_transaction_step' : 'last_step';
-  const claim = {
-    bindingId: binding.id,
-    serial: binding.serial,
-    floor,
-    step: check.step,
-    nowMs,
-    maxFailures: policy.throttleMaxFailures,
-    throttleWindowMs: policy.throttleWindowMs,
-  };
-  const nextDrift = check.offset === undefined ? undefined : learnedDrift({ driftSteps: binding.drift_steps, offset: check.offset, maxLearnedDriftSteps: policy.maxLearnedDriftSteps });
-  const claimed =
-    nextDrift === undefined
-      ? await claimStep(db, claim) // the common case: one statement, its own transaction
-      : await db.transaction().execute(async (trx) => {
-          const won = await claimStep(trx, claim);
-          if (won) await setDriftIfUnchanged(trx, { serial: binding.serial, from: binding.drift_steps, to: nextDrift, nowMs });
-          return won;
-        });
-  if (claimed) return { valid: true, timeStep: check.step };
-  return { valid: false, reason: await whyClaimFailed(ctx, relyingPartyId, binding.id, nowMs) };
+    const floor: ReplayFloor = input.transaction ? 'last_transaction_step' : 'last_step';
+    const claim = {
+      bindingId: binding.id,
+      serial: binding.serial,
+      floor,
+      step: check.step,
+      nowMs,
+      maxFailures: policy.throttleMaxFailures,
+      throttleWindowMs: policy.throttleWindowMs,
+    };
+    const nextDrift = check.offset === undefined ? undefined : learnedDrift({ driftSteps: binding.drift_steps, offset: check.offset, maxLearnedDriftSteps: policy.maxLearnedDriftSteps });
+    const claimed =
+      nextDrift === undefined
+        ? await claimStep(db, claim) // the common case: one statement, its own transaction
+        : await db.transaction().execute(async (trx) => {
+            const won = await claimStep(trx, claim);
+            if (won) await setDriftIfUnchanged(trx, { serial: binding.serial, from: binding.drift_steps, to: nextDrift, nowMs });
+            return won;
+          });
+    if (claimed) return { valid: true, timeStep: check.step };
+    return { valid: false, reason: await whyClaimFailed(ctx, relyingPartyId, binding.id, nowMs) };
+  });
+  return attempted.taken ? attempted.value : { valid: false, reason: 'throttled' };
 }
 
 /** The claim lost: to a concurrent request with the same code (replayed), an unbind, a disabling, or the throttle. */

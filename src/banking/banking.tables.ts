@@ -40,6 +40,10 @@ export interface CustomerTable {
   // counter is at or above the institution's threshold; only an operator resets it.
   password_failures: Generated<number>;
   otp_failures: Generated<number>;
+  // One-time-code attempts taken and not yet judged (fail-counters.ts): attempts in flight
+  // count toward the lock while they are checked; they lapse together at otp_attempts_lapse_at.
+  otp_attempts_in_flight: Generated<number>;
+  otp_attempts_lapse_at: Generated<number>;
   token_binding_id: string | null; // the authority's binding: the only one the bank verifies
   token_serial: string | null;
   token_kind: TokenKind | null;

@@ -7,10 +7,10 @@ import { appendAudit } from '../audit/audit-log.js';
 import type { AuthorityClient, BindResult } from '../authority/authority-client.js';
 import type { Schema } from '../db/schema.js';
 import { enqueueNotification } from '../notifications/enqueue-notification.js';
-import { isOtpLocked } from './fail-counters.js';
+import { isOtpLocked, withCodeAttempt } from './fail-counters.js';
 import { findCustomer } from './customers.js';
 import { isDesktopRegistrationClosed, type InstitutionPolicy } from './institution-policy.js';
-import { wrongCodeOutcome, type CodeFailure } from './verify-customer-code.js';
+import { refusedAttempt, wrongCodeOutcome, type CodeFailure } from './verify-customer-code.js';
 
 export type BindFailure =
   | CodeFailure
@@ -43,21 +43,27 @@ export async function bindNewToken(
   deps: TokenDeps,
   target: BindTarget,
 ): Promise<{ ok: true; bound: Extract<BindResult, { ok: true }> } | BindFailure> {
-  const bound = await deps.authority.bind({ serial: target.serial, subject: target.contractId, code: target.code });
-  if (!bound.ok) {
-    switch (bound.reason) {
+  // The code is checked under one of the contract's remaining attempts, like every code
+  // (fail-counters.ts); a bind that succeeds gives its attempt back (the store restarts the count).
+  const attempted = await withCodeAttempt(db, { ...target, nowMs: deps.nowMs() }, async (attempt): Promise<Extract<BindResult, { ok: true }> | BindFailure> => {
+    const result = await deps.authority.bind({ serial: target.serial, subject: target.contractId, code: target.code });
+    if (result.ok) return result;
+    switch (result.reason) {
       case 'malformed_serial':
       case 'unknown_serial':
         return { ok: false, reason: 'unknown_serial' };
       case 'malformed_code':
       case 'invalid_code':
-        return wrongCodeOutcome(db, target, deps.nowMs());
+        return wrongCodeOutcome(attempt, target.policy);
       case 'throttled':
         return { ok: false, reason: 'throttled' };
       case 'token_disabled':
         return { ok: false, reason: 'token_unusable' };
     }
-  }
+  });
+  if (!attempted.taken) return refusedAttempt(attempted.refusal);
+  const bound = attempted.value;
+  if (!bound.ok) return bound;
   // The authority knows the kind for certain; seed 000: desktop registration closed from a date.
   if (bound.kind === 'desktop' && isDesktopRegistrationClosed(target.policy, deps.nowMs())) {
     await unbindUnlessStored(db, deps.authority, { ...target, bindingId: bound.bindingId });

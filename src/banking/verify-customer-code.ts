@@ -1,10 +1,12 @@
 // Verifies a customer's one-time password on any path (login, 利用中止, 利用登録/交換, later
 // transfers), always against the contract's CURRENT binding read fresh from the database, so a
-// replaced token's codes fail at once. Wrong codes on every path count toward one OTP lock.
+// replaced token's codes fail at once. Wrong codes on every path count toward one OTP lock, and
+// every code is checked under one of the contract's remaining attempts (fail-counters.ts), so
+// no more codes reach the authority than the lock allows, however many requests race.
 import type { Kysely } from 'kysely';
 import type { AuthorityClient } from '../authority/authority-client.js';
 import type { Schema } from '../db/schema.js';
-import { clearWrongCodes, countWrongCode, isOtpLocked } from './fail-counters.js';
+import { isOtpLocked, withCodeAttempt, type AttemptRefusal, type CodeAttempt } from './fail-counters.js';
 import { findCustomer } from './customers.js';
 import type { InstitutionPolicy } from './institution-policy.js';
 
@@ -24,18 +26,22 @@ export interface CodeTarget {
   path: string;
 }
 
-/** Counts one wrong code and says what the customer should be told. */
-export async function wrongCodeOutcome(db: Kysely<Schema>, target: CodeTarget, nowMs: number): Promise<CodeFailure> {
-  const counted = await countWrongCode(db, { ...target, nowMs });
+/** Counts one wrong code (settling its attempt) and says what the customer should be told. */
+export async function wrongCodeOutcome(attempt: CodeAttempt, policy: InstitutionPolicy): Promise<CodeFailure> {
+  const counted = await attempt.wrong();
   if (!counted.counted || counted.lockedNow) return { ok: false, reason: 'locked' };
-  const remaining = target.policy.otpLockThreshold - counted.failures;
   return {
     ok: false,
     reason: 'wrong_code',
     failures: counted.failures,
-    remaining,
-    warn: target.policy.otpWarnAt > 0 && counted.failures >= target.policy.otpWarnAt,
+    remaining: policy.otpLockThreshold - counted.failures,
+    warn: policy.otpWarnAt > 0 && counted.failures >= policy.otpWarnAt,
   };
+}
+
+/** No attempt was free: the lock, or every remaining attempt being checked by other requests. */
+export function refusedAttempt(refusal: AttemptRefusal): CodeFailure {
+  return { ok: false, reason: refusal };
 }
 
 /**
@@ -52,21 +58,24 @@ export async function verifyCustomerCode(
   if (isOtpLocked(customer, input.policy)) return { ok: false, reason: 'locked' };
   const bindingId = customer.token_binding_id;
   if (bindingId === null) return { ok: false, reason: 'no_token' };
-  const result = await deps.authority.verify({ bindingId, code: input.code });
-  if (result.valid) {
-    const target = { institution: input.institution, contractId: input.contractId, policy: input.policy, nowMs: deps.nowMs() };
-    if (!(await clearWrongCodes(db, target))) return { ok: false, reason: 'locked' }; // locked meanwhile
-    return { ok: true, bindingId, timeStep: result.timeStep };
-  }
-  switch (result.reason) {
-    case 'invalid_code':
-    case 'replayed':
-    case 'malformed_code':
-      return wrongCodeOutcome(db, input, deps.nowMs());
-    case 'throttled':
-      return { ok: false, reason: 'throttled' };
-    case 'token_disabled':
-    case 'binding_not_found':
-      return { ok: false, reason: 'token_unusable' };
-  }
+  const target = { institution: input.institution, contractId: input.contractId, policy: input.policy, path: input.path, nowMs: deps.nowMs() };
+  const checked = await withCodeAttempt(db, target, async (attempt): Promise<CodeCheck> => {
+    const result = await deps.authority.verify({ bindingId, code: input.code });
+    if (result.valid) {
+      if (!(await attempt.right())) return { ok: false, reason: 'locked' }; // locked meanwhile
+      return { ok: true, bindingId, timeStep: result.timeStep };
+    }
+    switch (result.reason) {
+      case 'invalid_code':
+      case 'replayed':
+      case 'malformed_code':
+        return wrongCodeOutcome(attempt, input.policy);
+      case 'throttled':
+        return { ok: false, reason: 'throttled' };
+      case 'token_disabled':
+      case 'binding_not_found':
+        return { ok: false, reason: 'token_unusable' };
+    }
+  });
+  return checked.taken ? checked.value : refusedAttempt(checked.refusal);
 }

@@ -35,6 +35,11 @@ function createMamoriMetrics() {
       'Calls to the token authority by operation (verify, bind) and result: valid, or the failure reason, or unavailable.',
       ['operation', 'result'],
     ),
+    authorityCodeChecks: registry.counter<'operation' | 'result'>(
+      'mamori_authority_code_checks_total',
+      "The token authority's own answers to verify, bind and resync, by result: invalid_code (and not_consecutive) are codes it checked and found wrong, throttled ones it refused to check.",
+      ['operation', 'result'],
+    ),
     codeVerificationSeconds: registry.histogram<'operation'>(
       'mamori_code_verification_duration_seconds',
       'How long the token authority took to answer a verify or bind, seen from the bank side (in-process or HTTP).',

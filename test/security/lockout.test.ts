@@ -23,6 +23,7 @@ import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_AUTHORITY_POLICY } from '../../src/authority/authority-policy.js';
 import { skipReason } from '../../src/db/testing.js';
+import { relyingPartyKey } from '../integration/deployment-helpers.js';
 import { codeStep, confirmationFields, csrfOf, customerWithToken, Outsider, passwordStep, signIn, STEP_MS, type Answer, type CodeSource, type RequestOptions } from './outsider.js';
 import { startTarget, type Customer, type Target } from './target.js';
 
@@ -279,14 +280,108 @@ async function wrongCodesInTurn(customer: Customer, codes: CodeSource, count: nu
 }
 
 /**
+ * What the token authority itself has checked so far, read from its own /metrics: the codes it
+ * found wrong (`invalid_code`) and right (`valid`) for the verify operation, and what it refused
+ * to check (`throttled`). In `serve all` the authority is the bank process itself.
+ */
+async function authorityChecks(target: Target): Promise<{ invalid: number; valid: number; throttled: number }> {
+  const text = await (await fetch(`${target.authorityUrl}/metrics`)).text();
+  const read = (result: string) => Number(new RegExp(`^mamori_authority_code_checks_total\\{operation="verify",result="${result}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { invalid: read('invalid_code'), valid: read('valid'), throttled: read('throttled') };
+}
+
+/** What the bank processes saw the authority answer: wrong codes, summed over every bank process. */
+async function bankSawInvalid(target: Target): Promise<number> {
+  let total = 0;
+  for (const url of target.bankUrls) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    total += Number(/^mamori_code_verifications_total\{operation="verify",result="invalid_code"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+  }
+  return total;
+}
+
+/** `count` sessions of `customer` on the code form, spread over `baseUrls`, `batch` password steps at a time. */
+async function sessionsAtCodeForm(customer: Customer, baseUrls: readonly string[], count: number, batch = 20): Promise<AtCodeForm[]> {
+  const sessions: AtCodeForm[] = [];
+  for (let i = 0; i < count; i += batch) {
+    const size = Math.min(batch, count - i);
+    sessions.push(...(await Promise.all(Array.from({ length: size }, (_, j) => atCodeForm(customer, new Outsider(baseUrls[(i + j) % baseUrls.length]!))))));
+  }
+  return sessions;
+}
+
+/**
+ * A burst of `size` distinct wrong codes at one contract, one per session, the sessions
+ * alternating over `baseUrls`: the lock bounds the guesses the AUTHORITY CHECKS, not only those
+ * counted — exactly 5 reach it, whatever the burst's size and however many bank processes share
+ * it (the attempt is taken with a conditional write before the code leaves the bank). Exactly
+ * the first 4 are answered as wrong codes, every other with the lock page (or the login page,
+ * its session already ended by the lock).
+ */
+async function assertBurstEvaluatesFive(target: Target, size: number, baseUrls: readonly string[]): Promise<void> {
+  const customer = target.customer('demo');
+  const codes = await customerWithToken(target, customer);
+  const sessions = await sessionsAtCodeForm(customer, baseUrls, size);
+  const guesses = guessesFor(codes, size);
+  const [checkedBefore, bankBefore] = [await authorityChecks(target), await bankSawInvalid(target)];
+  const answers = await Promise.all(sessions.map((s, i) => postCode(s, customer, guesses[i]!)));
+  const [checkedAfter, bankAfter] = [await authorityChecks(target), await bankSawInvalid(target)];
+  const note = `a burst of ${size} over ${baseUrls.length} process(es)`;
+  assert.equal(checkedAfter.invalid - checkedBefore.invalid, LOCK_THRESHOLD, `${note}: the authority checked exactly ${LOCK_THRESHOLD} codes`);
+  assert.equal(checkedAfter.valid - checkedBefore.valid, 0, note);
+  assert.equal(bankAfter - bankBefore, LOCK_THRESHOLD, `${note}: the banks sent exactly ${LOCK_THRESHOLD} codes to be checked`);
+  assertBurstLocked(answers, customer, 0, note);
+  await assertLockedForGood(target, customer, note);
+  assert.equal(await auditCount(target, customer, 'otp_failed'), LOCK_THRESHOLD - 1, note);
+}
+
+/**
+ * The authority's own throttle (20 wrong codes per token per 5 minutes) bounds what it checks
+ * the same way: `size` distinct wrong codes for one binding sent at once straight to its API,
+ * as the institution's own bank processes (its API key) — exactly 20 are checked and answered
+ * `invalid_code`, every other `throttled`, unchecked.
+ */
+async function assertThrottleBoundsChecks(target: Target, size: number): Promise<void> {
+  const customer = target.customer('sample');
+  const codes = await customerWithToken(target, customer);
+  // The binding's id, as the bank stores it (the bank's own view, read back only).
+  const row = await target.bankDatabase().db.selectFrom('customers').select('token_binding_id').where('institution', '=', 'sample').where('contract_id', '=', customer.contractId).executeTakeFirstOrThrow();
+  const key = await relyingPartyKey('sample', target.env);
+  const api = new Outsider(target.authorityUrl);
+  const guesses = guessesFor(codes, size);
+  const before = await authorityChecks(target);
+  const answers = await Promise.all(
+    guesses.map((code) => api.request(`/authority/v1/bindings/${row.token_binding_id}/verify`, { json: { code }, headers: { authorization: `Bearer ${key}` } })),
+  );
+  const after = await authorityChecks(target);
+  const max = DEFAULT_AUTHORITY_POLICY.throttleMaxFailures;
+  const note = `${size} wrong codes at once at the authority's API`;
+  assert.equal(after.invalid - before.invalid, max, `${note}: exactly ${max} checked`);
+  assert.equal(after.throttled - before.throttled, size - max, `${note}: the rest refused unchecked`);
+  const bodies = answers.map((a) => `${a.status} ${a.body}`);
+  assert.equal(bodies.filter((b) => b.includes('invalid_code')).length, max, note);
+  assert.equal(bodies.filter((b) => b.includes('throttled')).length, size - max, note);
+  // The right code is refused too while the window lasts, so the throttle is real.
+  const right = await api.request(`/authority/v1/bindings/${row.token_binding_id}/verify`, { json: { code: await codes.next() }, headers: { authorization: `Bearer ${key}` } });
+  assert.ok(right.body.includes('throttled'), `the right code while throttled: ${right.status} ${right.body}`);
+}
+
+/**
  * The right code sent at once with `wrongCount` wrong ones, from sessions spread over
- * `baseUrls`, when the counter stands at 4. Whichever lands first, the contract never ends
- * signed in AND locked: either the right code won before the lock (then every wrong code after
- * it counted from zero, and if those reached 5 the lock ended the session it opened), or it was
- * refused because the lock came first. (Until the sign-in's session was issued in the same
- * transaction as a look at the lock, a lock counted between the right code's check and that
- * issue left a signed-in session on a locked contract; the window is a few milliseconds, so
- * src/web/personal-web/otp-lock.security.test.ts parks a sign-in in it to show the fix.)
+ * `baseUrls`, when the counter stands at 4 — one attempt left. What is promised, for every
+ * interleaving: exactly one code takes that attempt and is checked; the others wait for it.
+ *  - A wrong code took it: the contract locks; the right code and every other wrong code get
+ *    the lock page (or the login page, their sessions ended by the lock) unchecked: no 401, the
+ *    authority checked 1 code and found it wrong.
+ *  - The right code took it: it is valid, gives the attempt back and restarts the count; the
+ *    waiting wrong codes then each take an attempt — the first 4 are answered 401, a 5th locks
+ *    and the rest get the lock page, unchecked: the authority checked the right code and
+ *    min(wrongCount, 5) wrong ones. The right code's answer is the main page — unless that lock
+ *    came before its session was issued, when it is the lock page too (and no session lives).
+ * Never a session on a locked contract, never past 5, never a 401 after the lock.
+ * (Until the sign-in's session was issued in the same transaction as a look at the lock, a lock
+ * counted between the right code's check and that issue left a signed-in session on a locked
+ * contract; src/web/personal-web/otp-lock.security.test.ts parks a sign-in in that window.)
  */
 async function rightCodeInBurst(target: Target, customer: Customer, codes: CodeSource, wrongCount: number, baseUrls: readonly string[]): Promise<{ rightWon: boolean; locked: boolean }> {
   const [firstUrl] = baseUrls;
@@ -295,40 +390,55 @@ async function rightCodeInBurst(target: Target, customer: Customer, codes: CodeS
   const [rightSession, ...wrongSessions] = sessions;
   const guesses = guessesFor(codes, wrongCount);
   const right = await codes.next();
+  const checkedBefore = await authorityChecks(target);
   const [rightAnswer, ...wrongAnswers] = await Promise.all([postCode(rightSession!, customer, right), ...wrongSessions.map((s, i) => postCode(s, customer, guesses[i]!))]);
+  const checkedAfter = await authorityChecks(target);
+  const checked = { invalid: checkedAfter.invalid - checkedBefore.invalid, valid: checkedAfter.valid - checkedBefore.valid };
 
   const counters = await countersOf(target, customer);
   const stages = await sessionStagesOf(target, customer);
   const main = await rightSession!.outsider.request(`/ib/${customer.slug}/main`);
-  const note = `right code ${rightAnswer!.status} ${rightAnswer!.location ?? ''}; wrong ${wrongAnswers.map((a) => a.status)}; counters ${JSON.stringify(counters)}; sessions ${stages}`;
-  // The invariant: never past the lock, and never signed in while locked.
+  const counted = wrongAnswers.filter((a) => a.status === 401);
+  const note = `right code ${rightAnswer!.status} ${rightAnswer!.location ?? ''}; wrong ${wrongAnswers.map((a) => a.status)}; counters ${JSON.stringify(counters)}; sessions ${stages}; checked ${JSON.stringify(checked)}`;
   assert.ok(counters.otp <= LOCK_THRESHOLD, note);
   const locked = counters.otp >= LOCK_THRESHOLD;
+  const rightWon = rightAnswer!.status === 303 && rightAnswer!.location === `/ib/${customer.slug}/main`;
+  // Whether the right code took the last attempt shows in what the authority checked.
+  const rightChecked = checked.valid === 1;
+  assert.ok(checked.valid <= 1, note);
+  if (rightChecked) {
+    assert.equal(checked.invalid, Math.min(wrongCount, LOCK_THRESHOLD), `${note}: after the right code, each wrong code in turn until the lock`);
+    assert.equal(counted.length, Math.min(wrongCount, LOCK_THRESHOLD - 1), `${note}: the first 4 after it are wrong-code pages`);
+    assert.equal(locked, wrongCount >= LOCK_THRESHOLD, note);
+    if (!locked) assert.equal(counters.otp, wrongCount, note);
+  } else {
+    assert.equal(checked.invalid, 1, `${note}: a wrong code took the last attempt, and nothing else was checked`);
+    assert.ok(locked, note);
+    assert.equal(counted.length, 0, `${note}: no wrong-code page after the lock`);
+    assert.ok(!rightWon, note);
+  }
+  if (!rightWon) {
+    // Refused: the lock page (or its session already ended by the lock), and the contract locked.
+    assert.ok(locked, note);
+    if (rightAnswer!.status === 403) assertLockPage(rightAnswer!, note);
+    else assertToLogin(rightAnswer!, customer, note);
+  }
+  // Every other answer: a counted wrong code, the lock page, or the login page (session ended).
+  for (const answer of wrongAnswers) {
+    if (answer.status === 403) assertLockPage(answer, note);
+    else if (answer.status === 303) assertToLogin(answer, customer, note);
+    else assert.equal(answer.status, 401, `${note}: ${answer.status} ${answer.body.slice(0, 200)}`);
+  }
   if (locked) {
     assert.deepEqual(stages, [], `${note}: locked, yet a session of the contract lives`);
     assertToLogin(main, customer, `${note}: locked, yet the right code's session reaches the main page`);
+    await assertLockedForGood(target, customer, note);
   } else {
-    assert.equal(rightAnswer!.location, `/ib/${customer.slug}/main`, note);
+    assert.ok(rightWon, note);
     assert.equal(main.status, 200, note);
     // Signed in once (the guessing sessions are still on their code forms).
     assert.deepEqual(stages.filter((stage) => stage !== 'password_verified'), ['signed_in'], note);
   }
-  const rightWon = rightAnswer!.status === 303 && rightAnswer!.location === `/ib/${customer.slug}/main`;
-  if (!rightWon) {
-    // Refused: the lock came first (the lock page, or its session already ended by the lock).
-    assert.ok(locked, note);
-    if (rightAnswer!.status === 403) assertLockPage(rightAnswer!, note);
-    else assertToLogin(rightAnswer!, customer, note);
-    // Every wrong code raced a lock that the first of them set: none counted on the form.
-    assert.ok(wrongAnswers.every((a) => a.status !== 401), note);
-  } else {
-    // The right code cleared the count at 4: each wrong code after it counted from zero.
-    const counted = wrongAnswers.filter((a) => a.status === 401).length;
-    assert.equal(counted, Math.min(wrongCount, LOCK_THRESHOLD - 1), note);
-    assert.equal(locked, wrongCount >= LOCK_THRESHOLD, note);
-    if (!locked) assert.equal(counters.otp, wrongCount, note);
-  }
-  if (locked) await assertLockedForGood(target, customer, note);
   return { rightWon, locked };
 }
 
@@ -339,7 +449,7 @@ describe('OTP guessing and the lock, over HTTP [sqlite, one server, X-Forwarded-
   before(async () => {
     // LOG_LEVEL=info: the request log names the client address the server saw (remoteAddress),
     // which is how the rotation tests show whose address counted.
-    target = await startTarget({ dialect: 'sqlite', customersPerInstitution: 12, env: { LOG_LEVEL: 'info' } });
+    target = await startTarget({ dialect: 'sqlite', customersPerInstitution: 15, env: { LOG_LEVEL: 'info' } });
   });
   after(async () => {
     await target?.stop();
@@ -397,6 +507,14 @@ describe('OTP guessing and the lock, over HTTP [sqlite, one server, X-Forwarded-
       const outcome = await rightCodeInBurst(target, customer, await customerWithToken(target, customer), 8, [target.url]);
       assert.equal(outcome.locked, true);
     }
+  });
+
+  it('a burst of 50, then of 200, distinct wrong codes from as many sessions: exactly 5 reach the authority', async () => {
+    for (const size of [50, 200]) await assertBurstEvaluatesFive(target, size, [target.url]);
+  });
+
+  it("200 wrong codes at once at the authority's API for one token: its throttle lets exactly 20 be checked", async () => {
+    await assertThrottleBoundsChecks(target, 200);
   });
 
   it("a vandal without the victim's password cannot move the victim's OTP counter (no session, forged or stale cookies, another stage or institution, their own session with the victim's ID)", async () => {
@@ -652,7 +770,7 @@ describe('OTP guessing behind a trusted proxy [sqlite, MAMORI_TRUST_PROXY=127.0.
 describe('OTP guessing across two bank processes [postgres, split deployment]', { skip: skipReason('postgres') }, () => {
   let target: Target;
   before(async () => {
-    target = await startTarget({ dialect: 'postgres', deployment: 'split', customersPerInstitution: 4 });
+    target = await startTarget({ dialect: 'postgres', deployment: 'split', customersPerInstitution: 7 });
   });
   after(async () => {
     await target?.stop();
@@ -668,6 +786,14 @@ describe('OTP guessing across two bank processes [postgres, split deployment]', 
     assertBurstLocked(answers, customer, 0, 'a burst of 12 over two processes');
     await assertLockedForGood(target, customer, 'a burst of 12 over two processes');
     assert.equal(await auditCount(target, customer, 'otp_failed'), 4);
+  });
+
+  it('a burst of 50, then of 200, distinct wrong codes alternating over both bank processes: exactly 5 reach the authority', async () => {
+    for (const size of [50, 200]) await assertBurstEvaluatesFive(target, size, target.bankUrls);
+  });
+
+  it("200 wrong codes at once at the authority's API for one token: its throttle lets exactly 20 be checked", async () => {
+    await assertThrottleBoundsChecks(target, 200);
   });
 
   it('the right code inside a burst of wrong codes at 4, over two processes: never signed in and locked', async () => {

@@ -49,7 +49,11 @@ describe('checking the answer', () => {
     assert.deepEqual(await check('000003'), { ok: false, error: 'code_wrong', warn: true, remainingAttempts: 1 });
     assert.deepEqual(await check('000004'), { ok: false, error: 'code_locked', warn: false });
     assert.equal(ports.wrongCodes, 5);
-    assert.deepEqual(await check(RIGHT_CODE), { ok: true, method: 'otp' });
+    // Locked: no attempt is left, so even the right code is refused without reaching the authority.
+    assert.deepEqual(await check(RIGHT_CODE), { ok: false, error: 'code_locked', warn: false });
+    assert.equal(ports.verified.length, 5);
+    const fresh = fakePorts();
+    assert.deepEqual(await verifyConfirmAnswer(fresh, { challenge: { kind: 'otp' }, customer: WITH_TOKEN, answer: { kind: 'code', code: RIGHT_CODE } }), { ok: true, method: 'otp' });
   });
 
   it('does not count a malformed code, nor ask the authority about it', async () => {
@@ -84,12 +88,11 @@ describe('checking the answer', () => {
 
   it('maps authority refusals that are not wrong codes without counting them', async () => {
     for (const reason of ['throttled', 'token_disabled', 'binding_not_found', 'malformed_code'] as const) {
-      const ports = { ...fakePorts(), verifyCode: async () => ({ valid: false as const, reason }) };
-      let counted = 0;
-      ports.countWrongCode = async () => ({ locked: false, warn: false, remaining: 5 - ++counted });
+      const ports = fakePorts();
+      ports.verifyCode = async () => ({ valid: false, reason });
       const result = await verifyConfirmAnswer(ports, { challenge: { kind: 'otp' }, customer: WITH_TOKEN, answer: { kind: 'code', code: RIGHT_CODE } });
       assert.equal(result.ok, false);
-      assert.equal(counted, 0, reason);
+      assert.equal(ports.wrongCodes, 0, reason);
     }
   });
 

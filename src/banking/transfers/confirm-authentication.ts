@@ -58,12 +58,24 @@ export interface CodeFailureCount {
   remaining: number; // wrong codes left before the lock
 }
 
+/** One of the contract's remaining code attempts, taken before the code is verified. */
+export interface ConfirmCodeAttempt {
+  /** A wrong code: the attempt counts. */
+  wrong(): Promise<CodeFailureCount>;
+  /** A right code: the attempt goes back; false when a lock was set meanwhile (the code then does not count). */
+  right(): Promise<boolean>;
+}
+
 /** Bound to one customer by the caller (confirm-ports.ts). */
 export interface ConfirmPorts {
   verifyCode(input: { bindingId: string; code: string; transaction?: TransactionInput }): Promise<VerifyResult>;
-  countWrongCode(): Promise<CodeFailureCount>;
-  /** After a right code; false when a lock was set meanwhile (the code then does not count). */
-  clearWrongCodes(): Promise<boolean>;
+  /**
+   * Runs `check` under one of the contract's remaining code attempts (src/banking/fail-counters.ts):
+   * a code is verified only under one, so no more codes are checked than the lock allows. An
+   * attempt `check` does not settle is given back uncounted. Refused: 'locked', or 'throttled'
+   * when every remaining attempt stayed in use by other requests.
+   */
+  withCodeAttempt<T>(check: (attempt: ConfirmCodeAttempt) => Promise<T>): Promise<{ taken: true; value: T } | { taken: false; refusal: 'locked' | 'throttled' }>;
   checkConfirmationPassword(answer: ConfirmationAnswer): Promise<{ ok: true } | { ok: false; locked: boolean }>;
 }
 
@@ -103,28 +115,32 @@ export async function verifyConfirmAnswer(
         challenge.kind === 'transaction_code'
           ? { payeeAccount: challenge.payeeAccount, ...(challenge.includeAmount && challenge.amountYen !== null ? { amountYen: challenge.amountYen } : {}) }
           : undefined;
-      const result = await ports.verifyCode({ bindingId: customer.bindingId, code, ...(transaction ? { transaction } : {}) });
-      if (result.valid) {
-        if (!(await ports.clearWrongCodes())) return { ok: false, error: 'code_locked', warn: false };
-        return { ok: true, method: challenge.kind };
-      }
-      switch (result.reason) {
-        case 'malformed_code':
-          return { ok: false, error: 'code_malformed', warn: false };
-        case 'throttled':
-          return { ok: false, error: 'code_throttled', warn: false };
-        case 'token_disabled':
-        case 'binding_not_found':
-          return { ok: false, error: 'token_unavailable', warn: false };
-        case 'invalid_code':
-        case 'replayed': {
-          const counted = await ports.countWrongCode();
-          return counted.locked
-            ? { ok: false, error: 'code_locked', warn: false }
-            : { ok: false, error: 'code_wrong', warn: counted.warn, remainingAttempts: counted.remaining };
+      const { bindingId } = customer;
+      const attempted = await ports.withCodeAttempt(async (attempt): Promise<ConfirmVerifyResult> => {
+        const result = await ports.verifyCode({ bindingId, code, ...(transaction ? { transaction } : {}) });
+        if (result.valid) {
+          if (!(await attempt.right())) return { ok: false, error: 'code_locked', warn: false };
+          return { ok: true, method: challenge.kind };
         }
-      }
-      break;
+        switch (result.reason) {
+          case 'malformed_code':
+            return { ok: false, error: 'code_malformed', warn: false };
+          case 'throttled':
+            return { ok: false, error: 'code_throttled', warn: false };
+          case 'token_disabled':
+          case 'binding_not_found':
+            return { ok: false, error: 'token_unavailable', warn: false };
+          case 'invalid_code':
+          case 'replayed': {
+            const counted = await attempt.wrong();
+            return counted.locked
+              ? { ok: false, error: 'code_locked', warn: false }
+              : { ok: false, error: 'code_wrong', warn: counted.warn, remainingAttempts: counted.remaining };
+          }
+        }
+      });
+      if (!attempted.taken) return { ok: false, error: attempted.refusal === 'locked' ? 'code_locked' : 'code_throttled', warn: false };
+      return attempted.value;
     }
     case 'confirmation_password': {
       if (answer.kind !== 'confirmation_password' || answer.answer.mode !== challenge.mode) return { ok: false, error: 'answer_missing', warn: false };

@@ -6,7 +6,7 @@ import type { Schema } from '../../db/schema.js';
 import type { Clock } from '../../shared/clock.js';
 import { checkConfirmationPassword } from '../check-confirmation-password.js';
 import type { Customer } from '../customers.js';
-import { clearWrongCodes, isOtpLocked, isPasswordLocked } from '../fail-counters.js';
+import { isOtpLocked, isPasswordLocked, withCodeAttempt } from '../fail-counters.js';
 import type { InstitutionPolicy } from '../institution-policy.js';
 import type { PasswordHasher } from '../password-hasher.js';
 import { wrongCodeOutcome } from '../verify-customer-code.js';
@@ -41,15 +41,17 @@ export function customerConfirmPorts(
   });
   return {
     verifyCode: (request) => deps.authority.verify(request),
-    countWrongCode: async () => {
-      // The same counting and warning as every other path (verify-customer-code.ts).
-      const { nowMs, ...rest } = target();
-      const outcome = await wrongCodeOutcome(db, { ...rest, path: input.path }, nowMs);
-      return outcome.reason === 'wrong_code'
-        ? { locked: false, warn: outcome.warn, remaining: outcome.remaining }
-        : { locked: true, warn: false, remaining: 0 };
-    },
-    clearWrongCodes: () => clearWrongCodes(db, target()),
+    withCodeAttempt: (check) =>
+      // The same attempts, counting and warning as every other path (verify-customer-code.ts).
+      withCodeAttempt(db, { ...target(), path: input.path }, (attempt) =>
+        check({
+          wrong: async () => {
+            const outcome = await wrongCodeOutcome(attempt, input.policy);
+            return outcome.reason === 'wrong_code' ? { locked: false, warn: outcome.warn, remaining: outcome.remaining } : { locked: true, warn: false, remaining: 0 };
+          },
+          right: () => attempt.right(),
+        }),
+      ),
     checkConfirmationPassword: (answer) =>
       checkConfirmationPassword(
         db,

@@ -42,13 +42,20 @@ export function fakePorts(options: { expectTransaction?: TransactionInput; lockA
       used.add(mark);
       return { valid: true, timeStep: 1 };
     },
-    async countWrongCode() {
-      ports.wrongCodes++;
+    async withCodeAttempt(check) {
+      // Like the counters: no attempt once locked; a wrong code counts, a right one does not.
       const lockAfter = options.lockAfter ?? 5;
-      return { locked: ports.wrongCodes >= lockAfter, warn: ports.wrongCodes === lockAfter - 1, remaining: Math.max(0, lockAfter - ports.wrongCodes) };
-    },
-    async clearWrongCodes() {
-      return true;
+      if (ports.wrongCodes >= lockAfter) return { taken: false, refusal: 'locked' };
+      const value = await check({
+        async wrong() {
+          ports.wrongCodes++;
+          return { locked: ports.wrongCodes >= lockAfter, warn: ports.wrongCodes === lockAfter - 1, remaining: Math.max(0, lockAfter - ports.wrongCodes) };
+        },
+        async right() {
+          return true;
+        },
+      });
+      return { taken: true, value };
     },
     async checkConfirmationPassword(answer) {
       const right = options.password ?? '246810';
