@@ -87,11 +87,14 @@ export async function createCustomer(
  * transaction, so that its ending of every session of the contract sees the one issued here.
  * With `unlessOtpLocked` (a session issued after a right code), the OTP lock too: a wrong code
  * counted at the same moment has then either locked first, or waits and ends this session.
+ * With `passwordHash` (a session issued right after the password check), only while the login
+ * password is still the one that check verified: a reset at the branch, or the customer's own
+ * change, committed after the check makes the old password as wrong as it now is.
  */
 export async function holdWhileSignInAllowed(
   trx: Transaction<Schema>,
   target: { institution: string; contractId: string; policy: Pick<InstitutionPolicy, 'passwordLockThreshold' | 'otpLockThreshold'> },
-  options: { unlessOtpLocked?: boolean } = {},
+  options: { unlessOtpLocked?: boolean; passwordHash?: string } = {},
 ): Promise<boolean> {
   const result = await trx
     .updateTable('customers')
@@ -101,6 +104,7 @@ export async function holdWhileSignInAllowed(
     .where('status', '=', 'active')
     .where('password_failures', '<', target.policy.passwordLockThreshold)
     .$if(options.unlessOtpLocked === true, (qb) => qb.where('otp_failures', '<', target.policy.otpLockThreshold))
+    .$if(options.passwordHash !== undefined, (qb) => qb.where('login_password_hash', '=', options.passwordHash!))
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }

@@ -127,8 +127,10 @@ function sessionFromRow(row: SessionRow): Session {
   };
 }
 
-export async function deleteSession(db: Db, idHash: string): Promise<void> {
-  await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+/** Deletes one session; whether it was still there (the branch or a lock may have ended it). */
+export async function deleteSession(db: Db, idHash: string): Promise<boolean> {
+  const result = await db.deleteFrom('sessions').where('id_hash', '=', idHash).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
 }
 
 /** Ends every session of a contract (suspension, lock, token reissue by the branch). */

@@ -9,7 +9,7 @@ import type { AuthorityClient } from '../../authority/authority-client.js';
 import type { SessionStage } from '../../banking/banking.tables.js';
 import { holdWhileSignInAllowed } from '../../banking/customers.js';
 import { findInstitution, type Institution } from '../../banking/institutions.js';
-import { findLiveSession, issueSession, type IssuedSession, type Session, type SessionData, type SessionLookup } from '../../banking/sessions.js';
+import { deleteSession, findLiveSession, issueSession, type IssuedSession, type Session, type SessionData, type SessionLookup } from '../../banking/sessions.js';
 import type { SessionEndCause } from '../../branch/branch.tables.js';
 import { findSessionEndNotice } from '../../branch/session-end-notices.js';
 import type { Schema } from '../../db/schema.js';
@@ -201,12 +201,28 @@ export async function redirectToLogin(ctx: PageContext, lookup: SessionLookup): 
   return redirectTo(ctx, '', ended);
 }
 
-type StepUpInput = { contractId: string; stage: SessionStage; data?: SessionData; previous?: Session; audit?: Omit<AuditEntry, 'chain' | 'at' | 'actor' | 'subject'> };
+type StepUpInput = { contractId: string; stage: SessionStage; data?: SessionData; audit?: Omit<AuditEntry, 'chain' | 'at' | 'actor' | 'subject'> } & (
+  | {
+      /** Right after the password check: the hash it verified (the password must still be it). */
+      passwordHash: string;
+      /** This browser's session of before, if any: replaced, whatever became of it. */
+      replacing?: Session;
+      previous?: never;
+    }
+  | {
+      /** The session of the step before, which proved what this one builds on: it must still be live. */
+      previous: Session;
+      passwordHash?: never;
+      replacing?: never;
+    }
+);
 
 /**
  * Moves to a new stage under a NEW session id (the old row goes in the same transaction).
- * Undefined, and nothing issued, when the contract was suspended or locked by wrong passwords
- * since this request checked it (see holdWhileSignInAllowed): those end every session.
+ * Undefined, and nothing issued, when since this request checked it the contract was suspended
+ * or locked by wrong passwords (see holdWhileSignInAllowed), its login password was reset or
+ * changed, or the session of the step before was ended (by the branch, a lock, a password
+ * change): all of those end every session, and one issued after them would outlive them.
  */
 export function stepUp(ctx: PageContext, input: StepUpInput): Promise<IssuedSession | undefined> {
   return issueStepUp(ctx, input);
@@ -227,7 +243,10 @@ async function issueStepUp(ctx: PageContext, input: StepUpInput, hold: { unlessO
   const target = { institution: ctx.institution.slug, contractId: input.contractId, policy: ctx.institution.policy };
   const issued = await ctx.db.transaction().execute(async (trx) => {
     // One write holds the contract's row for every condition of a sign-in.
-    if (!(await holdWhileSignInAllowed(trx, target, hold))) return undefined;
+    if (!(await holdWhileSignInAllowed(trx, target, { ...hold, ...(input.passwordHash !== undefined ? { passwordHash: input.passwordHash } : {}) }))) return undefined;
+    // Then the step before must still be live: a password reset or change, a token reissue, a
+    // suspension or a lock ends every session of the contract, and what builds on one goes too.
+    if (input.previous && !(await deleteSession(trx, input.previous.idHash))) return undefined;
     const result = await issueSession(trx, {
       institution: ctx.institution.slug,
       contractId: input.contractId,
@@ -235,7 +254,7 @@ async function issueStepUp(ctx: PageContext, input: StepUpInput, hold: { unlessO
       nowMs,
       randomBytes: ctx.site.deps.randomBytes,
       ...(input.data ? { data: input.data } : {}),
-      ...(input.previous ? { previous: input.previous } : {}),
+      ...(input.previous ? { previous: input.previous } : input.replacing ? { previous: input.replacing } : {}),
     });
     if (input.audit) {
       await appendAudit(trx, {

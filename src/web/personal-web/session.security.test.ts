@@ -2,8 +2,9 @@
 // before it), session fixation (planting a known session id before the victim logs in, or
 // keeping a pre-step id valid after a step up), cross-site request forgery (a form on another
 // site posting to ours), stolen-but-idle sessions (idle and absolute lifetimes), and open
-// redirects; and a sign-in racing the branch's suspension (or a password lock), which must not
-// leave a session behind that the suspension never saw to end. DESIGN §5 and issue 3 §6.
+// redirects; and a sign-in racing the branch's suspension (or a password lock, or a password
+// reset), which must not leave a session behind that the suspension (or reset) never saw to end.
+// DESIGN §5 and issue 3 §6; the password reset: issue 12 §5.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { STEP_MS } from '../../authority/authority-testing.js';
@@ -13,9 +14,11 @@ import { countWrongPassword } from '../../banking/fail-counters.js';
 import { DEFAULT_POLICY } from '../../banking/institution-policy.js';
 import type { PasswordHasher } from '../../banking/password-hasher.js';
 import { hashSessionToken } from '../../banking/sessions.js';
+import { lockStaging, type LockStaging } from '../../db/lock-order-testing.js';
 import { DIALECTS, skipReason } from '../../db/testing.js';
 import { systemRandomBytes } from '../../shared/clock.js';
 import { buildApp } from '../app.js';
+import { resetPasswordAtBranch } from './branch-actions-testing.js';
 import { createPersonalWebPart } from './part.js';
 import { confirmationFields, createBankHarness, DEMO, FormClient, type BankHarness } from './personal-web-testing.js';
 
@@ -182,13 +185,14 @@ for (const dialect of DIALECTS) {
   });
 }
 
-// The branch suspends the contract (or wrong passwords lock it) while a sign-in is between its
-// checks and the issuing of its session — during the argon2 work, or the authority's answer.
-// Suspension and lock end every session there is; a session issued after them would live on
-// (found over HTTP: test/security/sessions.test.ts). The hooks below make the other party
-// commit in exactly that window.
+// The branch suspends the contract (or wrong passwords lock it, or the branch resets its login
+// password) while a sign-in is between its checks and the issuing of its session — during the
+// argon2 work, or the authority's answer. Suspension, lock and reset end every session there
+// is; a session issued after them would live on (found over HTTP: test/security/sessions.test.ts;
+// the reset: issue 12 §5 — the old password, checked a moment before, still got its session).
+// The hooks below make the other party commit in exactly that window.
 for (const dialect of DIALECTS) {
-  describe(`a sign-in racing a suspension or a password lock [${dialect}]`, { skip: skipReason(dialect) }, () => {
+  describe(`a sign-in racing a suspension, a password lock or a password reset [${dialect}]`, { skip: skipReason(dialect) }, () => {
     let h: BankHarness;
     let meanwhile: (() => Promise<unknown>) | undefined;
     let client: () => FormClient;
@@ -196,6 +200,7 @@ for (const dialect of DIALECTS) {
     beforeEach(async () => {
       h = await createBankHarness(dialect);
       meanwhile = undefined;
+      initialPassword = undefined;
       const runMeanwhile = async () => {
         const run = meanwhile;
         meanwhile = undefined;
@@ -261,6 +266,92 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await sessionsOfContract(), []);
     });
 
+    // --- the password reset (issue 12 §5): the step-up holds the password the check verified,
+    // and a later step the session of the step before, which the reset ended.
+    const reset = () => resetPasswordAtBranch(h);
+    const loginFailedText = /契約者IDまたはログインパスワードが正しくないか、現在ご利用いただけない状態です/;
+    let initialPassword: string | undefined;
+    const resetMeanwhile = async () => {
+      initialPassword = await reset();
+    };
+
+    it('the password reset at the branch while the old password is checked: refused like a wrong password, no session; the new one signs in', async () => {
+      const c = client();
+      await c.get(base);
+      meanwhile = resetMeanwhile;
+      const r = await c.post(`${base}login`, { contractId: DEMO.contractId, loginPassword: DEMO.password });
+      assert.ok(initialPassword, 'the reset ran inside the password check');
+      assert.equal(r.statusCode, 401, `${r.statusCode} ${String(r.headers.location)}`);
+      assert.match(r.body, loginFailedText);
+      assert.deepEqual(await sessionsOfContract(), []);
+      assert.equal(c.cookie('mamori_session'), undefined);
+      // The reset itself went through: its password leads to the forced change.
+      const n = client();
+      await n.get(base);
+      assert.equal((await n.post(`${base}login`, { contractId: DEMO.contractId, loginPassword: initialPassword })).headers.location, `${base}password/change`);
+    });
+
+    it('the password reset during the first step of 利用開始: refused the same way, no session', async () => {
+      const c = client();
+      await c.get(`${base}register`);
+      meanwhile = resetMeanwhile;
+      const r = await c.post(`${base}register`, { contractId: DEMO.contractId, loginPassword: DEMO.password });
+      assert.equal(r.statusCode, 401);
+      assert.match(r.body, loginFailedText);
+      assert.deepEqual(await sessionsOfContract(), []);
+    });
+
+    it("the customer's own password change while a sign-in with the password it replaces is checked: refused, only the changer's session lives", async () => {
+      const initial = await reset();
+      const changer = client();
+      await changer.get(base);
+      assert.equal((await changer.post(`${base}login`, { contractId: DEMO.contractId, loginPassword: initial })).headers.location, `${base}password/change`);
+      await changer.get(`${base}password/change`);
+      const other = client();
+      await other.get(base);
+      meanwhile = async () => {
+        const changed = await changer.post(`${base}password/change`, { currentPassword: initial, newPassword: 'Kawari-2027', newPasswordAgain: 'Kawari-2027' });
+        assert.equal(changed.headers.location, `${base}main`);
+      };
+      const r = await other.post(`${base}login`, { contractId: DEMO.contractId, loginPassword: initial });
+      assert.equal(meanwhile, undefined, 'the change ran inside the password check');
+      assert.equal(r.statusCode, 401);
+      assert.match(r.body, loginFailedText);
+      assert.deepEqual(await sessionsOfContract(), [{ stage: 'signed_in' }]);
+      assert.equal((await changer.get(`${base}main`)).statusCode, 200);
+    });
+
+    for (const flow of ['login', 'exchange'] as const) {
+      it(`the password reset while the authority checks the one-time password (${flow}): no session, and the customer is told`, async () => {
+        const token = await h.token();
+        const r = client();
+        await r.get(`${base}register`);
+        const form = await r.follow(await r.post(`${base}register`, { contractId: DEMO.contractId, loginPassword: DEMO.password }));
+        assert.match((await r.post(`${base}register/token`, { serial: token.serial, code: token.codeAt(h.clock.nowMs()), ...confirmationFields(form.body) })).body, /利用開始が完了しました/);
+        h.clock.advance(STEP_MS);
+
+        const c = client();
+        const codePath = flow === 'login' ? 'login/otp' : 'exchange/current';
+        await c.get(`${base}${flow === 'login' ? '' : 'exchange'}`);
+        assert.equal((await c.post(`${base}${flow}`, { contractId: DEMO.contractId, loginPassword: DEMO.password })).headers.location, `${base}${codePath}`);
+        await c.get(`${base}${codePath}`);
+        meanwhile = resetMeanwhile;
+        const answer = await c.post(`${base}${codePath}`, { code: token.codeAt(h.clock.nowMs()) });
+        assert.ok(initialPassword, 'the reset ran inside the code check');
+        assert.deepEqual(await sessionsOfContract(), []);
+        assert.equal(c.cookie('mamori_session'), undefined);
+        if (flow === 'login') {
+          // The session the reset ended left its note: the login page says what happened.
+          assert.equal(answer.statusCode, 303);
+          assert.equal(answer.headers.location, `${base}?ended=password_reset`);
+          assert.match((await c.follow(answer)).body, /ログインパスワードが再設定されました/);
+        } else {
+          assert.equal(answer.statusCode, 409);
+          assert.match(answer.body, /最初からやり直してください/);
+        }
+      });
+    }
+
     for (const [what, happen] of [['suspended', suspend], ['locked by wrong passwords', lockPasswords]] as const) {
       it(`${what} while the authority checks the one-time password: no signed-in session`, async () => {
         const token = await h.token();
@@ -285,3 +376,42 @@ for (const dialect of DIALECTS) {
     }
   });
 }
+
+// The other order of the same race, on PostgreSQL (the interleaving SQLite's one writer cannot
+// stage): the sign-in holds the contract's row and has inserted its session when the reset
+// arrives. The reset must wait for it, and then end that session like any other. Parked as the
+// lock-order tests park requests: behind the institution's audit head, which the issuing
+// transaction touches last, held until the reset is seen queued behind the sign-in.
+describe('a password reset arriving while the session is being issued [postgres]', { skip: skipReason('postgres') }, () => {
+  let h: BankHarness;
+  let s: LockStaging;
+  beforeEach(async () => {
+    h = await createBankHarness('postgres', { poolSize: 12 });
+    s = await lockStaging(h.database);
+  });
+  afterEach(async () => {
+    await s.end();
+    await h.close();
+  });
+
+  it('the reset waits for the sign-in, then ends its session: the next page is the login page with the notice', async () => {
+    const c = h.client();
+    await c.get(base);
+    const head = await s.holdAuditHead('demo');
+    const signingIn = c.post(`${base}login`, { contractId: DEMO.contractId, loginPassword: DEMO.password });
+    let resetting: Promise<string> | undefined;
+    try {
+      await s.waitUntilQueued(1); // the sign-in, holding the contract's row, at the audit head
+      resetting = resetPasswordAtBranch(h);
+      await s.waitUntilQueued(2); // the reset, behind the sign-in
+    } finally {
+      await head.release();
+    }
+    const [answer] = await Promise.all([signingIn, resetting]);
+    assert.equal(answer.statusCode, 303, 'the sign-in came first');
+    const sessions = await h.database.db.selectFrom('sessions').select('stage').where('institution', '=', 'demo').where('contract_id', '=', DEMO.contractId).execute();
+    assert.deepEqual(sessions, [], 'the reset ended the session issued before it');
+    const click = await c.get(`${base}main`);
+    assert.equal(click.headers.location, `${base}?ended=password_reset`);
+  });
+});

@@ -6,6 +6,7 @@ import { findCustomer } from '../../../banking/customers.js';
 import { isOtpLocked } from '../../../banking/fail-counters.js';
 import { deleteSession } from '../../../banking/sessions.js';
 import { isPasswordChangeRequired } from '../../../branch/password-change-requirements.js';
+import { findSessionEndNotice } from '../../../branch/session-end-notices.js';
 import { verifyCustomerCode } from '../../../banking/verify-customer-code.js';
 import { appendAudit } from '../../../audit/audit-log.js';
 import { AuthorityUnavailableError } from '../../../authority/authority-client.js';
@@ -133,12 +134,14 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
     const issued = await stepUp(ctx, {
       contractId,
       stage: next?.stage ?? 'password_verified',
-      ...(previous.ok ? { previous: previous.session } : {}),
+      passwordHash: checked.customer.login_password_hash,
+      ...(previous.ok ? { replacing: previous.session } : {}),
       ...(next ? { audit: { action: 'signed_in', details: { otp: false, ...next.details } } } : {}),
     });
     if (!issued) {
-      // Suspended (or locked by wrong passwords) while the password was being checked: the
-      // answer such a contract gets, and no session outlives the suspension.
+      // Suspended, locked by wrong passwords, or given another password (a reset at the branch)
+      // while the password was being checked: the answer such a contract — or that password —
+      // gets, and no session outlives the suspension or the reset.
       metrics.logins.inc({ outcome: 'password_failed' });
       return showLogin(ctx, { status: 401, formError: [T.loginFailed], contractId });
     }
@@ -189,13 +192,20 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
         return redirectTo(ctx, next.path);
       }
       // Nothing issued: locked by wrong codes meanwhile — or suspended, or locked by wrong
-      // passwords, which this page cannot tell apart without a look (start again, then).
+      // passwords, or this session was ended (the password reset at the branch), which this
+      // page cannot tell apart without a look (start again, then).
       const now = await findCustomer(ctx.db, ctx.institution.slug, session.contractId);
       if (now?.status === 'active' && isOtpLocked(now, ctx.institution.policy)) {
         metrics.logins.inc({ outcome: 'locked' });
         return sendLockedPage(ctx);
       }
       metrics.logins.inc({ outcome: 'token_unusable' });
+      // The branch ended this session (a password reset, a token reissue): the login page says so.
+      const ended = await findSessionEndNotice(ctx.db, { institution: ctx.institution.slug, token: request.cookies[SESSION_COOKIE], nowMs: site.nowMs() });
+      if (ended) {
+        clearSessionCookie(ctx);
+        return redirectTo(ctx, '', ended);
+      }
       return sendChangedMeanwhile(ctx);
     }
     metrics.logins.inc({ outcome: loginOutcomeOf(checked) });

@@ -85,8 +85,9 @@ export function registerTokenAuthRoutes(scope: FastifyInstance, site: Site): voi
       const data: SessionData =
         next.asksConfirmation && confirmation.mode === 'positions' ? { positions: pickPositions(confirmation.positions, site.deps.randomBytes) } : {};
       const previous = await currentSession(ctx);
-      const issued = await stepUp(ctx, { contractId, stage: next.stage, data, ...(previous.ok ? { previous: previous.session } : {}) });
-      // Suspended (or locked) while the password was being checked: the answer such a contract gets.
+      const issued = await stepUp(ctx, { contractId, stage: next.stage, data, passwordHash: checked.customer.login_password_hash, ...(previous.ok ? { replacing: previous.session } : {}) });
+      // Suspended, locked or given another password while the password was being checked: the
+      // answer such a contract (or that password) gets.
       if (!issued) return showAuthStep(ctx, flow, { status: 401, formError: [T.loginFailed], contractId });
       return redirectTo(ctx, next.path);
     });
