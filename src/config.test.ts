@@ -32,6 +32,16 @@ describe('configuration', () => {
     assert.equal(result.config.smtpUrl, undefined);
     assert.equal(result.config.relyingPartyKeys.size, 0);
     assert.equal(result.config.shutdownTimeoutMs, 10_000);
+    assert.equal(result.config.databaseStatementTimeoutMs, 10_000);
+  });
+
+  it('reads the PostgreSQL statement timeout in milliseconds, within 100 ms to 10 minutes', () => {
+    const result = loadConfig({ MAMORI_DB_STATEMENT_TIMEOUT_MS: '2500' });
+    assert.ok(result.ok);
+    assert.equal(result.config.databaseStatementTimeoutMs, 2500);
+    for (const bad of ['0', '99', '600001', '10s', '-1']) {
+      assert.deepEqual(errorsOf({ MAMORI_DB_STATEMENT_TIMEOUT_MS: bad }), [`MAMORI_DB_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds from 100 to 600000, not "${bad}"`]);
+    }
   });
 
   it('reports every bad value at once', () => {

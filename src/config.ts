@@ -2,6 +2,7 @@
 // is documented in ONE table in docs/OPERATIONS.md; a bad value is a clear message, not a late
 // surprise. Secret values (keys, the pepper, the SMTP password) are never echoed in a message.
 import { resolve } from 'node:path';
+import { POSTGRES_STATEMENT_TIMEOUT_MS } from './db/database.js';
 
 export type RunMode = 'development' | 'production';
 
@@ -22,6 +23,8 @@ export interface Config {
   readonly dataDir: string;
   /** postgres://… for PostgreSQL; undefined for the embedded SQLite file in dataDir. */
   readonly databaseUrl: string | undefined;
+  /** PostgreSQL: the server processes' statement_timeout (the CLI's commands set none). */
+  readonly databaseStatementTimeoutMs: number;
   /** Base64 of 32 bytes (or id:base64,…), or undefined to use (and create) the key file in dataDir. */
   readonly masterKey: string | undefined;
   /** Base64 of ≥ 32 bytes, or undefined to use (and create) the pepper file in dataDir. */
@@ -69,6 +72,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, { purpose = 'cli' }: { purpos
   if (databaseUrl !== undefined && !/^(postgres(ql)?:\/\/|sqlite:)/.test(databaseUrl)) {
     errors.push('DATABASE_URL must be a postgres:// URL (or sqlite:PATH)');
   }
+  const databaseStatementTimeoutMs = parseMilliseconds(
+    'MAMORI_DB_STATEMENT_TIMEOUT_MS',
+    value('MAMORI_DB_STATEMENT_TIMEOUT_MS'),
+    { fallback: POSTGRES_STATEMENT_TIMEOUT_MS, min: 100, max: 600_000 },
+    errors,
+  );
 
   const masterKey = value('MAMORI_MASTER_KEY');
   if (masterKey !== undefined && !isMasterKeySpec(masterKey)) {
@@ -131,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, { purpose = 'cli' }: { purpos
       port,
       dataDir: resolve(env.MAMORI_DATA_DIR ?? './data'),
       databaseUrl,
+      databaseStatementTimeoutMs,
       masterKey,
       confirmationPepper,
       secureCookies: secureCookies ?? false,

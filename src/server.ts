@@ -81,7 +81,7 @@ export async function startServer({ config, role, clock = systemClock, randomByt
   }
   // The data directory holds the master-key and pepper files: only the service's user may list it.
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const database = openDatabase(locationFromUrl(config.databaseUrl, config.dataDir));
+  const database = openDatabase(locationFromUrl(config.databaseUrl, config.dataDir, { statementTimeoutMs: config.databaseStatementTimeoutMs }));
   let app: FastifyInstance | undefined;
   let outbox: OutboxWorker | undefined;
   const stopCollecting: (() => void)[] = [];

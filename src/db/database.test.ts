@@ -1,12 +1,19 @@
 // The SQLite statement cache must be invisible: results stay right when a statement is reused,
 // when the cache evicts, and when the schema changes under a cached statement. A PostgreSQL
-// connection that drops must fail the queries on it, not the process.
+// connection that drops must fail the queries on it, not the process. Readiness (checkReady)
+// sees a SQLite write lock held by another process; a PostgreSQL statement that hangs is cut
+// by the statement timeout.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
-import { openDatabase } from './database.js';
+import pg from 'pg';
+import { locationFromUrl, openDatabase, POSTGRES_STATEMENT_TIMEOUT_MS } from './database.js';
 import { skipReason, TEST_POSTGRES_URL } from './testing.js';
 
 describe('SQLite connection', () => {
@@ -42,6 +49,143 @@ describe('SQLite connection', () => {
     } finally {
       await database.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('SQLite readiness: the write lock', () => {
+  const BUSY_TIMEOUT_MS = 400;
+
+  /** A file database of this process, and another connection to the same file (another process's). */
+  async function withFile(test: (database: ReturnType<typeof openDatabase>, other: SQLite.Database) => Promise<void>): Promise<void> {
+    const dir = mkdtempSync(join(tmpdir(), 'mamori-ready-'));
+    const file = join(dir, 'x.sqlite');
+    const database = openDatabase({ dialect: 'sqlite', file, busyTimeoutMs: BUSY_TIMEOUT_MS });
+    await sql`create table t (x integer)`.execute(database.db);
+    const other = new SQLite(file);
+    try {
+      await test(database, other);
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+      await database.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('is ready at once in the normal case, and leaves the lock free and the busy timeout as it was', async () => {
+    await withFile(async (database, other) => {
+      const started = performance.now();
+      for (let i = 0; i < 20; i++) await database.checkReady();
+      const perProbeMs = (performance.now() - started) / 20;
+      assert.ok(perProbeMs < 20, `a probe costs ${perProbeMs.toFixed(2)} ms`);
+      other.pragma('busy_timeout = 0');
+      other.exec('BEGIN IMMEDIATE'); // the probe holds no lock afterwards
+      other.exec('ROLLBACK');
+      const busy = await sql<{ timeout: number }>`pragma busy_timeout`.execute(database.db);
+      assert.deepEqual(busy.rows, [{ timeout: BUSY_TIMEOUT_MS }]);
+    });
+  });
+
+  it('is not ready while another connection holds the write lock past the busy timeout, without blocking the event loop', async () => {
+    await withFile(async (database, other) => {
+      other.exec('BEGIN IMMEDIATE');
+      // Reads still work (WAL): a `select 1` alone would have said "ready".
+      await sql`select count(*) from t`.execute(database.db);
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 10);
+      const started = performance.now();
+      try {
+        await assert.rejects(database.checkReady(), /write lock is held by another connection/);
+      } finally {
+        clearInterval(ticker);
+      }
+      const waitedMs = performance.now() - started;
+      assert.ok(waitedMs >= BUSY_TIMEOUT_MS - 10 && waitedMs < BUSY_TIMEOUT_MS + 400, `waited ${waitedMs.toFixed(0)} ms, as a write would`);
+      assert.ok(ticks >= (BUSY_TIMEOUT_MS / 10) * 0.5, `the event loop ran meanwhile (${ticks} ticks)`);
+      // A shorter budget (the /readyz check's) ends the wait sooner.
+      const short = performance.now();
+      await assert.rejects(database.checkReady(100));
+      assert.ok(performance.now() - short < BUSY_TIMEOUT_MS - 100);
+      // And a write of this process does fail meanwhile: what the probe predicts.
+      await assert.rejects(sql`insert into t values (1)`.execute(database.db), { code: 'SQLITE_BUSY' });
+      other.exec('ROLLBACK');
+      await database.checkReady();
+    });
+  });
+
+  it('is ready when the lock is given back within the busy timeout (a write would have waited too)', async () => {
+    await withFile(async (database, other) => {
+      other.exec('BEGIN IMMEDIATE');
+      setTimeout(() => other.exec('ROLLBACK'), 120);
+      await database.checkReady();
+      await sql`insert into t values (1)`.execute(database.db);
+    });
+  });
+
+  it('never probes inside a transaction of its own process: it waits for the transaction, like any query', async () => {
+    await withFile(async (database) => {
+      let probed = false;
+      let probe: Promise<void> | undefined;
+      await database.db.transaction().execute(async (trx) => {
+        await sql`insert into t values (2)`.execute(trx);
+        probe = database.checkReady().then(() => {
+          probed = true;
+        });
+        await sleep(50);
+        assert.equal(probed, false, 'the probe waits for the connection');
+      });
+      await probe;
+      assert.equal(probed, true);
+    });
+  });
+});
+
+describe('PostgreSQL statement timeout', { skip: skipReason('postgres') }, () => {
+  it('the server processes get one by default; the CLI none', () => {
+    assert.equal(POSTGRES_STATEMENT_TIMEOUT_MS, 10_000);
+    assert.deepEqual(locationFromUrl('postgres://h/db', '/data', { statementTimeoutMs: 2500 }), { dialect: 'postgres', url: 'postgres://h/db', statementTimeoutMs: 2500 });
+    assert.deepEqual(locationFromUrl('postgres://h/db', '/data'), { dialect: 'postgres', url: 'postgres://h/db' });
+  });
+
+  it('cuts a statement that runs too long, and one that waits for a lock another connection holds; the connection serves on', { timeout: 20_000 }, async () => {
+    const database = openDatabase({ dialect: 'postgres', url: TEST_POSTGRES_URL, poolSize: 1, statementTimeoutMs: 300 });
+    const holder = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+    await holder.connect();
+    const table = `stmt_timeout_${process.pid}`;
+    try {
+      assert.deepEqual((await sql<{ statement_timeout: string }>`show statement_timeout`.execute(database.db)).rows, [{ statement_timeout: '300ms' }]);
+      let started = performance.now();
+      await assert.rejects(sql`select pg_sleep(5)`.execute(database.db), { code: '57014' });
+      assert.ok(performance.now() - started < 2000, 'cut at the timeout, not after the sleep');
+
+      await holder.query(`create table ${table} (id integer primary key, n integer)`);
+      await holder.query(`insert into ${table} values (1, 0)`);
+      await holder.query('begin');
+      await holder.query(`update ${table} set n = n + 1 where id = 1`); // holds the row lock
+      started = performance.now();
+      await assert.rejects(
+        database.db.transaction().execute(async (trx) => {
+          await sql`update ${sql.table(table)} set n = n + 10 where id = 1`.execute(trx);
+        }),
+        { code: '57014' },
+      );
+      assert.ok(performance.now() - started < 2000, 'cut while waiting for the lock');
+      await holder.query('rollback');
+      assert.deepEqual((await sql<{ n: number }>`select n from ${sql.table(table)}`.execute(database.db)).rows, [{ n: 0 }], 'nothing was written');
+    } finally {
+      await holder.query(`drop table if exists ${table}`).catch(() => {});
+      await holder.end();
+      await database.close();
+    }
+  });
+
+  it('sets none when not asked', async () => {
+    const database = openDatabase({ dialect: 'postgres', url: TEST_POSTGRES_URL, poolSize: 1 });
+    try {
+      assert.deepEqual((await sql<{ statement_timeout: string }>`show statement_timeout`.execute(database.db)).rows, [{ statement_timeout: '0' }]);
+    } finally {
+      await database.close();
     }
   });
 });

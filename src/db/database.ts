@@ -3,8 +3,9 @@
 // which dialect it runs on, except where SQL itself differs (see `dialect`).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, sql, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { Schema } from './schema.js';
 
@@ -13,12 +14,18 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Database {
   readonly db: Kysely<Schema>;
   readonly dialect: DialectName;
+  /**
+   * Throws unless the database can serve a write now (for /readyz): PostgreSQL answers
+   * `select 1`; SQLite also lets this process take its write lock within the busy timeout (or
+   * `withinMs`, if shorter) — see probeWriteLock.
+   */
+  checkReady(withinMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
 export type DatabaseLocation =
-  | { dialect: 'sqlite'; file: string } // ':memory:' for a private in-memory database
-  | { dialect: 'postgres'; url: string; schema?: string; poolSize?: number; connectTimeoutMs?: number };
+  | { dialect: 'sqlite'; file: string; busyTimeoutMs?: number } // ':memory:' for a private in-memory database
+  | { dialect: 'postgres'; url: string; schema?: string; poolSize?: number; connectTimeoutMs?: number; statementTimeoutMs?: number };
 
 /**
  * How long a request waits for a PostgreSQL connection — a new one, or a free one of the pool —
@@ -27,22 +34,36 @@ export type DatabaseLocation =
  */
 export const POSTGRES_CONNECT_TIMEOUT_MS = 10_000;
 
+/**
+ * The default `statement_timeout` of the server processes' PostgreSQL sessions
+ * (MAMORI_DB_STATEMENT_TIMEOUT_MS): a statement that runs or waits for a lock longer is
+ * cancelled by the server (57014), its transaction rolls back and the request is answered 503
+ * — a hung query no longer holds a request, and its pooled connection, for ever. As long as the
+ * connect timeout: the longest a request waits on the database at either step. Our statements
+ * take milliseconds; the CLI (migrations, checks, re-encryption) sets none.
+ */
+export const POSTGRES_STATEMENT_TIMEOUT_MS = 10_000;
+
+/** How long a write waits for another process's SQLite write lock before it fails (SQLITE_BUSY). */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
 // PostgreSQL returns BIGINT (OID 20) as a string; our bigints are instants in milliseconds and
 // yen amounts, all far below 2^53, so numbers are exact and simpler for every caller.
 pg.types.setTypeParser(20, (value: string) => Number(value));
 
-export function locationFromUrl(url: string | undefined, dataDir: string): DatabaseLocation {
+/** `statementTimeoutMs` (PostgreSQL only): the server processes pass theirs; the CLI none. */
+export function locationFromUrl(url: string | undefined, dataDir: string, options: { statementTimeoutMs?: number } = {}): DatabaseLocation {
   if (url === undefined || url === '') return { dialect: 'sqlite', file: `${dataDir}/mamori.sqlite` };
-  if (/^postgres(ql)?:\/\//.test(url)) return { dialect: 'postgres', url };
+  if (/^postgres(ql)?:\/\//.test(url)) return { dialect: 'postgres', url, ...(options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs }) };
   if (url.startsWith('sqlite:')) return { dialect: 'sqlite', file: url.slice('sqlite:'.length) };
   throw new TypeError('DATABASE_URL must start with postgres:// (or sqlite:PATH)');
 }
 
 export function openDatabase(location: DatabaseLocation): Database {
-  return location.dialect === 'sqlite' ? openSqlite(location.file) : openPostgres(location);
+  return location.dialect === 'sqlite' ? openSqlite(location.file, location.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS) : openPostgres(location);
 }
 
-function openSqlite(file: string): Database {
+function openSqlite(file: string, busyTimeoutMs: number): Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const connection = new SQLite(file);
   // WAL lets readers run beside the single writer; synchronous=FULL makes each commit durable
@@ -51,9 +72,47 @@ function openSqlite(file: string): Database {
   connection.pragma('synchronous = FULL');
   connection.pragma('foreign_keys = ON');
   // Other processes on the same file (CLI beside a server) wait for the write lock, not fail.
-  connection.pragma('busy_timeout = 5000');
+  connection.pragma(`busy_timeout = ${busyTimeoutMs}`);
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    checkReady: (withinMs = busyTimeoutMs) => probeWriteLock(db, connection, busyTimeoutMs, Math.min(withinMs, busyTimeoutMs)),
+    close: () => db.destroy(),
+  };
+}
+
+/**
+ * Readiness of a SQLite file: can a write of this process get the write lock? Reads alone
+ * would say yes while another process (a stuck maintenance job, a long backup) holds the lock
+ * and every write here waits out the busy timeout and fails.
+ *
+ * `BEGIN IMMEDIATE; ROLLBACK` takes the lock and gives it back at once (nothing is written, no
+ * fsync: microseconds). It runs with busy_timeout 0, so it never blocks the event loop (a
+ * better-sqlite3 busy wait is synchronous), on the connection held through Kysely (so never
+ * inside one of this process's transactions); while another connection has the lock it tries
+ * again every 25 ms, the event loop free in between, until `withinMs` has passed.
+ */
+async function probeWriteLock(db: Kysely<Schema>, connection: SQLite.Database, busyTimeoutMs: number, withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const locked = await db.connection().execute(async () => {
+      connection.pragma('busy_timeout = 0');
+      try {
+        connection.exec('BEGIN IMMEDIATE');
+        connection.exec('ROLLBACK');
+        return false;
+      } catch (error) {
+        if (String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY')) return true;
+        throw error;
+      } finally {
+        connection.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      }
+    });
+    if (!locked) return;
+    if (Date.now() >= deadline) throw new Error(`the SQLite write lock is held by another connection (waited ${withinMs} ms)`);
+    await sleep(25);
+  }
 }
 
 // Kysely's SQLite driver prepares every query anew; preparing costs about as much as running a
@@ -81,11 +140,13 @@ function withStatementCache(connection: SQLite.Database): SqliteDatabase {
   };
 }
 
-function openPostgres(location: { url: string; schema?: string; poolSize?: number; connectTimeoutMs?: number }): Database {
+function openPostgres(location: Extract<DatabaseLocation, { dialect: 'postgres' }>): Database {
   const pool = new pg.Pool({
     connectionString: location.url,
     max: location.poolSize ?? 10,
     connectionTimeoutMillis: location.connectTimeoutMs ?? POSTGRES_CONNECT_TIMEOUT_MS,
+    // Sent at connect (a startup parameter): every statement of every session of this pool.
+    ...(location.statementTimeoutMs ? { statement_timeout: location.statementTimeoutMs } : {}),
     // TCP keep-alive notices a peer that vanished without closing (a partition) on idle clients.
     keepAlive: true,
     ...(location.schema ? { options: `-c search_path=${quoteIdentifier(location.schema)}` } : {}),
@@ -99,7 +160,14 @@ function openPostgres(location: { url: string; schema?: string; poolSize?: numbe
   pool.on('error', ignoreConnectionError);
   pool.on('connect', (client) => client.on('error', ignoreConnectionError));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    checkReady: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
 }
 
 function quoteIdentifier(name: string): string {

@@ -1,12 +1,12 @@
 // /readyz, /metrics, the X-Request-Id header and the HTTP metrics, as a part of the app
 // (register it FIRST, so that its hooks see every route). /healthz (web/app.ts) says the
-// process runs; /readyz says it can serve: the database answers and, in a split deployment,
-// the token authority does. A load balancer takes a process out of rotation on a 503 here.
+// process runs; /readyz says it can serve: the database answers (on SQLite: this process can
+// take its write lock) and, in a split deployment, the token authority does. A load balancer
+// takes a process out of rotation on a 503 here.
 //
 // Behind the TLS proxy, /metrics and /readyz are for the monitoring network only: the sample
 // nginx configuration of docs/OPERATIONS.md does not forward them.
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { AppParts } from '../web/app.js';
 import { metrics as processMetrics, type MamoriMetrics } from './mamori-metrics.js';
@@ -26,9 +26,9 @@ export function observabilityPart(deps: ObservabilityDeps): AppParts {
   const metrics = deps.metrics ?? processMetrics;
   const timeoutMs = deps.readinessTimeoutMs ?? 2000;
   const checks: Record<string, ReadinessCheck> = {
-    database: async () => {
-      await sql`select 1`.execute(deps.database.db);
-    },
+    // PostgreSQL: `select 1`; SQLite: also its write lock, which another process may hold
+    // (Database.checkReady) — given at most this check's own time.
+    database: () => deps.database.checkReady(timeoutMs),
     ...deps.readinessChecks,
   };
   return {
