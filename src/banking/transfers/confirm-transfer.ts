@@ -15,7 +15,6 @@
 // debited (conditional update: never below zero), the payee — or, for another bank, the
 // clearing account — and the fees account are credited, the 受付番号 is taken, and the audit
 // record is written. Any refusal rolls all of it back.
-import { timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import { appendAudit } from '../../audit/audit-log.js';
@@ -23,6 +22,7 @@ import type { Schema } from '../../db/schema.js';
 import { enqueueNotification } from '../../notifications/enqueue-notification.js';
 import { metrics } from '../../observability/mamori-metrics.js';
 import type { Clock, RandomBytes } from '../../shared/clock.js';
+import { idempotencyKeysEqual } from '../../shared/idempotency-key.js';
 import type { ConfirmationMode } from '../banking.tables.js';
 import type { InstitutionPolicy } from '../institution-policy.js';
 import { systemAccountId } from '../ledger/accounts.js';
@@ -94,7 +94,7 @@ export interface ConfirmTransferInput {
 export async function confirmTransfer(db: Kysely<Schema>, deps: ConfirmTransferDeps, input: ConfirmTransferInput): Promise<ConfirmTransferResult> {
   const ref = { institution: input.institution.slug, contractId: input.contractId, transferId: input.transferId };
   const transfer = await findTransferOfContract(db, ref);
-  if (!transfer || !keysEqual(transfer.idempotencyKey, input.idempotencyKey)) return { ok: false, error: 'transfer_not_found' };
+  if (!transfer || !idempotencyKeysEqual(transfer.idempotencyKey, input.idempotencyKey)) return { ok: false, error: 'transfer_not_found' };
   if (!bodyMatches(transfer, input.body)) return { ok: false, error: 'transfer_body_mismatch' };
   if (transfer.status === 'done') return { ok: true, receipt: await receiptOf(db, transfer), replayed: true };
   if (deps.clock.nowMs() > transfer.expiresAtMs) return { ok: false, error: 'transfer_expired' };
@@ -286,12 +286,6 @@ export async function receiptOf(db: Kysely<Schema>, transfer: TransferView): Pro
     .limit(1)
     .executeTakeFirstOrThrow();
   return { transfer, referenceNo: transfer.referenceNo, sourceBalanceAfterYen: Number(last.balance_after) };
-}
-
-function keysEqual(stored: string, given: string): boolean {
-  const a = Buffer.from(stored);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function bodyMatches(transfer: TransferView, body: TransferBody): boolean {

@@ -8,6 +8,7 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.js';
 import type { Clock, RandomBytes } from '../../shared/clock.js';
+import { newIdempotencyKey } from '../../shared/idempotency-key.js';
 import { pickPositions } from '../confirmation-password.js';
 import type { ConfirmationMode } from '../banking.tables.js';
 import type { InstitutionPolicy } from '../institution-policy.js';
@@ -124,7 +125,7 @@ export async function prepareTransfer(db: Kysely<Schema>, deps: PrepareTransferD
     payee_account_id: payeeAccountId,
     amount_yen: amount.value,
     fee_yen: feeYen,
-    idempotency_key: Buffer.from(deps.randomBytes(24)).toString('base64url'),
+    idempotency_key: newIdempotencyKey(deps.randomBytes),
     status: 'pending',
     password_positions: positions === null ? null : JSON.stringify(positions),
     confirming_until: null,
