@@ -12,6 +12,11 @@ describe('institution policy', () => {
     assert.equal(DEFAULT_POLICY.sessionIdleMinutes, 5);
     assert.equal(DEFAULT_POLICY.sessionAbsoluteHours, 12);
     assert.equal(DEFAULT_POLICY.reissueWaitMinutes, 30);
+    // Credential stuffing: failed sign-ins per client address (docs/SECURITY.md).
+    assert.equal(DEFAULT_POLICY.signInFailuresPerAddress, 20);
+    assert.equal(DEFAULT_POLICY.signInAddressWindowMinutes, 15);
+    assert.equal(validateInstitutionPolicy({ signInFailuresPerAddress: 0 }).ok, false);
+    assert.equal(validateInstitutionPolicy({ signInAddressWindowMinutes: 24 * 60 + 1 }).ok, false);
   });
 
   it('rejects unknown keys, wrong types and values out of range, naming each', () => {

@@ -21,6 +21,15 @@ export interface InstitutionPolicy {
   /** Days after deregistration when a higher limit falls back to dailyLimitWithoutTokenYen. */
   limitFallbackAfterDays: number;
   transactionAuth: TransactionAuthMode;
+  /**
+   * Credential stuffing: password attempts that fail, per client address per window, across
+   * every contract of the institution (the bank site's password steps; the console's operator
+   * sign-in has a count of its own with the same numbers). Taken before the password is checked
+   * and given back when it was right, so customers behind one carrier NAT are not limited by
+   * each other's successful sign-ins, and a burst can never have more checked than this.
+   */
+  signInFailuresPerAddress: number;
+  signInAddressWindowMinutes: number;
 }
 
 export const DEFAULT_POLICY: Readonly<InstitutionPolicy> = Object.freeze({
@@ -35,6 +44,8 @@ export const DEFAULT_POLICY: Readonly<InstitutionPolicy> = Object.freeze({
   dailyLimitWithoutTokenYen: 500_000,
   limitFallbackAfterDays: 30,
   transactionAuth: 'off',
+  signInFailuresPerAddress: 20,
+  signInAddressWindowMinutes: 15,
 });
 
 export const POLICY_KEYS = Object.keys(DEFAULT_POLICY) as (keyof InstitutionPolicy)[];
@@ -51,6 +62,8 @@ const WHOLE_NUMBER_RANGES: Partial<Record<keyof InstitutionPolicy, [number, numb
   dailyLimitDefaultYen: [0, 1_000_000_000_000],
   dailyLimitWithoutTokenYen: [0, 1_000_000_000_000],
   limitFallbackAfterDays: [0, 3650],
+  signInFailuresPerAddress: [1, 100_000],
+  signInAddressWindowMinutes: [1, 24 * 60],
 };
 
 /** The one validator: unknown keys, wrong types and out-of-range values are all errors. */

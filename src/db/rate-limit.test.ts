@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hitRateLimit, pruneRateLimits } from './rate-limit.js';
+import { giveBackRateLimitHit, hitRateLimit, pruneRateLimits } from './rate-limit.js';
 import { createTestDatabase, DIALECTS, skipReason } from './testing.js';
 
 const MINUTE = 60_000;
@@ -45,6 +45,28 @@ for (const dialect of DIALECTS) {
         assert.equal(results.filter((r) => r.allowed).length, 10);
         const row = await database.db.selectFrom('rate_limits').selectAll().where('key', '=', 'burst').executeTakeFirstOrThrow();
         assert.equal(row.count, 40);
+      } finally {
+        await database.close();
+      }
+    });
+
+    it('gives a hit back to the window it was counted in, never below zero', async () => {
+      const database = await createTestDatabase(dialect);
+      try {
+        const at = (nowMs: number) => ({ key: 'g', limit: 2, windowMs: MINUTE, nowMs });
+        assert.equal((await hitRateLimit(database.db, at(T0))).allowed, true);
+        assert.equal((await hitRateLimit(database.db, at(T0 + 1000))).allowed, true);
+        await giveBackRateLimitHit(database.db, at(T0 + 1000));
+        assert.deepEqual(await hitRateLimit(database.db, at(T0 + 2000)), { allowed: true, retryAfterMs: 0, remaining: 0 });
+        assert.equal((await hitRateLimit(database.db, at(T0 + 3000))).allowed, false);
+        // A hit of the window before is not given back to the new one.
+        assert.equal((await hitRateLimit(database.db, at(T0 + MINUTE))).allowed, true);
+        await giveBackRateLimitHit(database.db, at(T0 + 3000));
+        const row = await database.db.selectFrom('rate_limits').selectAll().where('key', '=', 'g').executeTakeFirstOrThrow();
+        assert.deepEqual([Number(row.window_start), Number(row.count)], [T0 + MINUTE, 1]);
+        await giveBackRateLimitHit(database.db, at(T0 + MINUTE));
+        await giveBackRateLimitHit(database.db, at(T0 + MINUTE));
+        assert.equal(Number((await database.db.selectFrom('rate_limits').select('count').where('key', '=', 'g').executeTakeFirstOrThrow()).count), 0);
       } finally {
         await database.close();
       }

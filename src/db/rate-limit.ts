@@ -20,11 +20,15 @@ export interface RateLimitResult {
   remaining: number;
 }
 
+// Windows are aligned to multiples of windowMs, so every process computes the same start.
+function windowStartOf(hit: Pick<RateLimitHit, 'windowMs' | 'nowMs'>): number {
+  return Math.floor(hit.nowMs / hit.windowMs) * hit.windowMs;
+}
+
 export async function hitRateLimit(db: Kysely<Schema>, hit: RateLimitHit): Promise<RateLimitResult> {
   if (!Number.isSafeInteger(hit.limit) || hit.limit < 1) throw new TypeError('limit must be a positive integer');
   if (!Number.isSafeInteger(hit.windowMs) || hit.windowMs < 1) throw new TypeError('windowMs must be a positive integer');
-  // Windows are aligned to multiples of windowMs, so every process computes the same start.
-  const windowStart = Math.floor(hit.nowMs / hit.windowMs) * hit.windowMs;
+  const windowStart = windowStartOf(hit);
   const row = await db
     .insertInto('rate_limits')
     .values({ key: hit.key, window_start: windowStart, count: 1 })
@@ -41,6 +45,23 @@ export async function hitRateLimit(db: Kysely<Schema>, hit: RateLimitHit): Promi
   const count = Number(row.count);
   if (count <= hit.limit) return { allowed: true, retryAfterMs: 0, remaining: hit.limit - count };
   return { allowed: false, retryAfterMs: Math.max(0, Number(row.window_start) + hit.windowMs - hit.nowMs), remaining: 0 };
+}
+
+/**
+ * Takes back one allowed `hit` (the same object that was counted), so that only the hits that
+ * turn out to matter count — e.g. a sign-in attempt whose password was right. The slot was taken
+ * BEFORE the work it guards, so a burst can never have more than `limit` in flight; it is given
+ * back only to the window it was taken from, and never below zero. A window that has ended
+ * meanwhile is left alone (nothing to give back to).
+ */
+export async function giveBackRateLimitHit(db: Kysely<Schema>, hit: RateLimitHit): Promise<void> {
+  await db
+    .updateTable('rate_limits')
+    .set((eb) => ({ count: eb('count', '-', 1) }))
+    .where('key', '=', hit.key)
+    .where('window_start', '=', windowStartOf(hit))
+    .where('count', '>', 0)
+    .execute();
 }
 
 /** Deletes counters whose window started before `nowMs - keepMs` (housekeeping; any process). */

@@ -6,7 +6,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { MetricsRegistry } from './metrics.js';
 
-export type LoginOutcome = 'success' | 'password_failed' | 'code_failed' | 'locked' | 'throttled' | 'token_unusable' | 'unavailable';
+export type LoginOutcome = 'success' | 'password_failed' | 'address_limited' | 'code_failed' | 'locked' | 'throttled' | 'token_unusable' | 'unavailable';
 export type VerificationResult =
   | 'valid'
   | 'invalid_code'

@@ -36,7 +36,7 @@ import {
   type AttackedSite,
 } from './bad-input-support.js';
 import { csrfOf, Outsider, passwordStep, signIn } from './outsider.js';
-import type { Customer } from './target.js';
+import { MANY_FAILED_SIGN_INS, type Customer } from './target.js';
 
 const ID = '契約者ID';
 const PASSWORD = 'ログインパスワード';
@@ -235,7 +235,7 @@ async function oversizedForms({ target, log }: Site): Promise<void> {
 
 describe('bad input at the bank site [sqlite]', () => {
   // After each group: the bank's own checks pass and no answer so far was a 5xx.
-  const site: Site = attackedSite({ customersPerInstitution: 6 });
+  const site: Site = attackedSite({ customersPerInstitution: 6, policies: MANY_FAILED_SIGN_INS }); // hostile passwords: many failed sign-ins from one address
 
   it('SQL, CRLF, markup, NUL, lone surrogates, RTL overrides and long Unicode at the login and the first step of each token flow', async () => {
     await hostileCredentials(site);
@@ -420,7 +420,7 @@ describe('bad input at the bank site [sqlite]', () => {
 
 describe('bad input at the bank site [postgres]: SQL-laden fields and oversized forms', { skip: skipReason('postgres') }, () => {
   // After each group: the bank's own checks pass and no answer so far was a 5xx.
-  const site: Site = attackedSite({ dialect: 'postgres', customersPerInstitution: 2 });
+  const site: Site = attackedSite({ dialect: 'postgres', customersPerInstitution: 2, policies: MANY_FAILED_SIGN_INS });
 
   it('SQL and control characters at the login and the token flows change nothing', async () => {
     await hostileCredentials(site);

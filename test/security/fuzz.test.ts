@@ -27,7 +27,7 @@ import { skipReason } from '../../src/db/testing.js';
 import { generatePlan, ROUTE_SPECS, type PlanItem, type Sym, type Value } from './fuzz-plan.js';
 import { FuzzRunner, type Failure } from './fuzz-runner.js';
 import { routeTable, type Route } from './route-table.js';
-import { startTarget, type Customer, type Slug, type Target } from './target.js';
+import { MANY_FAILED_SIGN_INS, startTarget, type Customer, type Slug, type Target } from './target.js';
 
 const SEED = process.env.FUZZ_SEED !== undefined && process.env.FUZZ_SEED !== '' ? Number(process.env.FUZZ_SEED) : randomInt(2 ** 31);
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10_000);
@@ -145,6 +145,9 @@ async function startRun(dialect: 'sqlite' | 'postgres', requests: number, minPer
     // Provisioning is limited per client address; the fuzzer's own tokens come from addresses
     // of their own (X-Forwarded-For, trusted from the loopback proxy only).
     env: { MAMORI_TRUST_PROXY: '127.0.0.1' },
+    // Thousands of hostile password steps from the loopback address: far past the sign-in limit
+    // per address, which credential-stuffing.test.ts attacks; here it would only answer 429.
+    policies: MANY_FAILED_SIGN_INS,
   });
   const victims: Record<Slug, Customer[]> = { demo: [], sample: [] };
   for (const slug of ['demo', 'sample'] as const) for (let i = 0; i < VICTIMS_PER_INSTITUTION; i++) victims[slug].push(target.customer(slug));

@@ -1,6 +1,7 @@
 // What an outsider has: an HTTP client with a cookie jar, any method, header and body it likes
 // (forms, JSON, raw bytes, the wrong content type), software tokens it provisions itself at
 // the authority's public endpoint, and the customer journeys of the seed pages, step by step.
+import { request as httpRequest } from 'node:http';
 import { DEMO_CONFIRMATION, provisionHttpToken, STEP_MS, type HttpToken } from '../integration/deployment-helpers.js';
 import type { Customer, Target } from './target.js';
 
@@ -37,6 +38,21 @@ export class Outsider {
   /** `path` is relative to the base URL (`/ib/demo/login`), or an absolute URL. */
   async request(path: string, options: RequestOptions = {}): Promise<Answer> {
     const url = /^https?:/.test(path) ? path : `${this.baseUrl}${path}`;
+    const { headers, body } = this.requestParts(options);
+    const response = await fetch(url, {
+      method: options.method ?? (body === undefined ? 'GET' : 'POST'),
+      redirect: 'manual',
+      headers,
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : Buffer.from(body) }),
+      signal: AbortSignal.timeout(60_000),
+    });
+    const setCookies = response.headers.getSetCookie();
+    this.remember(setCookies);
+    return { status: response.status, location: response.headers.get('location'), headers: response.headers, body: await response.text(), setCookies };
+  }
+
+  /** The headers (the jar's cookies, the body's type, `extra`, then the caller's) and the body of a request. */
+  protected requestParts(options: RequestOptions, extra: Record<string, string> = {}): { headers: Record<string, string>; body: string | Uint8Array | undefined } {
     const headers: Record<string, string> = {};
     if (!options.withoutCookies && this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let body: string | Uint8Array | undefined;
@@ -54,15 +70,12 @@ export class Outsider {
       body = options.body;
     }
     if (options.contentType !== undefined) headers['content-type'] = options.contentType;
-    Object.assign(headers, options.headers);
-    const response = await fetch(url, {
-      method: options.method ?? (body === undefined ? 'GET' : 'POST'),
-      redirect: 'manual',
-      headers,
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : Buffer.from(body) }),
-      signal: AbortSignal.timeout(60_000),
-    });
-    const setCookies = response.headers.getSetCookie();
+    Object.assign(headers, extra, options.headers);
+    return { headers, body };
+  }
+
+  /** Keeps what an answer's Set-Cookie headers set, and forgets what they clear. */
+  protected remember(setCookies: readonly string[]): void {
     for (const header of setCookies) {
       const [pair] = header.split(';');
       const eq = pair!.indexOf('=');
@@ -71,13 +84,58 @@ export class Outsider {
       if (/max-age=0|expires=thu, 01 jan 1970/i.test(header) || value === '') this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
-    return { status: response.status, location: response.headers.get('location'), headers: response.headers, body: await response.text(), setCookies };
   }
 
   /** GET `path`, then POST `form` to `postPath` (default: the same) with the page's csrf token. */
   async submit(path: string, form: Record<string, string | readonly string[]>, postPath = path): Promise<Answer> {
     const page = await this.request(path);
     return this.request(postPath, { form: { csrf: csrfOf(page.body), ...form } });
+  }
+}
+
+/**
+ * An Outsider whose every request leaves from a loopback address of `route()`'s choice
+ * (Linux answers on all of 127.0.0.0/8) with the X-Forwarded-For it names: node:http, because
+ * fetch cannot pick the local address. A new connection per request (no agent), so the
+ * address of each request is really its own.
+ */
+export class RoutedOutsider extends Outsider {
+  constructor(
+    baseUrl: string,
+    private readonly route: () => { localAddress: string; forwardedFor?: string },
+  ) {
+    super(baseUrl);
+  }
+
+  override request(path: string, options: RequestOptions = {}): Promise<Answer> {
+    const url = new URL(/^https?:/.test(path) ? path : `${this.baseUrl}${path}`);
+    const { localAddress, forwardedFor } = this.route();
+    const { headers, body } = this.requestParts(options, forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor });
+    if (body !== undefined && typeof body !== 'string') throw new TypeError('RoutedOutsider sends text bodies only');
+    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(
+        { host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, localAddress, agent: false, timeout: 60_000 },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () => {
+            const setCookies = res.headers['set-cookie'] ?? [];
+            this.remember(setCookies);
+            const responseHeaders = new Headers();
+            for (const [name, value] of Object.entries(res.headers)) {
+              if (value === undefined) continue;
+              for (const item of Array.isArray(value) ? value : [value]) responseHeaders.append(name, item);
+            }
+            resolve({ status: res.statusCode ?? 0, location: res.headers.location ?? null, headers: responseHeaders, body: Buffer.concat(chunks).toString('utf8'), setCookies });
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`timeout: ${path}`)));
+      req.on('error', reject);
+      req.end(body);
+    });
   }
 }
 

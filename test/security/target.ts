@@ -49,6 +49,12 @@ export interface TargetOptions {
   /** More environment for the server processes (e.g. MAMORI_TRUST_PROXY). */
   env?: NodeJS.ProcessEnv;
   /**
+   * Institution policies the bank sets (`mamori institution set-policy <slug> key=value…`)
+   * before the server starts — e.g. a suite that sends more failed password attempts from one
+   * address than a bank would allow (`signInFailuresPerAddress`), because that is not its attack.
+   */
+  policies?: Partial<Record<Slug, readonly string[]>>;
+  /**
    * PostgreSQL only: the DATABASE_URL the server processes of `role` use instead of the
    * scratch database's own `url` (which the harness, the CLI and `bankDatabase()` keep using),
    * e.g. one through a proxy the test can cut to stop the database under the servers alone.
@@ -77,6 +83,17 @@ export interface Target {
   output(): string;
   stop(): Promise<void>;
 }
+
+/**
+ * The policies of a suite that fails more password steps from one address than a bank allows
+ * (timing samples, hostile fields, the fuzzer) without that being its attack: the limit per
+ * address is raised out of its way. credential-stuffing.test.ts attacks the limit itself, at
+ * the product's defaults.
+ */
+export const MANY_FAILED_SIGN_INS: NonNullable<TargetOptions['policies']> = {
+  demo: ['signInFailuresPerAddress=100000'],
+  sample: ['signInFailuresPerAddress=100000'],
+};
 
 /** The first contract ID of the pool; the demo customers are 1000000001 and 1000000002. */
 const POOL_START = 2_000_000_101;
@@ -108,6 +125,10 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
   try {
     const demo = await runMamori(['demo'], env);
     if (demo.code !== 0) throw new Error(`mamori demo failed (${demo.code}): ${demo.stderr}`);
+    for (const [slug, settings] of Object.entries(options.policies ?? {})) {
+      const set = await runMamori(['institution', 'set-policy', slug, ...settings], env);
+      if (set.code !== 0) throw new Error(`mamori institution set-policy ${slug} failed (${set.code}): ${set.stderr}`);
+    }
     const pool = await openPool(env, dialect, scratch?.url, perInstitution);
 
     const databaseOf = (role: 'all' | 'authority' | 'bank'): NodeJS.ProcessEnv =>

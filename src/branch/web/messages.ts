@@ -44,6 +44,11 @@ export const C = {
     en: 'Your operator ID is locked. Ask an administrator to unlock it.',
   },
   throttled: { ja: 'しばらく時間をおいてからお試しください。', en: 'Please wait a while and try again.' },
+  tooManyAttemptsTitle: { ja: 'ログインを一時停止しています', en: 'Sign-in is paused for a while' },
+  tooManyAttempts: {
+    ja: 'この端末のネットワークからのログインの試行が多すぎるため、受け付けを一時停止しています。しばらく時間をおいてからお試しください。',
+    en: 'Too many sign-in attempts have come from this network, so they are paused for a while. Please wait a while and try again.',
+  },
   tokenUnusable: {
     ja: 'トークンが利用できません。管理者にトークンの再登録を依頼してください。',
     en: 'Your token cannot be used. Ask an administrator to reset your token.',

@@ -195,6 +195,11 @@ export const T = {
   },
   passwordLockedTitle: { ja: 'ご利用いただけなくなりました', en: 'The service can no longer be used' },
   throttled: { ja: 'しばらく時間をおいてから再度お試しください。', en: 'Please wait a while and try again.' },
+  tooManyAttemptsTitle: { ja: 'ログインを一時停止しています', en: 'Sign-in is paused for a while' },
+  tooManyAttempts: {
+    ja: 'お使いのネットワークからのログインの試行が多すぎるため、受け付けを一時停止しています。しばらく時間をおいてから再度お試しください。',
+    en: 'Too many sign-in attempts have come from your network, so they are paused for a while. Please wait a while and try again.',
+  },
   tokenUnusable: {
     ja: 'ご登録のトークンはご利用いただけません。お取引店舗へ当金庫所定の書面(トークン再発行)にて届出ください。',
     en: 'Your registered token cannot be used. Please submit our written request form (token reissue) at your branch.',

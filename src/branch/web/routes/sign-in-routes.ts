@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { appendAudit } from '../../../audit/audit-log.js';
 import type { Text } from '../../../web/personal-web/i18n.js';
+import { checkWithinAddressLimit } from '../../../web/sign-in-address-limit.js';
 import { deleteOperatorSession } from '../../operator-sessions.js';
 import { checkOperatorPassword, enrolOperatorToken, verifyOperatorCode, type OperatorCodeFailure } from '../../operator-sign-in.js';
 import { operatorActor } from '../../operators.js';
@@ -75,7 +76,18 @@ export function registerSignInRoutes(scope: FastifyInstance, console: Console): 
     const login = readLogin(body, errors);
     const password = readPassword(body, errors);
     if (login === undefined || password === undefined) return showLogin(ctx, { status: 400, errors, ...(login ? { login } : {}) });
-    const checked = await checkOperatorPassword(ctx.db, { hasher: console.deps.hasher, nowMs: console.nowMs }, { institution: ctx.institution.slug, login, password });
+    // Behind the limit per client address (src/web/sign-in-address-limit.ts), counted apart from
+    // the bank site's: over it, the 429 page, and the password is not checked at all.
+    const limited = await checkWithinAddressLimit(
+      ctx.db,
+      { site: 'branch', institution: ctx.institution.slug, clientAddress: request.ip, policy: ctx.institution.policy, nowMs: console.nowMs() },
+      () => checkOperatorPassword(ctx.db, { hasher: console.deps.hasher, nowMs: console.nowMs }, { institution: ctx.institution.slug, login, password }),
+    );
+    if (!limited.allowed) {
+      reply.header('retry-after', String(limited.retryAfterSeconds));
+      return sendMessage(ctx, { status: 429, title: C.tooManyAttemptsTitle, lines: [C.tooManyAttempts], kind: 'error' });
+    }
+    const checked = limited.checked;
     if (!checked.ok) return showLogin(ctx, { status: 401, formError: [C.loginFailed], login });
     if (checked.otpLocked) return sendMessage(ctx, { status: 423, title: C.loginTitle, lines: [C.operatorLocked], kind: 'error' });
     const previous = await currentSession(ctx);

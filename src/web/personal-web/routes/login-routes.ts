@@ -1,7 +1,6 @@
 // ログイン: 契約者ID + ログインパスワード → (token registered) ワンタイムパスワード → メイン (or, while the
 // password is one the branch set, only ログインパスワードの変更: password-change-routes.ts).
 import type { FastifyInstance } from 'fastify';
-import { checkLoginPassword } from '../../../banking/check-login-password.js';
 import { findCustomer } from '../../../banking/customers.js';
 import { isOtpLocked } from '../../../banking/fail-counters.js';
 import { deleteSession } from '../../../banking/sessions.js';
@@ -15,6 +14,7 @@ import { metrics, type LoginOutcome } from '../../../observability/mamori-metric
 import { readCode, readCredentials } from '../form-readers.js';
 import { T } from '../messages.js';
 import { sendChangedMeanwhile, sendLockedPage, showCodeFailure } from '../outcome-pages.js';
+import { checkPasswordStep } from '../password-step.js';
 import {
   clearSessionCookie,
   currentSession,
@@ -113,13 +113,11 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
     const credentials = readCredentials(body);
     if (!credentials.ok) return showLogin(ctx, { status: 400, errors: credentials.errors, ...(credentials.contractIdEcho ? { contractId: credentials.contractIdEcho } : {}) });
     const { contractId, password } = credentials.value;
-    const checked = await checkLoginPassword(ctx.db, { hasher: site.deps.hasher, nowMs: site.nowMs }, {
-      institution: ctx.institution.slug,
-      policy: ctx.institution.policy,
-      contractId,
-      password,
-      path: 'login',
-    });
+    const checked = await checkPasswordStep(ctx, { contractId, password, path: 'login' });
+    if (!checked) {
+      metrics.logins.inc({ outcome: 'address_limited' });
+      return reply;
+    }
     if (!checked.ok) {
       metrics.logins.inc({ outcome: 'password_failed' });
       return showLogin(ctx, { status: 401, formError: [T.loginFailed], contractId });

@@ -3,7 +3,6 @@
 // registered, none registered, locked) — never before.
 import type { FastifyInstance } from 'fastify';
 import type { SessionStage } from '../../../banking/banking.tables.js';
-import { checkLoginPassword } from '../../../banking/check-login-password.js';
 import { pickPositions } from '../../../banking/confirmation-password.js';
 import type { Customer } from '../../../banking/customers.js';
 import type { SessionData } from '../../../banking/sessions.js';
@@ -11,6 +10,7 @@ import { readCredentials } from '../form-readers.js';
 import type { Text } from '../i18n.js';
 import { japanTimeText, registrationBlocked, T } from '../messages.js';
 import { sendLockedPage } from '../outcome-pages.js';
+import { checkPasswordStep } from '../password-step.js';
 import {
   currentSession,
   formBody,
@@ -66,13 +66,8 @@ export function registerTokenAuthRoutes(scope: FastifyInstance, site: Site): voi
       const credentials = readCredentials(body);
       if (!credentials.ok) return showAuthStep(ctx, flow, { status: 400, errors: credentials.errors, ...(credentials.contractIdEcho ? { contractId: credentials.contractIdEcho } : {}) });
       const { contractId, password } = credentials.value;
-      const checked = await checkLoginPassword(ctx.db, { hasher: site.deps.hasher, nowMs: site.nowMs }, {
-        institution: ctx.institution.slug,
-        policy: ctx.institution.policy,
-        contractId,
-        password,
-        path: flow,
-      });
+      const checked = await checkPasswordStep(ctx, { contractId, password, path: flow });
+      if (!checked) return reply; // over the limit of this client address: the 429 page
       if (!checked.ok) return showAuthStep(ctx, flow, { status: 401, formError: [T.loginFailed], contractId });
       if (checked.otpLocked) return sendLockedPage(ctx);
       const refused = refusal(ctx, flow, checked.customer, site.nowMs());
