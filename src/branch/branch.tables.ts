@@ -85,10 +85,24 @@ export interface SessionEndNoticeTable {
   ended_at: number;
 }
 
+/**
+ * The contract a 新規契約 form opened, under the form's idempotency key (migration 0010): a
+ * resubmission of the same form finds it here and opens nothing (see open-contract.ts).
+ */
+export interface ContractOpeningTable {
+  institution: string;
+  form_key: string; // the form's idempotency key (src/shared/idempotency-key.ts)
+  contract_id: string;
+  opened_by: string; // operator login
+  form_digest: string; // SHA-256 hex of the form's fields as read, to tell the same form from an edited one
+  opened_at: number;
+}
+
 export interface BranchTables {
   operators: OperatorTable;
   operator_sessions: OperatorSessionTable;
   branch_proposals: ProposalTable;
   password_change_requirements: PasswordChangeRequirementTable;
   session_end_notices: SessionEndNoticeTable;
+  contract_openings: ContractOpeningTable;
 }

@@ -6,6 +6,18 @@
 // Customer, account, the forced password change and their audit records are ONE transaction:
 // the bank site's createCustomer and the ledger's openAccount each open their own, so this
 // inserts the same rows itself (reconcile by giving both a transaction-taking variant).
+//
+// Idempotent per form (issue 12 §7). The 新規契約 form carries an idempotency key
+// (src/shared/idempotency-key.ts, as the transfer confirmation does); the transaction that
+// opens the contract also inserts (institution, key) into contract_openings with ON CONFLICT
+// DO NOTHING, and a transaction whose insert did nothing rolls back. So however many
+// submissions of one form arrive — the browser's 「フォームの再送信」 on reload, a double click,
+// at any number of processes — exactly one contract is opened: on PostgreSQL the second insert
+// waits for the first transaction and then does nothing, on SQLite transactions run one at a
+// time. Every other submission gets the first card's outcome (contract ID, account) WITHOUT its
+// passwords, which exist nowhere any more. The same key with other fields (the back button,
+// then an edited form) or from another operator opens nothing and shows nothing.
+import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { appendAudit } from '../audit/audit-log.js';
 import { storeConfirmationPassword } from '../banking/confirmation-password.js';
@@ -15,6 +27,7 @@ import { isUniqueViolation, newId } from '../banking/ledger/transact.js';
 import type { PasswordHasher } from '../banking/password-hasher.js';
 import type { Schema } from '../db/schema.js';
 import type { RandomBytes } from '../shared/clock.js';
+import { isIdempotencyKey } from '../shared/idempotency-key.js';
 import { generateConfirmationPassword, generateContractId, generateInitialPassword } from './generated-credentials.js';
 import { operatorActor } from './operators.js';
 import { requirePasswordChange } from './password-change-requirements.js';
@@ -30,13 +43,14 @@ export interface OpenContractInput {
   requestFormNo: string;
   reason: string;
   operatorLogin: string;
+  /** The form's idempotency key (newIdempotencyKey): the same form submitted again opens nothing more. */
+  formKey: string;
 }
 
-export interface CustomerCard {
+/** What the お客様カード says apart from its passwords: all that a resubmission may show again. */
+export interface IssuedCard {
   contractId: string;
   name: string;
-  initialLoginPassword: string;
-  confirmationPassword: string;
   branchCode: string;
   branchName: string;
   accountNumber: string;
@@ -44,15 +58,40 @@ export interface CustomerCard {
   issuedAt: number;
 }
 
+export interface CustomerCard extends IssuedCard {
+  initialLoginPassword: string;
+  confirmationPassword: string;
+}
+
 export type OpenContractResult =
-  | { ok: true; card: CustomerCard }
-  | { ok: false; reason: 'name_missing' | 'name_too_long' | 'name_control_characters' | 'unknown_branch' | 'holder_name_empty' | 'holder_name_invalid_characters' | 'holder_name_too_long' };
+  | { ok: true; replayed: false; card: CustomerCard }
+  // The same form again: the contract its first submission opened, without the passwords.
+  | { ok: true; replayed: true; card: IssuedCard }
+  | {
+      ok: false;
+      reason:
+        | 'name_missing'
+        | 'name_too_long'
+        | 'name_control_characters'
+        | 'unknown_branch'
+        | 'holder_name_empty'
+        | 'holder_name_invalid_characters'
+        | 'holder_name_too_long'
+        // The form's key opened a contract from other fields, or for another operator.
+        | 'form_already_used';
+    };
+
+type Earlier = { ok: true; replayed: true; card: IssuedCard } | { ok: false; reason: 'form_already_used' };
+
+/** Thrown inside the opening transaction when another submission of the form holds its key. */
+class FormKeyTaken extends Error {}
 
 export async function openContract(
   db: Kysely<Schema>,
   deps: { hasher: PasswordHasher; confirmationPepper: Uint8Array; randomBytes: RandomBytes; nowMs: () => number },
   input: OpenContractInput,
 ): Promise<OpenContractResult> {
+  if (!isIdempotencyKey(input.formKey)) throw new TypeError('formKey must be a key made by newIdempotencyKey');
   const name = input.name.normalize('NFC').trim();
   if (name === '') return { ok: false, reason: 'name_missing' };
   if (name.length > CUSTOMER_NAME_MAX_LENGTH) return { ok: false, reason: 'name_too_long' };
@@ -66,6 +105,15 @@ export async function openContract(
     .where('code', '=', input.branchCode)
     .executeTakeFirst();
   if (!branch) return { ok: false, reason: 'unknown_branch' };
+  const form: FormOfOpening = {
+    institution: input.institution,
+    formKey: input.formKey,
+    operatorLogin: input.operatorLogin,
+    digest: formDigest([name, holder.value, branch.code, input.requestFormNo, input.reason]),
+  };
+  // A resubmission seen at once costs no password hashing; the insert below is what decides.
+  const earlier = await earlierSubmission(db, form);
+  if (earlier) return earlier;
 
   const initialLoginPassword = generateInitialPassword(deps.randomBytes);
   const confirmationPassword = generateConfirmationPassword(deps.randomBytes);
@@ -98,6 +146,10 @@ export async function openContract(
             updated_at: nowMs,
           })
           .execute();
+        // The form's key, by a conditional insert: nothing inserted means another submission of
+        // the form opened (or, still uncommitted on PostgreSQL, was opening — this waited for it)
+        // a contract under it; roll this one back.
+        if (!(await claimFormKey(trx, form, { contractId, nowMs }))) throw new FormKeyTaken();
         const actor = operatorActor(input.operatorLogin);
         await appendAudit(trx, { chain: input.institution, at: nowMs, actor, action: 'customer_created', subject: contractId, details: { requestFormNo: input.requestFormNo, reason: input.reason } });
         const number = await insertAccount(trx, { ...input, contractId, holderName: holder.value, nowMs, randomBytes: deps.randomBytes });
@@ -106,6 +158,7 @@ export async function openContract(
       });
       return {
         ok: true,
+        replayed: false,
         card: {
           contractId,
           name,
@@ -119,9 +172,81 @@ export async function openContract(
         },
       };
     } catch (error) {
+      if (error instanceof FormKeyTaken) {
+        const first = await earlierSubmission(db, form);
+        if (!first) throw new Error(`contract opening under a taken form key of ${input.institution} vanished`);
+        return first;
+      }
       if (!isUniqueViolation(error) || attempt >= 10) throw error;
     }
   }
+}
+
+interface FormOfOpening {
+  institution: string;
+  formKey: string;
+  operatorLogin: string;
+  digest: string;
+}
+
+/** The fields as the opening read them (normalised): the same form gives the same digest. */
+function formDigest(fields: readonly string[]): string {
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+}
+
+async function claimFormKey(trx: Transaction<Schema>, form: FormOfOpening, opened: { contractId: string; nowMs: number }): Promise<boolean> {
+  const inserted = await trx
+    .insertInto('contract_openings')
+    .values({
+      institution: form.institution,
+      form_key: form.formKey,
+      contract_id: opened.contractId,
+      opened_by: form.operatorLogin,
+      form_digest: form.digest,
+      opened_at: opened.nowMs,
+    })
+    .onConflict((oc) => oc.columns(['institution', 'form_key']).doNothing())
+    .executeTakeFirst();
+  return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
+}
+
+/** What an earlier submission of the form did, if there was one (committed). */
+async function earlierSubmission(db: Kysely<Schema>, form: FormOfOpening): Promise<Earlier | undefined> {
+  const opening = await db
+    .selectFrom('contract_openings')
+    .select(['contract_id', 'opened_by', 'form_digest', 'opened_at'])
+    .where('institution', '=', form.institution)
+    .where('form_key', '=', form.formKey)
+    .executeTakeFirst();
+  if (!opening) return undefined;
+  if (opening.opened_by !== form.operatorLogin || opening.form_digest !== form.digest) return { ok: false, reason: 'form_already_used' };
+  // The account opened in the same transaction: the customer's first.
+  const facts = await db
+    .selectFrom('customers as c')
+    .innerJoin('accounts as a', (join) => join.onRef('a.institution', '=', 'c.institution').onRef('a.contract_id', '=', 'c.contract_id'))
+    .innerJoin('branches as b', (join) => join.onRef('b.institution', '=', 'a.institution').onRef('b.code', '=', 'a.branch_code'))
+    .select(['c.name', 'a.branch_code', 'b.name as branch_name', 'a.account_number', 'a.holder_name'])
+    .where('c.institution', '=', form.institution)
+    .where('c.contract_id', '=', opening.contract_id)
+    .where('a.role', '=', 'customer')
+    .orderBy('a.opened_at')
+    .orderBy('a.id')
+    .limit(1)
+    .executeTakeFirst();
+  if (!facts || facts.branch_code === null || facts.account_number === null) throw new Error(`contract ${opening.contract_id} of ${form.institution} has no account of its opening`);
+  return {
+    ok: true,
+    replayed: true,
+    card: {
+      contractId: opening.contract_id,
+      name: facts.name,
+      branchCode: facts.branch_code,
+      branchName: facts.branch_name,
+      accountNumber: facts.account_number,
+      holderName: facts.holder_name,
+      issuedAt: Number(opening.opened_at),
+    },
+  };
 }
 
 /** The ledger's account row, numbered by the branch counter (as ledger/accounts.ts does). */

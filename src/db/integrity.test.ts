@@ -136,6 +136,7 @@ async function insertConsistentGraph(db: Kysely<Schema>): Promise<void> {
     .execute();
   await db.insertInto('password_change_requirements').values({ ...CUSTOMER, cause: 'initial', required_since: T }).execute();
   await db.insertInto('session_end_notices').values({ id_hash: 'e'.repeat(64), ...CUSTOMER, cause: 'suspended', ended_at: T }).execute();
+  await db.insertInto('contract_openings').values({ ...CUSTOMER, form_key: 'k'.repeat(32), opened_by: 'teller', form_digest: 'd'.repeat(64), opened_at: T }).execute();
   await db
     .insertInto('notification_outbox')
     .values({

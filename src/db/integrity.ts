@@ -70,6 +70,9 @@ export const RELATIONSHIPS: readonly Relationship[] = [
   to('branch_proposals', ['institution', 'decided_by'], 'operators', ['institution', 'login'], ['id'], false),
   to('password_change_requirements', customerKey, 'customers', customerKey, customerKey, true),
   to('session_end_notices', customerKey, 'customers', customerKey, [...customerKey, 'cause'], false),
+  // 新規契約 per form (0010).
+  to('contract_openings', customerKey, 'customers', customerKey, [...customerKey, 'opened_at'], true),
+  to('contract_openings', ['institution', 'opened_by'], 'operators', ['institution', 'login'], [...customerKey, 'opened_at'], false),
   // Notifications (0006).
   to('notification_outbox', customerKey, 'customers', customerKey, ['id'], false),
 ];

@@ -9,6 +9,7 @@ import * as m0005 from './migrations/0005-branch.js';
 import * as m0006 from './migrations/0006-outbox.js';
 import * as m0007 from './migrations/0007-relying-party-key-overlap.js';
 import * as m0008 from './migrations/0008-code-attempt-reservations.js';
+import * as m0010 from './migrations/0010-contract-openings.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-authority': m0001,
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-outbox': m0006,
   '0007-relying-party-key-overlap': m0007,
   '0008-code-attempt-reservations': m0008,
+  '0010-contract-openings': m0010,
 };
 
 class ListedMigrations implements MigrationProvider {

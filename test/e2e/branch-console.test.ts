@@ -9,6 +9,8 @@
 //  3. トークン再発行: after a teller's proposal and a supervisor's approval, the customer can
 //     register a new token only once the wait (30 minutes) is over — the clock is moved.
 //  4. 新規契約: the お客様カード, on screen and as printed; the audit log viewer; English; a phone.
+//  5. 新規契約 sent again: the card page reloaded (the browser sends the form again) shows the
+//     same contract without its passwords and opens no second one; a double click sends once.
 //
 // Screens go to test-results/screenshots/branch-<step>.png. Each actor has a browser context of
 // its own (the customer's cookies never meet the operators').
@@ -289,6 +291,65 @@ describe('the branch console in a real browser', () => {
     await expectText(supervisor, 'Audit log');
     await shot(supervisor, '20-audit-en');
     await shot(supervisor, '21-audit-en-phone', 375);
+    assert.deepEqual(errors, []);
+  });
+
+  it('新規契約 sent again: reloading the お客様カード page opens no second contract and shows no password; a double click sends the form once', async () => {
+    const errors: string[] = [];
+    const teller = await newPage(errors);
+    await operatorSignsIn(teller, 'teller');
+    const posts: string[] = [];
+    teller.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/branch/demo/contracts') posts.push(request.url());
+    });
+    const contractsNamed = async (name: string) => (await server.database.db.selectFrom('customers').select('contract_id').where('name', '=', name).execute()).map((r) => r.contract_id);
+    // Each value's first line (the login password's note is a line of its own).
+    const cardValues = async () => (await teller.locator('dd.customer-card__value').allInnerTexts()).map((v) => v.trim().split('\n')[0]!.trim());
+    const fillForm = async (name: string, kana: string) => {
+      await teller.goto(`${server.baseUrl}/branch/demo/contracts/new`);
+      await field(teller, '氏名').fill(name);
+      await field(teller, '口座名義(カナ)').fill(kana);
+      await field(teller, '書面番号').fill('A-2026-0707');
+      await field(teller, '受付理由').fill('新規申込書');
+    };
+
+    await fillForm('再読 太郎', 'サイドク タロウ');
+    await button(teller, '契約する').click();
+    await expectText(teller, 'お客様カード');
+    const [contractId, password, confirmation] = await cardValues();
+    assert.ok(contractId && /^[A-Za-z0-9]{10}$/.test(password ?? '') && /^\d{6}$/.test(confirmation ?? ''), String(await cardValues()));
+    // page.reload() re-sends the POST, as 「フォームの再送信の確認」 → 続行 does.
+    const reloaded = await teller.reload();
+    assert.equal(reloaded?.request().method(), 'POST', 'the reload sent the form again');
+    assert.equal(posts.length, 2);
+    await expectText(teller, 'お客様カード(発行済み)');
+    await expectText(teller, 'パスワードは最初のお客様カードに一度だけ表示したもので、再表示できません。');
+    assert.deepEqual(await cardValues(), [contractId], 'the same contract ID, no password');
+    const body = await bodyText(teller);
+    assert.ok(!body.includes(password!) && !body.includes(confirmation!), 'neither password is on the page');
+    assert.equal(await button(teller, '印刷する').count(), 0);
+    assert.deepEqual(await contractsNamed('再読 太郎'), [contractId], 'one contract in the database');
+    await shot(teller, '22-customer-card-resubmitted');
+
+    // Two clicks on 「契約する」 while the first answer is on its way (held back 300 ms here):
+    // the form goes once (console.js), so the card on screen is the first, with its passwords.
+    posts.length = 0;
+    await fillForm('二度 次郎', 'ニド ジロウ');
+    await teller.route('**/branch/demo/contracts', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await route.continue().catch(() => {}); // a navigation the browser dropped has nothing to continue
+    });
+    const box = (await button(teller, '契約する').boundingBox())!;
+    await teller.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await teller.mouse.click(box.x + box.width / 2, box.y + box.height / 2); // the mouse, unlike a locator, does not wait for the navigation
+    await teller.waitForURL(/\/contracts$/);
+    await teller.waitForLoadState('networkidle');
+    await teller.unroute('**/branch/demo/contracts');
+    await expectText(teller, 'お客様カード');
+    assert.equal(posts.length, 1, 'one POST for a double click');
+    assert.equal((await cardValues()).length, 3, 'the first answer, with both passwords');
+    assert.equal((await contractsNamed('二度 次郎')).length, 1);
     assert.deepEqual(errors, []);
   });
 });

@@ -115,6 +115,7 @@ const TABLES = [
   'branch_proposals',
   'password_change_requirements',
   'session_end_notices',
+  'contract_openings',
   'notification_outbox',
 ] as const;
 

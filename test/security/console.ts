@@ -198,23 +198,50 @@ export interface CustomerCard {
   readonly accountNumber: string;
 }
 
-/** 新規契約 through the console's form (branch 001 by default); throws unless the card is shown. */
-export async function openContractAtBranch(
-  operator: SignedInOperator,
-  input: { name: string; holderName: string; branchCode?: string } & WrittenRequest,
-): Promise<CustomerCard> {
-  const answer = await operator.outsider.submit(
-    `${operator.base}contracts/new`,
-    {
+export interface ContractFields extends WrittenRequest {
+  name: string;
+  holderName: string;
+  branchCode?: string;
+}
+
+/** The hidden fields of a 新規契約 form the console has just shown: one idempotency key per form. */
+export interface ContractForm {
+  readonly csrf: string;
+  readonly idempotencyKey: string;
+}
+
+/** GET 新規契約: a new form (its key names no contract yet). */
+export async function newContractForm(operator: Pick<SignedInOperator, 'outsider' | 'base'>): Promise<ContractForm> {
+  const page = await operator.outsider.request(`${operator.base}contracts/new`);
+  const idempotencyKey = /name="idempotencyKey" value="([^"]+)"/.exec(page.body)?.[1];
+  if (page.status !== 200 || idempotencyKey === undefined) throw new Error(`新規契約 form: ${page.status} ${page.location ?? ''} ${page.body.slice(0, 300)}`);
+  return { csrf: csrfOf(page.body), idempotencyKey };
+}
+
+/** POST the form (again, for a resubmission): what the browser sends when 「契約する」 is pressed or the card page reloaded. */
+export function submitContractForm(operator: Pick<SignedInOperator, 'outsider' | 'base'>, form: ContractForm, input: ContractFields): Promise<Answer> {
+  return operator.outsider.request(`${operator.base}contracts`, {
+    form: {
+      csrf: form.csrf,
+      idempotencyKey: form.idempotencyKey,
       name: input.name,
       holderName: input.holderName,
       branchCode: input.branchCode ?? '001',
       requestFormNo: input.requestFormNo ?? 'R-2026-0100',
       reason: input.reason ?? 'attack suite: new contract',
     },
-    `${operator.base}contracts`,
-  );
-  const values = [...answer.body.matchAll(/<dd class="customer-card__value">([^<]*)/g)].map((m) => m[1]!);
+  });
+}
+
+/** The values an お客様カード page shows in large type: contract ID, then (on the first card only) both passwords. */
+export function cardValuesOf(body: string): string[] {
+  return [...body.matchAll(/<dd class="customer-card__value">([^<]*)/g)].map((m) => m[1]!);
+}
+
+/** 新規契約 through the console's form (branch 001 by default); throws unless the card is shown. */
+export async function openContractAtBranch(operator: SignedInOperator, input: ContractFields): Promise<CustomerCard> {
+  const answer = await submitContractForm(operator, await newContractForm(operator), input);
+  const values = cardValuesOf(answer.body);
   const account = /\(\d{3}\) \S+ (\d{7}) /.exec(answer.body);
   if (answer.status !== 200 || values.length !== 3 || !account) throw new Error(`新規契約 at ${operator.slug}: ${answer.status} ${answer.body.slice(0, 300)}`);
   return { contractId: values[0]!, loginPassword: values[1]!, confirmationPassword: values[2]!, accountNumber: account[1]! };

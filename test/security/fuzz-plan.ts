@@ -569,7 +569,13 @@ export const ROUTE_SPECS: Readonly<Record<string, RouteSpec>> = {
   'POST /branch/:slug/contracts': {
     states: CONSOLE_STATES,
     csrf: 'branch-session',
-    fields: [f('name', 'text', lit('試験 太郎'), ['試験 花子', 'Fuzz Taro']), f('holderName', 'kana', lit('ｼｹﾝ ﾀﾛｳ'), ['シケン ハナコ', 'FUZZ TARO']), f('branchCode', 'digits', lit('001')), ...WRITTEN],
+    fields: [
+      f('idempotencyKey', 'hidden', sym('formDefault')),
+      f('name', 'text', lit('試験 太郎'), ['試験 花子', 'Fuzz Taro']),
+      f('holderName', 'kana', lit('ｼｹﾝ ﾀﾛｳ'), ['シケン ハナコ', 'FUZZ TARO']),
+      f('branchCode', 'digits', lit('001')),
+      ...WRITTEN,
+    ],
     weight: 2,
   },
   'GET /branch/:slug/operators': { states: CONSOLE_ADMIN_STATES, csrf: 'none', fields: [], query: [f('done', 'enum', lit('unlocked'), ['unlocked', 'token_reset'])], weight: 0.7 },

@@ -15,6 +15,7 @@ import { createHmacKey, decodeBase32, generateTotp, timeStepAt } from '../../src
 import { demoAccountNumber, DEMO_HOLDER_NAMES } from '../../src/banking/ledger/demo-accounts.js';
 import { runMamori } from '../integration/cli-helpers.js';
 import { relyingPartyKey, STEP_MS, type HttpToken } from '../integration/deployment-helpers.js';
+import { cardValuesOf, newContractForm, submitContractForm } from './console.js';
 import { csrfOf, Outsider, passwordStep, type Answer } from './outsider.js';
 import { OPERATOR_STATES, type FieldValue, type PlanItem, type StateKind, type Sym, type Value } from './fuzz-plan.js';
 import type { Customer, Slug, Target } from './target.js';
@@ -663,13 +664,12 @@ export class FuzzRunner {
   /** A contract opened at the console by the institution's supervisor: its card's login. */
   private async openContract(slug: Slug): Promise<Card> {
     const supervisor = await this.holder('supervisor', slug, 0).ready();
-    const outsider = withJar(this.options.target, supervisor);
+    const operator = { outsider: withJar(this.options.target, supervisor), base: `/branch/${slug}/` };
+    const form = await newContractForm(operator); // throws unless the form is shown
     const answer = await this.track(
-      outsider.request(`/branch/${slug}/contracts`, {
-        form: { csrf: supervisor.csrf, name: '試験 変更', holderName: 'ｼｹﾝ ﾍﾝｺｳ', branchCode: '001', requestFormNo: 'R-2026-0100', reason: 'fuzz: a contract whose password must change' },
-      }),
+      submitContractForm(operator, form, { name: '試験 変更', holderName: 'ｼｹﾝ ﾍﾝｺｳ', requestFormNo: 'R-2026-0100', reason: 'fuzz: a contract whose password must change' }),
     );
-    const values = [...answer.body.matchAll(/<dd class="customer-card__value">([^<]*)/g)].map((m) => m[1]!);
+    const values = cardValuesOf(answer.body);
     if (answer.status !== 200 || values.length !== 3) throw new Error(`新規契約 at ${slug}: ${answer.status}`);
     this.secrets.add(values[1]!);
     this.secrets.add(values[2]!);

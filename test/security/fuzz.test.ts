@@ -85,7 +85,7 @@ const REPLAYED: readonly Replay[] = [
       url: '/branch/:slug/contracts',
       state: 'supervisor',
       slug: 'demo',
-      body: { kind: 'form', encoding: 'form', csrf: 'valid', fields: [['name', lit('試験 再現')], ['holderName', lit('ｼｹﾝ ｻｲｹﾞﾝ')], ['branchCode', lit('001')], ['requestFormNo', lit('R-2026-0001')], ['reason', lit('fuzz replay')]] },
+      body: { kind: 'form', encoding: 'form', csrf: 'valid', fields: [['idempotencyKey', lit('fuzz-replay-8628fec-new-contract')], ['name', lit('試験 再現')], ['holderName', lit('ｼｹﾝ ｻｲｹﾞﾝ')], ['branchCode', lit('001')], ['requestFormNo', lit('R-2026-0001')], ['reason', lit('fuzz replay')]] },
     }),
     expect: 200,
   },

@@ -27,6 +27,13 @@ const bank = '/ib/demo/';
 const customerPage = `${consoleBase}customers/${DEMO.contractId}`;
 const written = { requestFormNo: 'R-2026-0001', reason: '書面受付' };
 
+/** The 新規契約 form's idempotency key (a hidden field). */
+function formKeyOf(page: string): string {
+  const key = /name="idempotencyKey" value="([^"]+)"/.exec(page)?.[1];
+  assert.ok(key, 'the form carries its idempotency key');
+  return key;
+}
+
 async function pendingId(h: ConsoleHarness): Promise<string> {
   const [proposal] = await listProposals(h.database.db, { institution: 'demo', status: 'pending' });
   assert.ok(proposal, 'a pending proposal');
@@ -188,7 +195,7 @@ for (const dialect of DIALECTS) {
 
     it('新規契約: the お客様カード is shown once and its passwords sign the customer in', async () => {
       await teller.get(`${consoleBase}contracts/new`);
-      const r = await teller.post(`${consoleBase}contracts`, { name: '守 次郎', holderName: 'モリ ジロウ', branchCode: '001', ...written });
+      const r = await teller.post(`${consoleBase}contracts`, { name: '守 次郎', holderName: 'モリ ジロウ', branchCode: '001', ...written, idempotencyKey: formKeyOf(teller.lastHtml) });
       assert.equal(r.statusCode, 200, r.body.slice(0, 1500));
       assert.equal(r.headers['cache-control'], 'no-store');
       const contractId = /契約者ID<\/dt><dd class="customer-card__value">(\d{10})</.exec(r.body)?.[1];
@@ -214,8 +221,52 @@ for (const dialect of DIALECTS) {
       assert.equal((await teller.get(`${consoleBase}contracts`)).statusCode, 404);
       assert.doesNotMatch((await teller.get(`${consoleBase}customers/${contractId}`)).body, new RegExp(password));
 
-      const invalid = await teller.post(`${consoleBase}contracts`, { name: '', holderName: '漢字', branchCode: '999', ...written });
+      await teller.get(`${consoleBase}contracts/new`);
+      const invalid = await teller.post(`${consoleBase}contracts`, { name: '', holderName: '漢字', branchCode: '999', ...written, idempotencyKey: formKeyOf(teller.lastHtml) });
       assert.equal(invalid.statusCode, 400);
+    });
+
+    it('新規契約 sent again (reload, double submit): the first card without its passwords, nothing opened; an edited or keyless form opens nothing', async () => {
+      const customers = async () => (await h.database.db.selectFrom('customers').select('contract_id').where('institution', '=', 'demo').execute()).length;
+      const before = await customers();
+      await teller.get(`${consoleBase}contracts/new`);
+      const fields = { name: '再送 三郎', holderName: 'サイソウ サブロウ', branchCode: '001', ...written, idempotencyKey: formKeyOf(teller.lastHtml) };
+      const first = await teller.post(`${consoleBase}contracts`, fields);
+      assert.equal(first.statusCode, 200);
+      const [contractId, password, confirmation] = [...first.body.matchAll(/<dd class="customer-card__value">([^<]*)/g)].map((m) => m[1]!);
+      assert.ok(contractId && password && confirmation);
+      // Five at once, then once more: the browser sending the same form again.
+      const again = [...(await Promise.all(Array.from({ length: 5 }, () => teller.post(`${consoleBase}contracts`, fields)))), await teller.post(`${consoleBase}contracts`, fields)];
+      for (const r of again) {
+        assert.equal(r.statusCode, 200);
+        assert.equal(r.headers['cache-control'], 'no-store');
+        assert.match(r.body, /お客様カード\(発行済み\)/);
+        assert.match(r.body, /パスワードは最初のお客様カードに一度だけ表示したもので、再表示できません/);
+        assert.deepEqual([...r.body.matchAll(/<dd class="customer-card__value">([^<]*)/g)].map((m) => m[1]), [contractId], 'the contract ID only');
+        assert.ok(!r.body.includes(password) && !r.body.includes(confirmation), 'no password of the first card');
+        assert.doesNotMatch(r.body, /data-print/, 'nothing to print as if it were the card');
+      }
+      assert.equal(await customers(), before + 1);
+      // The back button, then another customer typed into the same form: refused, nothing shown.
+      const edited = await teller.post(`${consoleBase}contracts`, { ...fields, name: '別人 四郎' });
+      assert.equal(edited.statusCode, 409);
+      assert.match(edited.body, /この画面からはすでに別の内容で契約を受け付けています/);
+      assert.ok(!edited.body.includes(contractId));
+      // Another operator presenting the form's key (a shared browser) sees nothing of it either.
+      await supervisor.get(`${consoleBase}contracts/new`);
+      const foreign = await supervisor.post(`${consoleBase}contracts`, fields);
+      assert.equal(foreign.statusCode, 409);
+      assert.ok(!foreign.body.includes(contractId));
+      // No key (an old page, a script): the form again, with a key of its own, and nothing opened.
+      const { idempotencyKey: _key, ...keyless } = fields;
+      const refused = await teller.post(`${consoleBase}contracts`, { ...keyless, name: '鍵無 五郎' });
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.body, /古い画面から送信されたため、受け付けていません/);
+      const fresh = formKeyOf(refused.body);
+      assert.notEqual(fresh, fields.idempotencyKey);
+      assert.equal(await customers(), before + 1);
+      assert.equal((await teller.post(`${consoleBase}contracts`, { ...keyless, name: '鍵無 五郎', idempotencyKey: fresh })).statusCode, 200, 'the form sent back opens it');
+      assert.equal(await customers(), before + 2);
     });
 
     it('refuses a precondition that does not hold, and a duplicate proposal', async () => {

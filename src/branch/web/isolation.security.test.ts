@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { DIALECTS, skipReason } from '../../db/testing.js';
 import { openContract } from '../open-contract.js';
 import { systemRandomBytes } from '../../shared/clock.js';
+import { newIdempotencyKey } from '../../shared/idempotency-key.js';
 import { DEMO_OPERATOR_PASSWORD } from '../operators.js';
 import { createConsoleHarness, customerSignIn, DEMO, registerCustomerToken, type ConsoleHarness } from './branch-console-testing.js';
 
@@ -35,6 +36,7 @@ for (const dialect of DIALECTS) {
         requestFormNo: 'R-1',
         reason: 'test',
         operatorLogin: 'teller',
+        formKey: newIdempotencyKey(systemRandomBytes),
       });
       assert.ok(opened.ok);
       const demoTeller = await h.signIn('demo', 'teller');

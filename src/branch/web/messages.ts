@@ -131,6 +131,25 @@ export const C = {
     en: 'This page is shown once only. Print it and hand it to the customer: not even the bank keeps these passwords.',
   },
   print: { ja: '印刷する', en: 'Print' },
+  // A resubmission of the same 新規契約 form (reload, double click): the first card's outcome.
+  cardIssuedTitle: { ja: 'お客様カード(発行済み)', en: 'Customer card (already issued)' },
+  cardAlreadyIssued: {
+    ja: 'この新規契約は最初の送信で受け付け済みです。同じ画面からの再送信のため、新しい契約は作成していません。',
+    en: 'This contract was opened when the form was first sent. The same form was sent again, so no new contract was opened.',
+  },
+  cardPasswordsShownOnce: {
+    ja: 'パスワードは最初のお客様カードに一度だけ表示したもので、再表示できません。そのカードを紛失した(印刷できなかった)場合は、所定の書面によりお客様カードの再発行が必要です。',
+    en: 'The passwords were shown once, on the first customer card, and cannot be shown again. If that card is lost (or was not printed), the customer card must be reissued on a written request.',
+  },
+  passwordNotShownAgain: { ja: '最初のお客様カードに記載(再表示できません)', en: 'On the first customer card (not shown again)' },
+  formAlreadyUsed: {
+    ja: 'この画面からはすでに別の内容で契約を受け付けています。新しい契約は「新規契約」から画面を開き直して入力してください。',
+    en: 'A contract was already opened from this form with other details. For a new contract, open the 新規契約 form again.',
+  },
+  formOutdated: {
+    ja: '古い画面から送信されたため、受け付けていません。内容をご確認のうえ、もう一度「契約する」を押してください。',
+    en: 'The form was out of date, so nothing was opened. Check the details and press the button again.',
+  },
   initialLoginPassword: { ja: '初回ログインパスワード', en: 'Initial login password' },
   initialPasswordNote: { ja: '初回ログイン時に変更していただきます。', en: 'To be changed at the first login.' },
   accountNumber: { ja: '口座番号', en: 'Account number' },
