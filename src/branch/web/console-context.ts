@@ -18,6 +18,7 @@ import { cookieOptions } from '../../web/cookies.js';
 import { csrfTokensEqual, isCsrfTokenShape, newCsrfToken, PRE_SESSION_MAX_AGE_SECONDS } from '../../web/csrf.js';
 import { asFormBody, type FormBody } from '../../web/form-input.js';
 import type { SafeHtml } from '../../web/html.js';
+import { languageSwitchOf, toggleFor } from '../../web/language-toggle.js';
 import { LANG_COOKIE, parseLang, pick, type Lang, type Text } from '../../web/personal-web/i18n.js';
 import type { OperatorSessionStage } from '../branch.tables.js';
 import { isOperatorLocked } from '../operator-lock.js';
@@ -75,7 +76,8 @@ export async function openConsole(console: Console, request: FastifyRequest, rep
   const params = request.params as { slug?: string };
   const db = console.deps.database.db;
   const institution = params.slug === undefined ? undefined : await findInstitution(db, params.slug);
-  const queryLang = parseLang((request.query as Record<string, unknown> | undefined)?.lang);
+  // The toggle's choice: posted with the page's form (language-toggle.ts), or `?lang=` on a GET.
+  const queryLang = languageSwitchOf(request) ?? parseLang((request.query as Record<string, unknown> | undefined)?.lang);
   const lang = queryLang ?? parseLang(request.cookies[LANG_COOKIE]) ?? 'ja';
   if (!institution) {
     await reply.status(404).type('text/html; charset=utf-8').send(standalonePage(lang, C.notFoundTitle, [C.notFound]).value);
@@ -113,7 +115,7 @@ export interface PageInput {
   body: SafeHtml;
   status?: number;
   signedIn?: SignedIn;
-  /** Path (no query) of a GET page showing the same screen, for the language toggle. */
+  /** The GET page of this step, for the language toggle of an answer to a POST without the page's form (language-toggle.ts). */
   togglePath?: string;
   /** The print-ready customer card: no navigation around it. */
   bare?: boolean;
@@ -131,14 +133,13 @@ export function navigationFor(ctx: ConsoleContext, signedIn: SignedIn): NavItem[
 }
 
 export function sendPage(ctx: ConsoleContext, input: PageInput): FastifyReply {
-  const togglePath = input.togglePath ?? (ctx.request.method === 'GET' ? currentPath(ctx) : ctx.base);
   const page = consoleLayout({
     institution: ctx.institution,
     lang: ctx.lang,
     title: ctx.t(input.title),
     body: input.body,
     base: ctx.base,
-    togglePath,
+    toggle: toggleFor(ctx.request, { base: ctx.base, body: input.body, lang: ctx.lang, ...(input.togglePath !== undefined ? { afterPost: input.togglePath } : {}) }),
     bare: input.bare ?? false,
     ...(input.signedIn
       ? { operator: { login: input.signedIn.operator.login, role: input.signedIn.operator.role, csrf: input.signedIn.session.csrfToken }, nav: navigationFor(ctx, input.signedIn) }
@@ -155,14 +156,8 @@ export function sendMessage(
     status: input.status,
     title: input.title,
     body: messageBody(ctx, { ...input, home: input.signedIn ? `${ctx.base}home` : ctx.base }),
-    togglePath: ctx.base,
     ...(input.signedIn ? { signedIn: input.signedIn } : {}),
   });
-}
-
-function currentPath(ctx: ConsoleContext): string {
-  const path = ctx.request.url.split('?')[0] ?? ctx.base;
-  return path.startsWith(ctx.base) ? path : ctx.base;
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { Institution } from '../../banking/institutions.js';
 import { STYLESHEET_PATH } from '../../web/assets.js';
 import { html, type SafeHtml } from '../../web/html.js';
+import { renderToggle, type LanguageToggle } from '../../web/language-toggle.js';
 import { pick, type Lang } from '../../web/personal-web/i18n.js';
 import type { OperatorRole } from '../branch.tables.js';
 import { C, ROLE_NAMES } from './messages.js';
@@ -23,7 +24,8 @@ export interface ConsoleLayoutInput {
   title: string;
   body: SafeHtml;
   base: string;
-  togglePath: string;
+  /** The language toggle: a link, or a submit button of the page's form (src/web/language-toggle.ts). */
+  toggle: LanguageToggle;
   bare: boolean;
   operator?: { login: string; role: OperatorRole; csrf: string };
   nav?: NavItem[];
@@ -31,7 +33,6 @@ export interface ConsoleLayoutInput {
 
 export function consoleLayout(input: ConsoleLayoutInput): SafeHtml {
   const { institution, lang } = input;
-  const other: Lang = lang === 'ja' ? 'en' : 'ja';
   const name = lang === 'ja' ? institution.name : institution.nameEn;
   const service = pick(lang, C.service);
   return html`<!doctype html>
@@ -53,7 +54,7 @@ export function consoleLayout(input: ConsoleLayoutInput): SafeHtml {
   <div class="site-header__inner console-header__inner">
     <p class="site-header__name">${name}<span class="site-header__service">${service}</span></p>
     <div class="site-header__tools">
-      <a href="${input.togglePath}?lang=${other}" lang="${other}" hreflang="${other}">${pick(lang, C.otherLanguage)}</a>
+      ${renderToggle(lang, input.toggle, pick(lang, C.otherLanguage))}
       ${input.operator
         ? html`<span class="console-operator">${pick(lang, C.signedInAs)}: <strong>${input.operator.login}</strong> (${pick(lang, ROLE_NAMES[input.operator.role])})</span>
       <form method="post" action="${input.base}logout"><input type="hidden" name="csrf" value="${input.operator.csrf}"><button type="submit" class="link-button">${pick(lang, C.logout)}</button></form>`

@@ -11,6 +11,7 @@ import type { AppParts } from '../../web/app.js';
 import { registerAssets } from '../../web/assets.js';
 import type { Text } from '../../web/personal-web/i18n.js';
 import { addSecurityHeaders, setSecurityHeaders } from '../../web/security-headers.js';
+import { addLanguageToggle } from '../../web/language-toggle.js';
 import { openConsole, sendMessage, type BranchConsoleDeps, type Console } from './console-context.js';
 import { brandStylesheet, CONSOLE_SCRIPT_PATH, CONSOLE_STYLESHEET_PATH } from './console-layout.js';
 import { C } from './messages.js';
@@ -41,6 +42,7 @@ export function createBranchConsolePart(deps: BranchConsoleDeps): AppParts {
         scope.removeAllContentTypeParsers();
         await scope.register(formbody, { bodyLimit: BRANCH_CONSOLE_BODY_LIMIT });
         addSecurityHeaders(scope);
+        addLanguageToggle(scope);
         scope.setErrorHandler((error: FastifyError, request, reply) => handleError(console, error, request, reply));
         registerSignInRoutes(scope, console);
         registerCustomerRoutes(scope, console);

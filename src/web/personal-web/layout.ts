@@ -3,6 +3,7 @@
 import type { Institution } from '../../banking/institutions.js';
 import { ICON_PATH, STYLESHEET_PATH } from '../assets.js';
 import { html, type SafeHtml } from '../html.js';
+import { renderToggle, type LanguageToggle } from '../language-toggle.js';
 import { pick, type Lang } from './i18n.js';
 import { T } from './messages.js';
 
@@ -11,10 +12,8 @@ export interface LayoutInput {
   lang: Lang;
   title: string;
   body: SafeHtml;
-  /** Path (no query) of a GET page showing the same screen, for the language toggle. */
-  togglePath: string;
-  /** A fixed query (constants only) the toggle keeps, e.g. the login page's `ended=suspended`. */
-  toggleQuery?: string;
+  /** The language toggle: a link, or a submit button of the page's form (src/web/language-toggle.ts). */
+  toggle: LanguageToggle;
   /** Present on signed-in pages: the logout form needs the session's CSRF token. */
   logoutCsrf?: string;
 }
@@ -38,7 +37,6 @@ export function institutionName(institution: Institution, lang: Lang): string {
 export function layout(input: LayoutInput): SafeHtml {
   const { institution, lang } = input;
   const base = basePath(institution);
-  const other: Lang = lang === 'ja' ? 'en' : 'ja';
   const name = institutionName(institution, lang);
   return html`<!doctype html>
 <html lang="${lang}">
@@ -57,7 +55,7 @@ export function layout(input: LayoutInput): SafeHtml {
   <div class="site-header__inner">
     <p class="site-header__name">${name}<span class="site-header__service">${pick(lang, T.service)}</span></p>
     <nav class="site-header__tools" aria-label="${lang === 'ja' ? 'ツール' : 'Tools'}">
-      <a href="${input.togglePath}?${input.toggleQuery ? `${input.toggleQuery}&` : ''}lang=${other}" lang="${other}" hreflang="${other}">${pick(lang, T.otherLanguage)}</a>
+      ${renderToggle(lang, input.toggle, pick(lang, T.otherLanguage))}
       <a href="${base}help">${pick(lang, T.help)}</a>
       ${input.logoutCsrf !== undefined
         ? html`<form method="post" action="${base}logout"><input type="hidden" name="csrf" value="${input.logoutCsrf}"><button type="submit" class="link-button">${pick(lang, T.logout)}</button></form>`

@@ -17,6 +17,7 @@ import { cookieOptions } from '../cookies.js';
 import { csrfTokensEqual, isCsrfTokenShape, newCsrfToken, PRE_SESSION_COOKIE, PRE_SESSION_MAX_AGE_SECONDS } from '../csrf.js';
 import { asFormBody, type FormBody } from '../form-input.js';
 import type { SafeHtml } from '../html.js';
+import { languageSwitchOf, toggleFor, toggleLink } from '../language-toggle.js';
 import { LANG_COOKIE, parseLang, pick, type Lang, type Text } from './i18n.js';
 import { basePath, layout } from './layout.js';
 import { T } from './messages.js';
@@ -71,7 +72,8 @@ export async function openPage(site: Site, request: FastifyRequest, reply: Fasti
   const params = request.params as { slug?: string };
   const db = site.deps.database.db;
   const institution = params.slug === undefined ? undefined : await findInstitution(db, params.slug);
-  const queryLang = parseLang((request.query as Record<string, unknown> | undefined)?.lang);
+  // The toggle's choice: posted with the page's form (language-toggle.ts), or `?lang=` on a GET.
+  const queryLang = languageSwitchOf(request) ?? parseLang((request.query as Record<string, unknown> | undefined)?.lang);
   const lang = queryLang ?? parseLang(request.cookies[LANG_COOKIE]) ?? 'ja';
   if (!institution) {
     await reply.status(404).type('text/html; charset=utf-8').send(standalonePage(lang, T.notFoundTitle, [T.notFound]).value);
@@ -103,6 +105,7 @@ export interface PageInput {
   title: Text;
   body: SafeHtml;
   status?: number;
+  /** The GET page of this step, for the language toggle of an answer to a POST without the page's form (language-toggle.ts). */
   togglePath?: SitePath;
   /** A fixed query the language toggle keeps (the login page's notice); never from input. */
   toggleQuery?: (typeof LOGIN_NOTICE_QUERY)[LoginNotice];
@@ -110,14 +113,17 @@ export interface PageInput {
 }
 
 export async function sendPage(ctx: PageContext, input: PageInput): Promise<FastifyReply> {
-  const togglePath = input.togglePath !== undefined ? ctx.base + input.togglePath : ctx.request.method === 'GET' ? currentPath(ctx) : ctx.base;
+  // The login page's notice is kept by a link; every other page keeps its place (language-toggle.ts).
+  const toggle =
+    input.toggleQuery !== undefined
+      ? toggleLink(ctx.base + (input.togglePath ?? ''), input.toggleQuery, ctx.lang)
+      : toggleFor(ctx.request, { base: ctx.base, body: input.body, lang: ctx.lang, ...(input.togglePath !== undefined ? { afterPost: ctx.base + input.togglePath } : {}) });
   const page = layout({
     institution: ctx.institution,
     lang: ctx.lang,
     title: ctx.t(input.title),
     body: input.body,
-    togglePath,
-    ...(input.toggleQuery !== undefined ? { toggleQuery: input.toggleQuery } : {}),
+    toggle,
     ...(input.session?.stage === 'signed_in' || input.session?.stage === 'password_change' ? { logoutCsrf: input.session.csrfToken } : {}),
   });
   return ctx.reply.status(input.status ?? 200).type('text/html; charset=utf-8').send(page.value);
@@ -125,13 +131,7 @@ export async function sendPage(ctx: PageContext, input: PageInput): Promise<Fast
 
 /** A page of one message with 「ログイン画面に戻る」. */
 export function sendMessage(ctx: PageContext, input: { status: number; title: Text; lines: Text[]; kind: 'ok' | 'warn' | 'error' | 'info'; withSupport?: boolean }) {
-  return sendPage(ctx, { status: input.status, title: input.title, body: messagePage(ctx, input), togglePath: '' });
-}
-
-function currentPath(ctx: PageContext): string {
-  // The path the router matched for this institution; used only as a link back to itself.
-  const path = ctx.request.url.split('?')[0] ?? ctx.base;
-  return path.startsWith(ctx.base) ? path : ctx.base;
+  return sendPage(ctx, { status: input.status, title: input.title, body: messagePage(ctx, input) });
 }
 
 export function redirectTo(ctx: PageContext, path: SitePath, notice?: LoginNotice): FastifyReply {

@@ -9,6 +9,7 @@ import { AuthorityUnavailableError } from '../../authority/authority-client.js';
 import type { AppParts } from '../app.js';
 import { registerAssets } from '../assets.js';
 import { addSecurityHeaders } from '../security-headers.js';
+import { addLanguageToggle } from '../language-toggle.js';
 import type { Text } from './i18n.js';
 import { T } from './messages.js';
 import { openPage, sendMessage } from './page-context.js';
@@ -39,6 +40,7 @@ export function createPersonalWebPart(deps: PersonalWebDeps): AppParts {
         scope.removeAllContentTypeParsers();
         await scope.register(formbody, { bodyLimit: PERSONAL_WEB_BODY_LIMIT });
         addSecurityHeaders(scope);
+        addLanguageToggle(scope);
         scope.setErrorHandler((error: FastifyError, request, reply) => handleError(site, error, request, reply));
         registerLoginRoutes(scope, site);
         registerMainRoutes(scope, site);

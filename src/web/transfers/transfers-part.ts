@@ -11,6 +11,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Institution } from '../../banking/institutions.js';
 import type { AppParts } from '../app.js';
 import { addSecurityHeaders } from '../security-headers.js';
+import { addLanguageToggle } from '../language-toggle.js';
 import { pick, type Lang } from '../personal-web/i18n.js';
 import { handleError, PERSONAL_WEB_BODY_LIMIT } from '../personal-web/part.js';
 import { createSite, type MenuItem } from '../personal-web/site.js';
@@ -40,6 +41,7 @@ export function transfersWebPart(deps: TransfersWebDeps): AppParts {
         scope.removeAllContentTypeParsers(); // forms only, as on the rest of the bank site (part.ts)
         await scope.register(formbody, { bodyLimit: PERSONAL_WEB_BODY_LIMIT });
         addSecurityHeaders(scope);
+        addLanguageToggle(scope);
         scope.setErrorHandler((error: FastifyError, request, reply) => handleError(site, error, request, reply));
         registerAccountRoutes(scope, site, deps);
         registerPayeeRoutes(scope, site, deps);

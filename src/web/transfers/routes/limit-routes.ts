@@ -7,6 +7,7 @@ import { verifyOtpForLimitRaise } from '../../../banking/transfers/confirm-authe
 import { confirmingCustomer, customerConfirmPorts } from '../../../banking/transfers/confirm-ports.js';
 import { normalizeDigits } from '../../../banking/transfers/payee-input.js';
 import { readDigits } from '../../form-input.js';
+import { redisplayedBy } from '../../language-toggle.js';
 import type { Text } from '../../personal-web/i18n.js';
 import { fieldProblem, FORMATS, T, withRemaining } from '../../personal-web/messages.js';
 import { sendLockedPage } from '../../personal-web/outcome-pages.js';
@@ -43,7 +44,16 @@ export function registerLimitRoutes(scope: FastifyInstance, site: Site, deps: Tr
     return showLimit(page, done === 'changed' ? { done: TT.limitChanged } : done === 'unchanged' ? { done: TT.limitUnchanged } : {});
   });
 
-  scope.post('/ib/:slug/transfers/limit', async (request, reply) => {
+  // The language toggle: the form again with the amount typed (the code field empty), nothing changed.
+  const redisplay = redisplayedBy(async (request, reply) => {
+    const page = await openSignedIn(site, deps, request, reply);
+    if (!page) return;
+    const body = await postedForm(page);
+    if (!body) return;
+    return showLimit(page, { value: textOf(body, 'limitManYen', 16) });
+  });
+
+  scope.post('/ib/:slug/transfers/limit', redisplay, async (request, reply) => {
     const page = await openSignedIn(site, deps, request, reply);
     if (!page) return;
     const body = await postedForm(page);

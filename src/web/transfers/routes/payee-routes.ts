@@ -11,6 +11,7 @@ import {
 } from '../../../banking/transfers/registered-payees.js';
 import { platformBanks } from '../../../banking/transfers/platform-banks.js';
 import { findTransferOfContract } from '../../../banking/transfers/transfer-store.js';
+import { redisplayedBy } from '../../language-toggle.js';
 import type { Text } from '../../personal-web/i18n.js';
 import { sendMessage } from '../../personal-web/page-context.js';
 import type { Site } from '../../personal-web/site.js';
@@ -60,7 +61,19 @@ export function registerPayeeRoutes(scope: FastifyInstance, site: Site, deps: Tr
     return showForm(page, { action: 'transfers/payees/new', title: TT.addPayee, values, nickname: '', op: 'searchBranch' });
   });
 
-  scope.post('/ib/:slug/transfers/payees/new', async (request, reply) => {
+  // The language toggle: the form again with what was typed, nothing saved.
+  const redisplay = redisplayedBy(async (request, reply) => {
+    const page = await openSignedIn(site, deps, request, reply);
+    if (!page) return;
+    const body = await postedForm(page);
+    if (!body) return;
+    const id = (request.params as { id?: string }).id;
+    if (id !== undefined && !PAYEE_ID.test(id)) return sendMessage(page.ctx, { status: 404, title: TT.payeesTitle, lines: [savePayeeErrorText('payee_not_found')], kind: 'warn' });
+    const form = id === undefined ? { action: 'transfers/payees/new', title: TT.addPayee } : { action: `transfers/payees/${id}`, title: TT.editPayee };
+    return showForm(page, { ...form, values: readPayeeValues(body), nickname: textOf(body, 'nickname', 30), op: 'next' });
+  });
+
+  scope.post('/ib/:slug/transfers/payees/new', redisplay, async (request, reply) => {
     const page = await openSignedIn(site, deps, request, reply);
     if (!page) return;
     const body = await postedForm(page);
@@ -105,7 +118,7 @@ export function registerPayeeRoutes(scope: FastifyInstance, site: Site, deps: Tr
     return showForm(page, { action: `transfers/payees/${payee.id}`, title: TT.editPayee, values, nickname: payee.nickname, op: 'searchBranch' });
   });
 
-  scope.post('/ib/:slug/transfers/payees/:id', async (request, reply) => {
+  scope.post('/ib/:slug/transfers/payees/:id', redisplay, async (request, reply) => {
     const page = await openSignedIn(site, deps, request, reply);
     if (!page) return;
     const body = await postedForm(page);

@@ -16,6 +16,7 @@ import { PAYEE_ACCOUNT_TYPES } from '../../../banking/transfers/payee-input.js';
 import { getLimitStatus } from '../../../banking/limits/daily-limit.js';
 import type { Institution } from '../../../banking/institutions.js';
 import { readDigits } from '../../form-input.js';
+import { redisplayedBy } from '../../language-toggle.js';
 import { readConfirmation } from '../../personal-web/form-readers.js';
 import type { Text } from '../../personal-web/i18n.js';
 import { confirmationWrong, fieldProblem, FORMATS, T, withRemaining } from '../../personal-web/messages.js';
@@ -222,7 +223,17 @@ export function registerTransferRoutes(scope: FastifyInstance, site: Site, deps:
     return showInput(page, { values, op: 'searchBranch' });
   });
 
-  scope.post('/ib/:slug/transfers/new', async (request, reply) => {
+  // The language toggle: the form again with what was typed (the bank and branch searched as
+  // typed), nothing prepared.
+  const redisplayInput = redisplayedBy(async (request, reply) => {
+    const page = await openSignedIn(site, deps, request, reply);
+    if (!page) return;
+    const body = await postedForm(page);
+    if (!body) return;
+    return showInput(page, { values: readTransferValues(body), op: 'next' });
+  });
+
+  scope.post('/ib/:slug/transfers/new', redisplayInput, async (request, reply) => {
     const page = await openSignedIn(site, deps, request, reply);
     if (!page) return;
     const body = await postedForm(page);
@@ -279,7 +290,19 @@ export function registerTransferRoutes(scope: FastifyInstance, site: Site, deps:
     return showAuth(page, transfer);
   });
 
-  scope.post('/ib/:slug/transfers/:id/auth', async (request, reply) => {
+  // The language toggle at 取引認証: the same step again (a done transfer: its result), nothing
+  // confirmed and no code checked; the code field comes back empty.
+  const redisplayAuth = redisplayedBy(async (request, reply) => {
+    const page = await openSignedIn(site, deps, request, reply);
+    if (!page) return;
+    if (!(await postedForm(page))) return;
+    const transfer = await loadTransfer(page, (request.params as { id: string }).id);
+    if (!transfer) return;
+    if (transfer.status === 'done') return seeOther(page, `transfers/${transfer.id}/result`);
+    return showAuth(page, transfer);
+  });
+
+  scope.post('/ib/:slug/transfers/:id/auth', redisplayAuth, async (request, reply) => {
     const page = await openSignedIn(site, deps, request, reply);
     if (!page) return;
     const form = await postedForm(page);

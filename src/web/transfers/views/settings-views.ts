@@ -2,6 +2,7 @@
 import type { LimitStatus } from '../../../banking/limits/daily-limit.js';
 import type { RegisteredPayee } from '../../../banking/transfers/registered-payees.js';
 import { html, type SafeHtml } from '../../html.js';
+import { PAGE_FORM_ID } from '../../language-toggle.js';
 import { pick, type Lang, type Text } from '../../personal-web/i18n.js';
 import { T } from '../../personal-web/messages.js';
 import { csrfField, errorSummary, field, notice, submitButton, type FieldErrors } from '../../personal-web/views/form-parts.js';
@@ -48,7 +49,7 @@ export function payeeFormView(
   return html`<section class="card" aria-labelledby="page-title">
   <h1 id="page-title">${pick(lang, input.title)}</h1>
   ${errorSummary(lang, [...Object.values(input.errors), ...(input.formError ?? [])])}
-  <form method="post" action="${base}${input.action}" novalidate>
+  <form method="post" action="${base}${input.action}" id="${PAGE_FORM_ID}" novalidate>
     ${csrfField(input.csrf)}
     ${payeeFields(ctx, input)}
     ${textField({ name: 'nickname', label: pick(lang, TT.nickname), error: e('nickname'), value: input.nickname, maxlength: 30, required: false })}
@@ -75,7 +76,7 @@ export function limitView(
     [pick(lang, TT.remainingToday), yenText(input.status.remainingYen)],
   ])}
   ${input.tokenRegistered ? html`<p class="hint">${pick(lang, TT.raiseNeedsOtp)}</p>` : notice(lang, 'info', [TT.raiseNeedsToken])}
-  <form method="post" action="${base}transfers/limit" novalidate>
+  <form method="post" action="${base}transfers/limit" id="${PAGE_FORM_ID}" novalidate>
     ${csrfField(input.csrf)}
     ${textField({ name: 'limitManYen', label: pick(lang, TT.newLimit), hint: pick(lang, TT.newLimitHint), error: e('limitManYen'), value: input.value, inputmode: 'numeric', maxlength: 10 })}
     ${input.tokenRegistered

@@ -2,6 +2,7 @@
 // buttons that work without JavaScript, and the registered payees to start from.
 import type { RegisteredPayee } from '../../../banking/transfers/registered-payees.js';
 import { html, type SafeHtml } from '../../html.js';
+import { PAGE_FORM_ID } from '../../language-toggle.js';
 import { pick, type Lang, type Text } from '../../personal-web/i18n.js';
 import { csrfField, errorSummary, stepList, type FieldErrors } from '../../personal-web/views/form-parts.js';
 import type { OwnAccount } from '../signed-in.js';
@@ -98,7 +99,7 @@ export function transferInputView(
         (p) => html`<li><a href="${ctx.base}transfers/new?payee=${p.id}">${p.nickname || p.payee_name} — ${p.bank_name} ${p.branch_name} ${p.account_number}</a></li>`,
       )}</ul></details>`
     : ''}
-  <form method="post" action="${ctx.base}transfers/new" novalidate>
+  <form method="post" action="${ctx.base}transfers/new" id="${PAGE_FORM_ID}" novalidate>
     ${csrfField(input.csrf)}
     ${source}
     ${payeeFields(ctx, input)}

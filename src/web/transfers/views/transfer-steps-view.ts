@@ -2,6 +2,7 @@
 import type { ConfirmChallenge } from '../../../banking/transfers/confirm-authentication.js';
 import type { TransferView } from '../../../banking/transfers/transfer-store.js';
 import { html, type SafeHtml } from '../../html.js';
+import { PAGE_FORM_ID } from '../../language-toggle.js';
 import { qrSvg } from '../../qr-svg.js';
 import { pick, type Lang, type Text } from '../../personal-web/i18n.js';
 import { T } from '../../personal-web/messages.js';
@@ -99,7 +100,7 @@ export function transferAuthView(
   <h2>${pick(lang, TT.stepAuth)}</h2>
   ${errorSummary(lang, [...Object.values(errors), ...(input.formError ?? [])])}
   ${transferDetails(lang, t, input.sourceLabel)}
-  <form method="post" action="${ctx.base}transfers/${t.id}/auth" novalidate>
+  <form method="post" action="${ctx.base}transfers/${t.id}/auth" id="${PAGE_FORM_ID}" novalidate>
     ${csrfField(input.csrf)}
     ${hidden('idempotencyKey', t.idempotencyKey)}
     ${hidden('payeeBankCode', t.payee.bankCode)}
