@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { systemClock, systemRandomBytes } from '../shared/clock.js';
 import type { Database } from '../db/database.js';
+import { AuthorityUnavailableError } from '../authority/authority-client.js';
 import { buildApp } from './app.js';
 
 async function appWithRoutes() {
@@ -13,6 +14,12 @@ async function appWithRoutes() {
         app.get('/echo/:id', async (request) => ({ id: (request.params as { id: string }).id }));
         app.get('/boom', async () => {
           throw new Error('secret detail 123456');
+        });
+        app.get('/database-away', async () => {
+          throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:5432'), { code: 'ECONNREFUSED', syscall: 'connect' });
+        });
+        app.get('/authority-away', async () => {
+          throw new AuthorityUnavailableError('token authority unreachable (secret detail)');
         });
       },
     },
@@ -43,6 +50,17 @@ describe('application shell', () => {
     assert.equal(body.error, 'internal_error');
     assert.match(body.errorId, /^[0-9a-f-]{36}$/);
     assert.ok(!response.body.includes('secret detail'));
+  });
+
+  it('answers an outage of the database or the authority with a coded 503 and Retry-After, not as a bug', async () => {
+    const app = await appWithRoutes();
+    for (const path of ['/database-away', '/authority-away']) {
+      const response = await app.inject(path);
+      assert.equal(response.statusCode, 503, path);
+      assert.equal(response.headers['retry-after'], '30', path);
+      assert.deepEqual(response.json(), { error: 'service_unavailable', message: 'Temporarily unavailable; try again later.' }, path);
+    }
+    assert.equal((await app.inject('/boom')).headers['retry-after'], undefined, 'a bug is not an outage');
   });
 
   it('answers unknown routes with a coded 404', async () => {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Database } from '../db/database.js';
 import type { Clock, RandomBytes } from '../shared/clock.js';
-import { errorBody, PUBLIC_ERRORS } from './errors.js';
+import { answeredAsOutage, errorBody, PUBLIC_ERRORS } from './errors.js';
 
 export interface AppDeps {
   database: Database;
@@ -56,6 +56,7 @@ export async function buildApp(deps: AppDeps, parts: AppParts[]): Promise<Fastif
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
+    if (answeredAsOutage(error, request, reply)) return reply.status(503).send(errorBody('service_unavailable'));
     if (status >= 500) {
       // The reason goes to the log under the request id; the client gets a generic answer.
       request.log.error({ err: error, errorId: request.id }, 'request failed');

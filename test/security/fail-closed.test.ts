@@ -24,9 +24,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import SQLite from 'better-sqlite3';
+import pg from 'pg';
 import { checkTransferInvariants } from '../../src/banking/transfers/transfer-invariants.js';
 import { skipReason, TEST_POSTGRES_URL } from '../../src/db/testing.js';
-import { startMamori, type MamoriProcess } from '../integration/deployment-helpers.js';
+import { relyingPartyKey, startMamori, type MamoriProcess } from '../integration/deployment-helpers.js';
 import {
   type CodeSource,
   confirmationFields,
@@ -114,17 +115,22 @@ function postgresProxy(): TcpProxy {
 /** Anything of the machinery behind a page: none of it may reach a customer. */
 const INTERNALS = /ECONN|ETIMEDOUT|EPIPE|SQLITE|sqlite|postgres|kysely|node_modules|\.ts:\d|\bat [\w.<>]+ \(|Error:|stack|Connection terminated|\bselect\b|\binsert\b|\bupdate\b|authority\/v1|127\.0\.0\.1/i;
 
-type FailurePage = 'site-error' | 'site-unavailable' | 'console-error' | 'console-unavailable';
+type FailurePage = 'site-unavailable' | 'site-unavailable-en' | 'console-unavailable' | 'console-unavailable-en';
 
 const PAGES: Record<FailurePage, { status: number; says: RegExp[] }> = {
-  // The bank site's error page: a database that cannot be reached is an error of ours; the
-  // page says the request may not have been completed and to try again later.
-  'site-error': { status: 500, says: [/<title>エラーが発生しました/, /しばらくしてから再度お試しください/, /お問い合わせ番号: [0-9a-f-]{36}</] },
-  // The authority could not answer: 「しばらくしてから再度お試しください」, nothing done.
-  'site-unavailable': { status: 503, says: [/<title>ただいまご利用いただけません/, /しばらくしてから再度お試しください。お手続きは完了していません。/, /ログイン画面に戻る/] },
-  'console-error': { status: 500, says: [/<title>システムエラー/, /処理中にエラーが発生しました。/, /エラー番号: [0-9a-f-]{36}</] },
-  'console-unavailable': { status: 503, says: [/<title>ただいま処理できません/, /しばらく時間をおいてから、もう一度お試しください。/] },
+  // The authority or the database could not answer: 「しばらくしてから再度お試しください」,
+  // nothing done, the way back to the login page — never the 500 page of a bug.
+  'site-unavailable': { status: 503, says: [/<html lang="ja"/, /<title>ただいまご利用いただけません/, /しばらくしてから再度お試しください。お手続きは完了していません。/, /ログイン画面に戻る/] },
+  'site-unavailable-en': { status: 503, says: [/<html lang="en"/, /<title>Temporarily unavailable/, /Please try again later\. Nothing has been changed\./, /Back to the login page/] },
+  'console-unavailable': { status: 503, says: [/<html lang="ja"/, /<title>ただいま処理できません/, /しばらく時間をおいてから、もう一度お試しください。/, /ログイン画面に戻る/] },
+  'console-unavailable-en': { status: 503, says: [/<html lang="en"/, /<title>Temporarily unavailable/, /Please try again in a little while\./, /Back to the login page/] },
 };
+
+/** Every outage answer says when to come back. */
+const RETRY_AFTER_SECONDS = '30';
+
+/** Nor the error page of a bug: an outage is not one, and says nothing of an error reference. */
+const BUG_PAGE = /エラーが発生しました|システムエラー|Something went wrong|お問い合わせ番号|エラー番号|Error reference/;
 
 /**
  * The answer is the expected failure page, and nothing else: not a redirect (into the signed-in
@@ -137,10 +143,37 @@ function assertFailedClosed(answer: Answer, page: FailurePage, what: string, sec
   assert.equal(answer.location, null, `${what}: no redirect`);
   assert.match(answer.headers.get('content-type') ?? '', /^text\/html/, context);
   for (const words of expected.says) assert.match(answer.body, words, context);
+  assert.equal(answer.headers.get('retry-after'), RETRY_AFTER_SECONDS, `${what}: Retry-After`);
+  assert.doesNotMatch(answer.body, BUG_PAGE, `${what}: not the page of a bug`);
   assert.doesNotMatch(answer.body, INTERNALS, `${what}: the page shows nothing of the machinery`);
   for (const secret of secrets) assert.ok(!answer.body.includes(secret), `${what}: a secret that was sent is not on the page`);
   const sessions = answer.setCookies.filter((c) => /^(mamori_session|mamori_branch)=[^;]/.test(c));
   assert.deepEqual(sessions, [], `${what}: no session cookie is issued`);
+}
+
+/** The same browser, switched to English (the language cookie the toggle sets). */
+function inEnglish(outsider: Outsider): Outsider {
+  const english = sameBrowser(outsider);
+  english.cookies.set('mamori_lang', 'en');
+  return english;
+}
+
+/** The authority API's answer to an outage: 503 JSON with its stable code, and Retry-After. */
+async function assertApiUnavailable(response: Response, what: string): Promise<void> {
+  const text = await response.text();
+  assert.equal(response.status, 503, `${what}: ${response.status} ${text}`);
+  assert.match(response.headers.get('content-type') ?? '', /^application\/json/, what);
+  assert.equal(response.headers.get('retry-after'), RETRY_AFTER_SECONDS, `${what}: Retry-After`);
+  assert.deepEqual(JSON.parse(text), { error: 'service_unavailable', message: 'Temporarily unavailable; try again later.' }, what);
+}
+
+function callAuthority(target: Target, path: string, body: object, apiKey?: string): Promise<Response> {
+  return fetch(`${target.authorityUrl}/authority/v1${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(60_000),
+  });
 }
 
 // --- journeys (HTTP only) -------------------------------------------------------------------
@@ -271,6 +304,10 @@ async function transferRow(target: Target, transferId: string) {
   return { ...transfer, entries: entries.length };
 }
 
+async function tokenCount(target: Target): Promise<number> {
+  return (await target.bankDatabase().db.selectFrom('tokens').select('serial').execute()).length;
+}
+
 async function transfersOf(target: Target, customer: Customer): Promise<number> {
   const rows = await target.bankDatabase().db.selectFrom('transfers').select('id').where('institution', '=', customer.slug).where('contract_id', '=', customer.contractId).execute();
   return rows.length;
@@ -323,6 +360,7 @@ describe('fail closed: PostgreSQL stopped under `serve all`', { skip: skipReason
     login: { form: HeldForm; customer: Customer };
     operator: { form: HeldForm; codes: CodeSource; code: string };
     operatorLogin: HeldForm;
+    api: { key: string; bindingId: string };
   };
 
   before(async () => {
@@ -361,6 +399,8 @@ describe('fail closed: PostgreSQL stopped under `serve all`', { skip: skipReason
     const consoleOutsider = new Outsider(target.url);
     const consolePage = await consoleOutsider.request('/branch/demo/');
     at.operatorLogin = { outsider: consoleOutsider, path: '/branch/demo/login', fields: { csrf: csrfOf(consolePage.body), login: OPERATOR.login, password: OPERATOR.password } };
+    // A relying party of the authority API (`serve all` serves it too), with a binding of its own.
+    at.api = { key: await relyingPartyKey('demo', target.env), bindingId: (await customerRow(target, otp)).token_binding_id! };
   });
 
   after(async () => {
@@ -368,7 +408,7 @@ describe('fail closed: PostgreSQL stopped under `serve all`', { skip: skipReason
     await proxy?.stop();
   });
 
-  it('while the database is stopped, every path ends on the error page and /readyz says not ready', async () => {
+  it('while the database is stopped, every path ends on the 503 try-again page (ja and en) and /readyz says not ready', async () => {
     // The right codes, as the customers read them off their tokens just before they submit.
     for (const held of [at.otp, at.confirm, at.register, at.deregister, at.operator]) held.code = await lastingCode(held.codes);
     await proxy.stop();
@@ -377,15 +417,23 @@ describe('fail closed: PostgreSQL stopped under `serve all`', { skip: skipReason
     assert.equal(ready.status, 503);
     assert.deepEqual(ready.body, { status: 'unavailable', checks: { database: 'unavailable' } });
 
-    assertFailedClosed(await post(at.otp.form, { code: at.otp.code }), 'site-error', 'login OTP step', [at.otp.code]);
-    assertFailedClosed(await post(at.login.form), 'site-error', 'login password step', [at.login.customer.loginPassword]);
-    assertFailedClosed(await post(at.confirm.form, { code: at.confirm.code }), 'site-error', 'transfer confirmation', [at.confirm.code]);
-    assertFailedClosed(await at.signedIn.outsider.request('/ib/demo/main'), 'site-error', 'the signed-in main page');
-    assertFailedClosed(await post(at.signedIn.newTransfer), 'site-error', 'preparing a transfer');
-    assertFailedClosed(await post(at.register.form, { serial: at.register.codes.serial, code: at.register.code }), 'site-error', '利用開始', [at.register.code]);
-    assertFailedClosed(await post(at.deregister.form, { code: at.deregister.code }), 'site-error', '利用中止', [at.deregister.code]);
-    assertFailedClosed(await post(at.operator.form, { code: at.operator.code }), 'console-error', 'console OTP step', [at.operator.code]);
-    assertFailedClosed(await post(at.operatorLogin), 'console-error', 'console password step', [OPERATOR.password]);
+    assertFailedClosed(await post(at.otp.form, { code: at.otp.code }), 'site-unavailable', 'login OTP step', [at.otp.code]);
+    assertFailedClosed(await post(at.login.form), 'site-unavailable', 'login password step', [at.login.customer.loginPassword]);
+    assertFailedClosed(await post(at.confirm.form, { code: at.confirm.code }), 'site-unavailable', 'transfer confirmation', [at.confirm.code]);
+    assertFailedClosed(await at.signedIn.outsider.request('/ib/demo/main'), 'site-unavailable', 'the signed-in main page');
+    assertFailedClosed(await post(at.signedIn.newTransfer), 'site-unavailable', 'preparing a transfer');
+    assertFailedClosed(await post(at.register.form, { serial: at.register.codes.serial, code: at.register.code }), 'site-unavailable', '利用開始', [at.register.code]);
+    assertFailedClosed(await post(at.deregister.form, { code: at.deregister.code }), 'site-unavailable', '利用中止', [at.deregister.code]);
+    assertFailedClosed(await post(at.operator.form, { code: at.operator.code }), 'console-unavailable', 'console OTP step', [at.operator.code]);
+    assertFailedClosed(await post(at.operatorLogin), 'console-unavailable', 'console password step', [OPERATOR.password]);
+    // In English: the language cookie, or ?lang=en — read without the database.
+    assertFailedClosed(await inEnglish(at.signedIn.outsider).request('/ib/demo/main'), 'site-unavailable-en', 'the signed-in main page, in English');
+    assertFailedClosed(await new Outsider(target.url).request('/ib/sample/?lang=en'), 'site-unavailable-en', 'the login page, ?lang=en');
+    assertFailedClosed(await inEnglish(at.operatorLogin.outsider).request('/branch/demo/'), 'console-unavailable-en', 'the console sign-in page, in English');
+    assertFailedClosed(await new Outsider(target.url).request('/branch/sample/'), 'console-unavailable', 'the console sign-in page');
+    // The authority API: 503 `service_unavailable`, with and without a relying party's key.
+    await assertApiUnavailable(await callAuthority(target, '/tokens', { kind: 'mobile' }), 'provisioning (POST /tokens)');
+    await assertApiUnavailable(await callAuthority(target, `/bindings/${at.api.bindingId}/verify`, { code: '123456' }, at.api.key), 'verify');
     assertStillRunning(target.processes);
   });
 
@@ -439,19 +487,32 @@ describe('fail closed: PostgreSQL stopped under `serve all`', { skip: skipReason
 describe('fail closed: the SQLite file locked by another process', () => {
   let target: Target;
   let holder: SQLite.Database | undefined;
+  let tokensBefore = 0;
   const at = {} as {
     otp: { customer: Customer; form: HeldForm; codes: CodeSource; code: string };
     confirm: { customer: Customer; form: HeldForm & { transferId: string }; codes: CodeSource; code: string };
+    operatorLogin: HeldForm;
+    operatorLoginEn: HeldForm;
   };
 
   before(async () => {
-    target = await startTarget({ dialect: 'sqlite', customersPerInstitution: 2 });
+    // The notification worker would try a write every 5 s, and each of those waits out the busy
+    // timeout on the event loop (better-sqlite3 waits synchronously): with it asleep, the
+    // requests of the test are what the server spends the lock's time on.
+    target = await startTarget({ dialect: 'sqlite', customersPerInstitution: 2, env: { MAMORI_OUTBOX_INTERVAL_MS: '3600000' } });
     const otp = target.customer('demo');
     const otpCodes = await customerWithToken(target, otp);
     at.otp = { customer: otp, form: await atOtpStep(target, otp), codes: otpCodes, code: '' };
     const confirm = target.customer('demo');
     const confirmCodes = await customerWithToken(target, confirm);
     at.confirm = { customer: confirm, form: await atTransferConfirmation(await signIn(target, confirm, confirmCodes), confirm), codes: confirmCodes, code: '' };
+    const consoleLogin = async (slug: 'demo' | 'sample', lang: 'ja' | 'en'): Promise<HeldForm> => {
+      const outsider = new Outsider(target.url);
+      const page = await outsider.request(`/branch/${slug}/?lang=${lang}`);
+      return { outsider, path: `/branch/${slug}/login`, fields: { csrf: csrfOf(page.body), login: OPERATOR.login, password: OPERATOR.password } };
+    };
+    at.operatorLogin = await consoleLogin('demo', 'ja');
+    at.operatorLoginEn = await consoleLogin('sample', 'en');
   });
 
   after(async () => {
@@ -459,9 +520,9 @@ describe('fail closed: the SQLite file locked by another process', () => {
     await target?.stop();
   });
 
-  it('while a long transaction holds the write lock past the busy timeout, the OTP step and the transfer confirmation end on the error page', async () => {
-    at.otp.code = await lastingCode(at.otp.codes);
-    at.confirm.code = await lastingCode(at.confirm.codes);
+  it('while a long transaction holds the write lock past the busy timeout, /readyz says not ready and every write ends on the 503 try-again page', async () => {
+    assert.equal((await readyz(target.url)).status, 200, 'ready before the lock');
+    tokensBefore = await tokenCount(target);
     // Another process (this one: the server is a child process) takes the file's write lock and
     // keeps it for longer than the server's 5-second busy timeout — a long backup, a stuck
     // maintenance job. Readers still read (WAL); every write of the server waits, then fails.
@@ -469,14 +530,29 @@ describe('fail closed: the SQLite file locked by another process', () => {
     holder.pragma('busy_timeout = 10000');
     holder.exec('BEGIN EXCLUSIVE');
     try {
-      const [otp, confirm] = await Promise.all([post(at.otp.form, { code: at.otp.code }), post(at.confirm.form, { code: at.confirm.code })]);
-      assertFailedClosed(otp, 'site-error', 'login OTP step', [at.otp.code]);
-      assertFailedClosed(confirm, 'site-error', 'transfer confirmation', [at.confirm.code]);
+      // Reads still work, so only a write probe can tell: /readyz tries the write lock. (How
+      // soon it answers is not asserted here: a background job's write may hold the server's
+      // event loop for the busy timeout meanwhile; src/db/database.test.ts times the probe.)
+      const ready = await readyz(target.url);
+      assert.equal(ready.status, 503, `/readyz while the file is write-locked: ${JSON.stringify(ready.body)}`);
+      assert.deepEqual(ready.body, { status: 'unavailable', checks: { database: 'unavailable' } });
+
+      // One after the other: each write holds the server's event loop for the busy timeout.
+      assertFailedClosed(await post(at.operatorLogin), 'console-unavailable', 'console password step', [OPERATOR.password]);
+      assertFailedClosed(await post(at.operatorLoginEn), 'console-unavailable-en', 'console password step, in English', [OPERATOR.password]);
+      await assertApiUnavailable(await callAuthority(target, '/tokens', { kind: 'mobile' }), 'provisioning (POST /tokens)');
+      // The codes last, read off the tokens just before: the next test types them again.
+      at.otp.code = await lastingCode(at.otp.codes);
+      at.confirm.code = await lastingCode(at.confirm.codes);
+      assertFailedClosed(await post(at.otp.form, { code: at.otp.code }), 'site-unavailable', 'login OTP step', [at.otp.code]);
+      const confirmInEnglish = { ...at.confirm.form, outsider: inEnglish(at.confirm.form.outsider) };
+      assertFailedClosed(await post(confirmInEnglish, { code: at.confirm.code }), 'site-unavailable-en', 'transfer confirmation, in English', [at.confirm.code]);
     } finally {
       holder.exec('ROLLBACK');
       holder.close();
       holder = undefined;
     }
+    assert.equal((await readyz(target.url)).status, 200, 'ready again once the lock is given back');
     assertStillRunning(target.processes);
   });
 
@@ -491,13 +567,99 @@ describe('fail closed: the SQLite file locked by another process', () => {
     await assertNothingHalfDone(target);
     await assertNotSignedIn(at.otp.form.outsider, 'demo', 'the customer whose OTP step failed');
 
+    assert.deepEqual(await operatorRow(target, 'demo'), { otp_failures: 0, password_failures: 0 });
+    assert.deepEqual(await operatorRow(target, 'sample'), { otp_failures: 0, password_failures: 0 });
+    assert.equal(await tokenCount(target), tokensBefore, 'no token was provisioned');
+
     const otp = await post(at.otp.form, { code: at.otp.code });
     assert.equal(otp.location, '/ib/demo/main', `login after the lock: ${otp.status}`);
     const confirmed = await post(at.confirm.form, { code: at.confirm.code });
     assert.equal(confirmed.location, `/ib/demo/transfers/${at.confirm.form.transferId}/result`, `confirmation after the lock: ${confirmed.status} ${confirmed.body.slice(0, 300)}`);
     assert.equal((await transferRow(target, at.confirm.form.transferId)).status, 'done');
+    for (const [form, slug] of [[at.operatorLogin, 'demo'], [at.operatorLoginEn, 'sample']] as const) {
+      const signedIn = await post(form);
+      assert.equal(signedIn.location, `/branch/${slug}/login/enrol`, `console sign-in at ${slug} after the lock: ${signedIn.status}`);
+    }
+    assert.equal((await callAuthority(target, '/tokens', { kind: 'mobile' })).status, 201, 'provisioning after the lock');
     await assertNothingHalfDone(target);
     assertStillRunning(target.processes);
+  });
+});
+
+// --- 2b. A PostgreSQL statement that hangs on a lock another connection holds ---------------
+
+describe('fail closed: a PostgreSQL statement hung on a lock is cut by statement_timeout', { skip: skipReason('postgres') }, () => {
+  /** MAMORI_DB_STATEMENT_TIMEOUT_MS of the server (the default is 10 s): short, so the test is. */
+  const STATEMENT_TIMEOUT_MS = 1500;
+  let target: Target;
+  let holder: pg.Client | undefined;
+  const at = {} as { login: { customer: Customer; form: HeldForm }; loginEn: { customer: Customer; form: HeldForm }; operatorLogin: HeldForm };
+
+  const loginForm = async (customer: Customer, lang: 'ja' | 'en'): Promise<HeldForm> => {
+    const outsider = new Outsider(target.url);
+    const page = await outsider.request(`/ib/${customer.slug}/?lang=${lang}`);
+    return { outsider, path: `/ib/${customer.slug}/login`, fields: { csrf: csrfOf(page.body), contractId: customer.contractId, loginPassword: customer.loginPassword } };
+  };
+
+  before(async () => {
+    target = await startTarget({ dialect: 'postgres', customersPerInstitution: 2, env: { MAMORI_DB_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS) } });
+    const login = target.customer('demo');
+    at.login = { customer: login, form: await loginForm(login, 'ja') };
+    const loginEn = target.customer('sample');
+    at.loginEn = { customer: loginEn, form: await loginForm(loginEn, 'en') };
+    const operator = new Outsider(target.url);
+    const consolePage = await operator.request('/branch/demo/');
+    at.operatorLogin = { outsider: operator, path: '/branch/demo/login', fields: { csrf: csrfOf(consolePage.body), login: OPERATOR.login, password: OPERATOR.password } };
+  });
+
+  after(async () => {
+    await holder?.end().catch(() => {});
+    await target?.stop();
+  });
+
+  it('sign-ins and a provisioning that wait on the lock answer 503 once the timeout cuts them; the process serves on, and afterwards the same forms work', async () => {
+    const tokensBefore = await tokenCount(target);
+    // A stuck maintenance job in another session: it holds the write locks of the tables a
+    // sign-in and a provisioning write (reads go on) and never commits.
+    holder = new pg.Client({ connectionString: target.env.DATABASE_URL });
+    await holder.connect();
+    await holder.query('begin');
+    await holder.query('lock table sessions, operator_sessions, rate_limits in exclusive mode');
+    try {
+      const started = Date.now();
+      const [login, loginEn, operator, provisioning] = await Promise.all([post(at.login.form), post(at.loginEn.form), post(at.operatorLogin), callAuthority(target, '/tokens', { kind: 'desktop' })]);
+      const tookMs = Date.now() - started;
+      assertFailedClosed(login, 'site-unavailable', 'login password step', [at.login.customer.loginPassword]);
+      assertFailedClosed(loginEn, 'site-unavailable-en', 'login password step, in English', [at.loginEn.customer.loginPassword]);
+      assertFailedClosed(operator, 'console-unavailable', 'console password step', [OPERATOR.password]);
+      await assertApiUnavailable(provisioning, 'provisioning (POST /tokens)');
+      assert.ok(tookMs >= STATEMENT_TIMEOUT_MS - 100 && tookMs < STATEMENT_TIMEOUT_MS + 5000, `cut by the statement timeout (${tookMs} ms)`);
+      // Meanwhile the process is not stuck: a page that only reads is served at once.
+      const page = await new Outsider(target.url).request('/ib/demo/');
+      assert.equal(page.status, 200);
+      assert.equal((await readyz(target.url)).status, 200, 'the database answers: the process stays in rotation');
+    } finally {
+      await holder.query('rollback');
+      await holder.end();
+      holder = undefined;
+    }
+    assertStillRunning(target.processes);
+
+    // Nothing was done, and the same forms go through now.
+    for (const held of [at.login, at.loginEn]) {
+      const row = await customerRow(target, held.customer);
+      assert.deepEqual([row.otp_failures, row.password_failures], [0, 0], `${held.customer.contractId}: no counter moved`);
+      await assertNotSignedIn(held.form.outsider, held.customer.slug, `${held.customer.contractId}, whose sign-in was cut`);
+    }
+    assert.deepEqual(await operatorRow(target, 'demo'), { otp_failures: 0, password_failures: 0 });
+    assert.equal(await tokenCount(target), tokensBefore, 'no token was provisioned');
+    for (const held of [at.login, at.loginEn]) {
+      const signedIn = await post(held.form);
+      assert.equal(signedIn.location, `/ib/${held.customer.slug}/main`, `sign-in after the lock: ${signedIn.status}`);
+    }
+    assert.equal((await post(at.operatorLogin)).location, '/branch/demo/login/enrol', 'console sign-in after the lock');
+    assert.equal((await callAuthority(target, '/tokens', { kind: 'desktop' })).status, 201, 'provisioning after the lock');
+    await assertNothingHalfDone(target);
   });
 });
 
@@ -725,9 +887,9 @@ describe('fail closed: the token authority unreachable (split deployment)', { sk
     else await until('the three codes reaching the stopped authority', async () => requestsWaitingAt(live.port)! >= 3, 15_000);
     await bankDatabase.stop();
     live.child.kill('SIGCONT');
-    assertFailedClosed(await otpAnswer, 'site-error', 'login OTP step (database lost after the authority said yes)', [at.midOtp.code]);
-    assertFailedClosed(await confirmAnswer, 'site-error', 'transfer confirmation (database lost after the authority said yes)', [at.midConfirm.code]);
-    assertFailedClosed(await registerAnswer, 'site-error', '利用開始 (database lost after the authority bound the token)', [at.midRegister.code]);
+    assertFailedClosed(await otpAnswer, 'site-unavailable', 'login OTP step (database lost after the authority said yes)', [at.midOtp.code]);
+    assertFailedClosed(await confirmAnswer, 'site-unavailable', 'transfer confirmation (database lost after the authority said yes)', [at.midConfirm.code]);
+    assertFailedClosed(await registerAnswer, 'site-unavailable', '利用開始 (database lost after the authority bound the token)', [at.midRegister.code]);
     await bankDatabase.start();
     for (const url of target.bankUrls) await waitUntilReady(url);
     assertStillRunning(target.processes.filter((p) => p !== authority));

@@ -20,6 +20,7 @@ export const AUTHORITY_ERRORS = {
   throttled: { status: 429, message: 'Too many wrong codes for this token; try again later.' },
   rate_limited: { status: 429, message: 'Too many requests; try again later.' },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
+  service_unavailable: { status: 503, message: 'Temporarily unavailable; try again later.' },
 } as const;
 
 export type AuthorityErrorCode = keyof typeof AUTHORITY_ERRORS;

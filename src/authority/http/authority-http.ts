@@ -3,6 +3,7 @@
 // switch; the rules live in the domain files, not here.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppParts } from '../../web/app.js';
+import { answeredAsOutage } from '../../web/errors.js';
 import type { BindFailureReason, ResyncResult, UnbindResult } from '../authority-client.js';
 import type { Authority } from '../authority-service.js';
 import { AUTHORITY_ERRORS, authorityError, type AuthorityErrorCode } from './authority-errors.js';
@@ -159,7 +160,11 @@ function resyncFailureCode(reason: Extract<ResyncResult, { ok: false }>['reason'
   }
 }
 
-/** Client mistakes get their own 4xx code; anything else is logged and hidden behind a 500. */
+/**
+ * Client mistakes get their own 4xx code; an outage of the authority's database is a 503
+ * `service_unavailable` with Retry-After (nothing was done: the statement's transaction rolled
+ * back); anything else is logged and hidden behind a 500.
+ */
 function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error.validation) {
     const body = describeValidationError(error);
@@ -177,6 +182,7 @@ function handleError(error: FastifyError, request: FastifyRequest, reply: Fastif
       : 'bad_request';
     return send(reply, code);
   }
+  if (answeredAsOutage(error, request, reply)) return send(reply, 'service_unavailable');
   request.log.error({ err: error, errorId: request.id }, 'authority request failed');
   return reply.status(500).send(authorityError('internal_error', { errorId: request.id }));
 }

@@ -36,6 +36,7 @@ const requestErrors = {
   '413': errorResponse(['payload_too_large']),
   '415': errorResponse(['unsupported_media_type']),
   '500': errorResponse(['internal_error']),
+  '503': { ...errorResponse(['service_unavailable']), headers: { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } } } },
 };
 const authErrors = { '401': errorResponse(['unauthorized']) };
 
@@ -194,7 +195,7 @@ export function buildAuthorityOpenApi() {
           summary: 'Remove a binding of this relying party',
           security: [{ relyingPartyKey: [] }],
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', maxLength: 200 } }],
-          responses: { '204': { description: 'Removed.' }, ...authErrors, '404': errorResponse(['binding_not_found']), '500': requestErrors['500'] },
+          responses: { '204': { description: 'Removed.' }, ...authErrors, '404': errorResponse(['binding_not_found']), '500': requestErrors['500'], '503': requestErrors['503'] },
         },
       },
       '/tokens/{serial}/sync': {

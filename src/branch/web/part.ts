@@ -6,13 +6,15 @@ import { readFileSync } from 'node:fs';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AuthorityUnavailableError } from '../../authority/authority-client.js';
+import { SLUG_PATTERN } from '../../banking/institutions.js';
+import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import type { AppParts } from '../../web/app.js';
 import { registerAssets } from '../../web/assets.js';
-import type { Text } from '../../web/personal-web/i18n.js';
+import { answeredAsOutage } from '../../web/errors.js';
+import { requestLang, type Text } from '../../web/personal-web/i18n.js';
 import { addSecurityHeaders, setSecurityHeaders } from '../../web/security-headers.js';
 import { addLanguageToggle } from '../../web/language-toggle.js';
-import { openConsole, sendMessage, type BranchConsoleDeps, type Console } from './console-context.js';
+import { consoleBase, openConsole, sendMessage, type BranchConsoleDeps, type Console } from './console-context.js';
 import { brandStylesheet, CONSOLE_SCRIPT_PATH, CONSOLE_STYLESHEET_PATH } from './console-layout.js';
 import { C } from './messages.js';
 import { registerApprovalRoutes } from './routes/approval-routes.js';
@@ -83,8 +85,8 @@ async function handleError(console: Console, error: FastifyError, request: Fasti
   let status: number;
   let title: Text;
   let lines: Text[];
-  if (error instanceof AuthorityUnavailableError) {
-    request.log.warn({ err: error, errorId: request.id }, 'token authority unavailable');
+  if (answeredAsOutage(error, request, reply)) {
+    // The authority or the database could not answer: nothing was done, try again later.
     [status, title, lines] = [503, C.unavailableTitle, [C.unavailable]];
   } else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
     [status, title, lines] = [413, C.errorTitle, [C.tooLarge]];
@@ -100,7 +102,9 @@ async function handleError(console: Console, error: FastifyError, request: Fasti
     if (!ctx) return;
     return sendMessage(ctx, { status, title, lines, kind: 'error' });
   } catch (secondary) {
-    request.log.error({ err: secondary, errorId: request.id }, 'error page failed');
-    return reply.status(status).type('text/html; charset=utf-8').send(standalonePage('ja', title, lines).value);
+    if (status !== 503 || !isDatabaseUnavailable(secondary)) request.log.error({ err: secondary, errorId: request.id }, 'error page failed');
+    const slug = (request.params as { slug?: unknown } | undefined)?.slug;
+    const signIn = typeof slug === 'string' && SLUG_PATTERN.test(slug) ? consoleBase(slug) : undefined;
+    return reply.status(status).type('text/html; charset=utf-8').send(standalonePage(requestLang(request), title, lines, signIn).value);
   }
 }

@@ -15,3 +15,8 @@ export function parseLang(value: unknown): Lang | undefined {
 }
 
 export const LANG_COOKIE = 'mamori_lang';
+
+/** A request's language as above, read without the institution (even when the database is down). */
+export function requestLang(request: { query?: unknown; cookies?: Record<string, string | undefined> }): Lang {
+  return parseLang((request.query as Record<string, unknown> | undefined)?.lang) ?? parseLang(request.cookies?.[LANG_COOKIE]) ?? 'ja';
+}

@@ -5,12 +5,14 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AuthorityUnavailableError } from '../../authority/authority-client.js';
+import { SLUG_PATTERN } from '../../banking/institutions.js';
+import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import type { AppParts } from '../app.js';
 import { registerAssets } from '../assets.js';
+import { answeredAsOutage } from '../errors.js';
 import { addSecurityHeaders } from '../security-headers.js';
 import { addLanguageToggle } from '../language-toggle.js';
-import type { Text } from './i18n.js';
+import { requestLang, type Text } from './i18n.js';
 import { T } from './messages.js';
 import { openPage, sendMessage } from './page-context.js';
 import { registerDeregisterRoutes } from './routes/deregister-routes.js';
@@ -59,10 +61,10 @@ export async function handleError(site: Site, error: FastifyError, request: Fast
   let status: number;
   let title: Text;
   let lines: Text[];
-  if (error instanceof AuthorityUnavailableError) {
-    // Fail closed: nothing was changed (the token flows and transfers check the code before
-    // any write), try again later.
-    request.log.warn({ err: error, errorId: request.id }, 'token authority unavailable');
+  if (answeredAsOutage(error, request, reply)) {
+    // Fail closed: the authority or the database could not answer, and nothing was changed
+    // (the token flows and transfers check the code before any write; a database error rolls
+    // its transaction back). Try again later.
     [status, title, lines] = [503, T.unavailableTitle, [T.unavailable]];
   } else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
     [status, title, lines] = [413, T.tooLargeTitle, [T.tooLarge]];
@@ -79,8 +81,11 @@ export async function handleError(site: Site, error: FastifyError, request: Fast
     if (!ctx) return;
     return await sendMessage(ctx, { status, title, lines, kind: 'error', withSupport: status >= 500 });
   } catch (secondary) {
-    // Even the institution lookup failed (e.g. the database is down): a page without branding.
-    request.log.error({ err: secondary, errorId: request.id }, 'error page failed');
-    return reply.status(status).type('text/html; charset=utf-8').send(standalonePage('ja', title, lines).value);
+    // Even the institution lookup failed (e.g. the database is down): a page without branding,
+    // in the request's language, with the way back to the login page when the slug is one.
+    if (status !== 503 || !isDatabaseUnavailable(secondary)) request.log.error({ err: secondary, errorId: request.id }, 'error page failed');
+    const slug = (request.params as { slug?: unknown } | undefined)?.slug;
+    const login = typeof slug === 'string' && SLUG_PATTERN.test(slug) ? `/ib/${slug}/` : undefined;
+    return reply.status(status).type('text/html; charset=utf-8').send(standalonePage(requestLang(request), title, lines, login).value);
   }
 }

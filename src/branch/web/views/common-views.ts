@@ -84,13 +84,14 @@ ${notice(ctx.lang, input.kind, input.lines)}
 <p><a class="button button--secondary" href="${input.home}">${ctx.t(input.home.endsWith('home') ? C.homeTitle : C.backToLogin)}</a></p>`;
 }
 
-/** A page without the institution (unknown institution, or the error page when even that failed). */
-export function standalonePage(lang: Lang, title: Text, lines: Text[]): SafeHtml {
+/** A page without the institution (unknown institution, or the error page when even that failed); `backTo`, the sign-in page. */
+export function standalonePage(lang: Lang, title: Text, lines: Text[], backTo?: string): SafeHtml {
   return html`<!doctype html>
 <html lang="${lang}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${pick(lang, title)}</title><link rel="stylesheet" href="${STYLESHEET_PATH}"></head>
-<body><main id="main" class="site-main"><h1>${pick(lang, title)}</h1>${lines.map((l) => html`<p>${pick(lang, l)}</p>`)}</main></body>
+<body><main id="main" class="site-main"><h1>${pick(lang, title)}</h1>${lines.map((l) => html`<p>${pick(lang, l)}</p>`)}
+${backTo === undefined ? '' : html`<p><a class="button button--secondary" href="${backTo}">${pick(lang, C.backToLogin)}</a></p>`}</main></body>
 </html>`;
 }
 

@@ -35,14 +35,18 @@ export function messagePage(
 </section>`;
 }
 
-/** A page outside any institution (unknown slug): no branding, same stylesheet and headers. */
-export function standalonePage(lang: Lang, title: Text, lines: Text[]): SafeHtml {
+/**
+ * A page outside any institution (unknown slug, or the error page when even the institution
+ * could not be read): no branding, same stylesheet and headers; `backTo`, a login page's path.
+ */
+export function standalonePage(lang: Lang, title: Text, lines: Text[], backTo?: string): SafeHtml {
   return html`<!doctype html>
 <html lang="${lang}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${pick(lang, title)}</title><link rel="icon" href="${ICON_PATH}" type="image/svg+xml"><link rel="stylesheet" href="${STYLESHEET_PATH}"></head>
 <body><main id="main" class="site-main"><section class="card"><h1>${pick(lang, title)}</h1>
 ${lines.map((line) => html`<p>${pick(lang, line)}</p>`)}
+${backTo === undefined ? '' : html`<div class="actions">${backToLoginButton(lang, backTo)}</div>`}
 </section></main></body>
 </html>`;
 }
