@@ -71,8 +71,15 @@ interface ThrottleInput {
   windowMs: number;
 }
 
-/** One attempt fewer in flight, never below zero (lapsed ones may have been reset meanwhile). */
-const attemptGivenBack = sql<number>`(case when throttle_in_flight > 0 then throttle_in_flight - 1 else 0 end)`;
+/**
+ * The columns that give one attempt back: one fewer in flight, never below zero (lapsed ones
+ * may have been reset meanwhile), and the lapse time cleared with the last one, so that a check
+ * that counted nothing leaves the row as it found it.
+ */
+const attemptGivenBack = {
+  throttle_in_flight: sql<number>`(case when throttle_in_flight > 0 then throttle_in_flight - 1 else 0 end)`,
+  throttle_lapse_at: sql<number>`(case when throttle_in_flight > 1 then throttle_lapse_at else 0 end)`,
+};
 
 /**
  * Takes one of the token's remaining throttle attempts before a code is checked, in one
@@ -102,7 +109,7 @@ async function takeTokenAttempt(db: Db, input: ThrottleInput): Promise<boolean> 
 
 /** A taken attempt whose code was right, malformed or replayed: it counts nothing. */
 async function giveBackTokenAttempt(db: Db, serial: string): Promise<void> {
-  await db.updateTable('tokens').set({ throttle_in_flight: attemptGivenBack }).where('serial', '=', serial).execute();
+  await db.updateTable('tokens').set(attemptGivenBack).where('serial', '=', serial).execute();
 }
 
 /**
@@ -142,7 +149,7 @@ export async function recordTokenFailure(db: Db, input: { serial: string; nowMs:
     .set({
       throttle_failures: sql<number>`case when ${expired} then 1 else throttle_failures + 1 end`,
       throttle_window_start: sql<number>`case when ${expired} then ${input.nowMs} else throttle_window_start end`,
-      throttle_in_flight: attemptGivenBack,
+      ...attemptGivenBack,
     })
     .where('serial', '=', input.serial)
     .execute();

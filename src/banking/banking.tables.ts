@@ -40,8 +40,10 @@ export interface CustomerTable {
   // counter is at or above the institution's threshold; only an operator resets it.
   password_failures: Generated<number>;
   otp_failures: Generated<number>;
-  // One-time-code attempts taken and not yet judged (fail-counters.ts): attempts in flight
-  // count toward the lock while they are checked; they lapse together at otp_attempts_lapse_at.
+  // Attempts taken and not yet judged (fail-counters.ts), per factor: attempts in flight count
+  // toward the lock while they are checked; they lapse together at *_lapse_at.
+  password_attempts_in_flight: Generated<number>;
+  password_attempts_lapse_at: Generated<number>;
   otp_attempts_in_flight: Generated<number>;
   otp_attempts_lapse_at: Generated<number>;
   token_binding_id: string | null; // the authority's binding: the only one the bank verifies

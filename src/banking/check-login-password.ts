@@ -5,7 +5,8 @@
 // who passed this step learns anything more (the OTP lock, the token state).
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.js';
-import { clearWrongPasswords, countWrongPassword, isOtpLocked, isPasswordLocked } from './fail-counters.js';
+import { metrics } from '../observability/mamori-metrics.js';
+import { isOtpLocked, withPasswordAttempt } from './fail-counters.js';
 import { findCustomer, type Customer } from './customers.js';
 import type { InstitutionPolicy } from './institution-policy.js';
 import type { PasswordHasher } from './password-hasher.js';
@@ -24,14 +25,24 @@ export async function checkLoginPassword(
     await deps.hasher.verifyDummy(input.password);
     return { ok: false };
   }
-  const matches = await deps.hasher.verify(customer.login_password_hash, input.password);
-  const target = { institution: input.institution, contractId: input.contractId, policy: input.policy, nowMs: deps.nowMs() };
-  if (!matches) {
-    // A suspended or already locked contract counts nothing more; the answer is the same.
-    if (customer.status === 'active') await countWrongPassword(db, { ...target, path: input.path });
-    return { ok: false };
-  }
-  if (customer.status !== 'active' || isPasswordLocked(customer, input.policy)) return { ok: false };
-  if (!(await clearWrongPasswords(db, target))) return { ok: false }; // locked meanwhile
-  return { ok: true, customer: { ...customer, password_failures: 0 }, otpLocked: isOtpLocked(customer, input.policy) };
+  // The password is hashed only under one of the contract's remaining password attempts
+  // (fail-counters.ts): a burst at one contract, over any number of processes, has no more
+  // passwords compared than the lock allows. Refused (locked, or every attempt in flight), the
+  // same dummy work and the same answer as an unknown ID.
+  const target = { institution: input.institution, contractId: input.contractId, policy: input.policy, nowMs: deps.nowMs(), path: input.path };
+  const checked = await withPasswordAttempt(db, target, async (attempt): Promise<PasswordCheck> => {
+    const matches = await deps.hasher.verify(customer.login_password_hash, input.password);
+    metrics.passwordChecks.inc({ result: matches ? 'right' : 'wrong' });
+    // A suspended contract counts nothing (its attempt goes back); the answer is the same.
+    if (customer.status !== 'active') return { ok: false };
+    if (!matches) {
+      await attempt.wrong();
+      return { ok: false };
+    }
+    if (!(await attempt.right())) return { ok: false }; // locked meanwhile
+    return { ok: true, customer: { ...customer, password_failures: 0 }, otpLocked: isOtpLocked(customer, input.policy) };
+  });
+  if (checked.taken) return checked.value;
+  await deps.hasher.verifyDummy(input.password);
+  return { ok: false };
 }

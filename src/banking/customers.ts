@@ -76,7 +76,7 @@ export async function createCustomer(
       subject: input.contractId,
     });
   });
-  return { ...row, password_failures: 0, otp_failures: 0, otp_attempts_in_flight: 0, otp_attempts_lapse_at: 0 };
+  return { ...row, password_failures: 0, otp_failures: 0, otp_attempts_in_flight: 0, otp_attempts_lapse_at: 0, password_attempts_in_flight: 0, password_attempts_lapse_at: 0 };
 }
 
 /**

@@ -35,6 +35,11 @@ function createMamoriMetrics() {
       'Calls to the token authority by operation (verify, bind) and result: valid, or the failure reason, or unavailable.',
       ['operation', 'result'],
     ),
+    passwordChecks: registry.counter<'result'>(
+      'mamori_password_checks_total',
+      "Login passwords compared with the contract's stored hash (the password step of ログイン, 利用開始, 利用中止, 利用登録/交換), by result: right or wrong. Unknown IDs and refused attempts are not compared, so per contract the wrong ones stay within the lock.",
+      ['result'],
+    ),
     authorityCodeChecks: registry.counter<'operation' | 'result'>(
       'mamori_authority_code_checks_total',
       "The token authority's own answers to verify, bind and resync, by result: invalid_code (and not_consecutive) are codes it checked and found wrong, throttled ones it refused to check.",

@@ -19,13 +19,12 @@
 // database is used only to read back the counters, sessions and audit records an attack left.
 import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_AUTHORITY_POLICY } from '../../src/authority/authority-policy.js';
 import { skipReason } from '../../src/db/testing.js';
 import { relyingPartyKey } from '../integration/deployment-helpers.js';
-import { codeStep, confirmationFields, csrfOf, customerWithToken, Outsider, passwordStep, signIn, STEP_MS, type Answer, type CodeSource, type RequestOptions } from './outsider.js';
-import { startTarget, type Customer, type Target } from './target.js';
+import { codeStep, confirmationFields, csrfOf, customerWithToken, Outsider, passwordStep, RoutedOutsider, signIn, STEP_MS, type Answer, type CodeSource } from './outsider.js';
+import { MANY_FAILED_SIGN_INS, startTarget, type Customer, type Target } from './target.js';
 
 // What the pages say (src/web/personal-web/messages.ts), verbatim.
 const WRONG_CODE = 'ワンタイムパスワードが正しくありません。';
@@ -95,73 +94,6 @@ function assertCounted(answer: Answer, failures: number, note: string): void {
 function assertToLogin(answer: Answer, customer: Customer, note: string): void {
   assert.equal(answer.status, 303, `${note}: ${answer.status} ${answer.body.slice(0, 300)}`);
   assert.match(answer.location ?? '', new RegExp(`^/ib/${customer.slug}/(\\?timeout=1)?$`), note);
-}
-
-/**
- * An Outsider whose every request leaves from a loopback address of `route()`'s choice
- * (Linux answers on all of 127.0.0.0/8) with the X-Forwarded-For it names: node:http, because
- * fetch cannot pick the local address. A new connection per request (no agent), so the
- * address of each request is really its own.
- */
-class RoutedOutsider extends Outsider {
-  constructor(
-    baseUrl: string,
-    private readonly route: () => { localAddress: string; forwardedFor?: string },
-  ) {
-    super(baseUrl);
-  }
-
-  override request(path: string, options: RequestOptions = {}): Promise<Answer> {
-    const url = new URL(/^https?:/.test(path) ? path : `${this.baseUrl}${path}`);
-    const { localAddress, forwardedFor } = this.route();
-    const headers: Record<string, string> = {};
-    if (!options.withoutCookies && this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    let body: string | undefined;
-    if (options.form !== undefined) {
-      const params = new URLSearchParams();
-      for (const [name, value] of Object.entries(options.form)) for (const item of typeof value === 'string' ? [value] : value) params.append(name, item);
-      body = params.toString();
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-    } else if (options.json !== undefined) {
-      body = JSON.stringify(options.json);
-      headers['content-type'] = 'application/json';
-    } else if (options.body !== undefined) {
-      throw new TypeError('RoutedOutsider sends forms and JSON only');
-    }
-    if (forwardedFor !== undefined) headers['x-forwarded-for'] = forwardedFor;
-    Object.assign(headers, options.headers);
-    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
-    return new Promise((resolve, reject) => {
-      const req = httpRequest(
-        { host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, localAddress, agent: false, timeout: 60_000 },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', reject);
-          res.on('end', () => {
-            const setCookies = res.headers['set-cookie'] ?? [];
-            for (const header of setCookies) {
-              const [pair] = header.split(';');
-              const eq = pair!.indexOf('=');
-              const name = pair!.slice(0, eq).trim();
-              const value = pair!.slice(eq + 1);
-              if (/max-age=0|expires=thu, 01 jan 1970/i.test(header) || value === '') this.cookies.delete(name);
-              else this.cookies.set(name, value);
-            }
-            const responseHeaders = new Headers();
-            for (const [name, value] of Object.entries(res.headers)) {
-              if (value === undefined) continue;
-              for (const item of Array.isArray(value) ? value : [value]) responseHeaders.append(name, item);
-            }
-            resolve({ status: res.statusCode ?? 0, location: res.headers.location ?? null, headers: responseHeaders, body: Buffer.concat(chunks).toString('utf8'), setCookies });
-          });
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error(`timeout: ${path}`)));
-      req.on('error', reject);
-      req.end(body);
-    });
-  }
 }
 
 /** Every request from the next loopback address (127.0.0.2 …), each with its own forwarded client. */
@@ -335,6 +267,39 @@ async function assertBurstEvaluatesFive(target: Target, size: number, baseUrls: 
   assert.equal(await auditCount(target, customer, 'otp_failed'), LOCK_THRESHOLD - 1, note);
 }
 
+/** Login passwords the bank processes compared with a stored hash, by result, summed over them. */
+async function passwordChecks(target: Target): Promise<{ wrong: number; right: number }> {
+  const sum = { wrong: 0, right: 0 };
+  for (const url of target.bankUrls) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    for (const result of ['wrong', 'right'] as const) sum[result] += Number(new RegExp(`^mamori_password_checks_total\\{result="${result}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  }
+  return sum;
+}
+
+/**
+ * The password lock bounds what is COMPARED the same way: `size` different wrong passwords for
+ * one contract sent at once, each from its own client address (so no per-address limit is what
+ * stops them), spread over `baseUrls` — exactly 5 are hashed and compared; every answer is the
+ * one login failure page, and the contract ends locked at 5 with one lock record.
+ */
+async function assertPasswordBurstComparesFive(target: Target, size: number, baseUrls: readonly string[]): Promise<void> {
+  const victim = target.customer('demo');
+  const { route } = rotatingRoute(40, '198.51.100.');
+  const before = await passwordChecks(target);
+  const answers = await Promise.all(Array.from({ length: size }, (_, i) => passwordStep(new RoutedOutsider(baseUrls[i % baseUrls.length]!, route), victim, `Guess-${i}-${randomInt(1e9)}`)));
+  const after = await passwordChecks(target);
+  const note = `${size} wrong passwords at once over ${baseUrls.length} process(es)`;
+  assert.equal(after.wrong - before.wrong, LOCK_THRESHOLD, `${note}: exactly ${LOCK_THRESHOLD} compared`);
+  for (const answer of answers) {
+    assert.equal(answer.status, 401, `${note}: ${answer.status} ${answer.body.slice(0, 200)}`);
+    assert.ok(answer.body.includes(LOGIN_FAILED), note);
+  }
+  assert.deepEqual(await countersOf(target, victim), { otp: 0, password: LOCK_THRESHOLD }, note);
+  assert.equal(await auditCount(target, victim, 'password_failed'), LOCK_THRESHOLD - 1, note);
+  assert.equal(await auditCount(target, victim, 'password_locked'), 1, note);
+}
+
 /**
  * The authority's own throttle (20 wrong codes per token per 5 minutes) bounds what it checks
  * the same way: `size` distinct wrong codes for one binding sent at once straight to its API,
@@ -449,7 +414,7 @@ describe('OTP guessing and the lock, over HTTP [sqlite, one server, X-Forwarded-
   before(async () => {
     // LOG_LEVEL=info: the request log names the client address the server saw (remoteAddress),
     // which is how the rotation tests show whose address counted.
-    target = await startTarget({ dialect: 'sqlite', customersPerInstitution: 15, env: { LOG_LEVEL: 'info' } });
+    target = await startTarget({ dialect: 'sqlite', customersPerInstitution: 16, env: { LOG_LEVEL: 'info' }, policies: MANY_FAILED_SIGN_INS }); // the per-address limit is credential-stuffing.test.ts's subject; here the locks are
   });
   after(async () => {
     await target?.stop();
@@ -515,6 +480,10 @@ describe('OTP guessing and the lock, over HTTP [sqlite, one server, X-Forwarded-
 
   it("200 wrong codes at once at the authority's API for one token: its throttle lets exactly 20 be checked", async () => {
     await assertThrottleBoundsChecks(target, 200);
+  });
+
+  it('50 wrong passwords at once for one contract, each from its own address: exactly 5 are compared', async () => {
+    await assertPasswordBurstComparesFive(target, 50, [target.url]);
   });
 
   it("a vandal without the victim's password cannot move the victim's OTP counter (no session, forged or stale cookies, another stage or institution, their own session with the victim's ID)", async () => {
@@ -770,7 +739,7 @@ describe('OTP guessing behind a trusted proxy [sqlite, MAMORI_TRUST_PROXY=127.0.
 describe('OTP guessing across two bank processes [postgres, split deployment]', { skip: skipReason('postgres') }, () => {
   let target: Target;
   before(async () => {
-    target = await startTarget({ dialect: 'postgres', deployment: 'split', customersPerInstitution: 7 });
+    target = await startTarget({ dialect: 'postgres', deployment: 'split', customersPerInstitution: 8, policies: MANY_FAILED_SIGN_INS });
   });
   after(async () => {
     await target?.stop();
@@ -794,6 +763,10 @@ describe('OTP guessing across two bank processes [postgres, split deployment]', 
 
   it("200 wrong codes at once at the authority's API for one token: its throttle lets exactly 20 be checked", async () => {
     await assertThrottleBoundsChecks(target, 200);
+  });
+
+  it('50 wrong passwords at once for one contract over both bank processes, each from its own address: exactly 5 are compared', async () => {
+    await assertPasswordBurstComparesFive(target, 50, target.bankUrls);
   });
 
   it('the right code inside a burst of wrong codes at 4, over two processes: never signed in and locked', async () => {

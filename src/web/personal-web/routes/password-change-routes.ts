@@ -8,7 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import { newPasswordProblem, storeChangedLoginPassword, type NewPasswordProblem } from '../../../banking/change-login-password.js';
 import { findCustomer } from '../../../banking/customers.js';
-import { countWrongPassword } from '../../../banking/fail-counters.js';
+import { withPasswordAttempt } from '../../../banking/fail-counters.js';
 import { issueSession, type Session } from '../../../banking/sessions.js';
 import { readText } from '../../form-input.js';
 import { MAX_PASSWORD_LENGTH } from '../form-readers.js';
@@ -89,11 +89,15 @@ export function registerPasswordChangeRoutes(scope: FastifyInstance, site: Site)
       return redirectTo(ctx, '');
     }
     const target = { institution: ctx.institution.slug, contractId: session.contractId, policy: ctx.institution.policy };
-    if (!(await site.deps.hasher.verify(customer.login_password_hash, current.value))) {
-      const counted = await countWrongPassword(ctx.db, { ...target, nowMs: site.nowMs(), path: 'password_change' });
-      if (!counted.counted || counted.lockedNow) return sendPasswordLockedPage(ctx);
-      return showForm(ctx, session, { status: 401, errors: { currentPassword: T.currentPasswordWrong } });
-    }
+    // Compared only under one of the contract's password attempts, like the login's (fail-counters.ts).
+    const checked = await withPasswordAttempt(ctx.db, { ...target, nowMs: site.nowMs(), path: 'password_change' }, async (attempt) => {
+      if (await site.deps.hasher.verify(customer.login_password_hash, current.value)) return 'right' as const;
+      const counted = await attempt.wrong();
+      return !counted.counted || counted.lockedNow ? ('locked' as const) : ('wrong' as const);
+    });
+    const verdict = checked.taken ? checked.value : checked.refusal === 'locked' ? 'locked' : 'wrong';
+    if (verdict === 'locked') return sendPasswordLockedPage(ctx);
+    if (verdict === 'wrong') return showForm(ctx, session, { status: 401, errors: { currentPassword: T.currentPasswordWrong } });
 
     const newHash = await site.deps.hasher.hash(next.value);
     const nowMs = site.nowMs();
