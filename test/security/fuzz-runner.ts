@@ -1157,8 +1157,23 @@ export class FuzzRunner {
 
   // --- the wire ----------------------------------------------------------------------------
 
-  send(request: Resolved): Promise<Received> {
-    return new Promise((resolve) => {
+  /**
+   * Sends one request. A request that went out on a reused keep-alive socket which the server
+   * had just closed as idle (its keepAliveTimeout, 5 s: the close and the reuse cross on the
+   * wire — under load the client's notice of the close comes late) dies with ECONNRESET before
+   * any answer: HTTP lets a client retry that (RFC 9112 §9.3.1), browsers do, and so does this
+   * client, once, on a fresh connection. Any other lost answer is the server's and counts.
+   */
+  async send(request: Resolved): Promise<Received> {
+    const first = await this.sendOnce(request, this.agent);
+    if (!first.reusedSocketReset) return first.received;
+    return (await this.sendOnce(request, false)).received;
+  }
+
+  private sendOnce(request: Resolved, agent: http.Agent | false): Promise<{ received: Received; reusedSocketReset: boolean }> {
+    return new Promise((resolveOnce) => {
+      let reusedSocketReset = false;
+      const resolve = (received: Received) => resolveOnce({ received, reusedSocketReset });
       const started = Date.now();
       let settled = false;
       const done = (received: Received) => {
@@ -1168,7 +1183,7 @@ export class FuzzRunner {
       };
       let req: http.ClientRequest;
       try {
-        req = http.request({ host: this.base.hostname, port: this.base.port, method: request.method, path: request.path, headers: request.headers, agent: this.agent });
+        req = http.request({ host: this.base.hostname, port: this.base.port, method: request.method, path: request.path, headers: request.headers, agent });
       } catch (error) {
         done({ status: 0, headers: {}, body: '', error: `the client could not send it: ${(error as Error).message}`, ms: 0 });
         return;
@@ -1182,7 +1197,12 @@ export class FuzzRunner {
         res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), ms: Date.now() - started }));
         res.on('error', (error) => done({ status: 0, headers: {}, body: '', error: error.message, ms: Date.now() - started }));
       });
+      let answered = false;
+      req.on('response', () => {
+        answered = true;
+      });
       req.on('error', (error: NodeJS.ErrnoException) => {
+        reusedSocketReset = !answered && req.reusedSocket && error.code === 'ECONNRESET';
         // The server may answer a request it refuses (413, 431) before the body is sent, and
         // close: that answer is what counts, not the broken pipe of the rest of the body.
         done({ status: 0, headers: {}, body: '', error: `${error.code ?? ''} ${error.message}`.trim(), ms: Date.now() - started });
