@@ -10,7 +10,9 @@
 //   Values stay in the POST body: nothing typed goes into a URL; passwords and codes are not
 //   echoed back (the views never fill them in). The redisplay checks the CSRF token as the form
 //   itself would, and changes nothing but the remembered language.
-// - Any other GET page links to itself — its own path and query — with `?lang=`.
+// - Any other GET page links to itself — its own path and its notice words (`?done=changed`),
+//   never an id or free text from the query — with `?lang=`; a refusal (4xx) links relatively
+//   (`?lang=`), so nothing it was asked is echoed into the page.
 // - Any other answer to a POST (a message, a result) links to the GET page the route names for it
 //   (`afterPost`: the customer card's answer names 新規契約, never the card again), else to the
 //   GET page of the same path if there is one (the step as it stands now), else the start page.
@@ -56,18 +58,25 @@ export function addLanguageToggle(scope: FastifyInstance): void {
   });
 }
 
+/** The query a GET page's toggle keeps: notice words, never digits, ids or free text. */
+const KEPT_QUERY = /^[a-z_]{1,32}$/;
+
 export type LanguageToggle = { kind: 'link'; href: string } | { kind: 'form' };
 
 /** Which toggle a page gets (see the file comment); `body` is the page's content. */
-export function toggleFor(request: FastifyRequest, input: { base: string; body: SafeHtml; lang: Lang; afterPost?: string }): LanguageToggle {
+export function toggleFor(request: FastifyRequest, input: { base: string; body: SafeHtml; lang: Lang; status: number; afterPost?: string }): LanguageToggle {
   const other: Lang = input.lang === 'ja' ? 'en' : 'ja';
   // PAGE_FORM_ID is written only by our views: an escaped value can never contain `id="…"`.
   if (input.body.value.includes(`id="${PAGE_FORM_ID}"`)) return { kind: 'form' };
   const [path = input.base, query = ''] = request.url.split('?', 2);
   const own = path.startsWith(input.base) ? path : input.base;
+  // A refusal (not found, bad input, another's id) echoes nothing of what was asked — a guessed
+  // id, an over-long or hostile path: the link is relative, so the browser keeps the path itself.
+  if (input.status >= 400 && input.afterPost === undefined) return { kind: 'link', href: `?lang=${other}` };
   if (request.method === 'GET') {
-    const params = new URLSearchParams(query);
-    params.delete('lang');
+    // A page keeps its notices (`?done=changed`), never an echo of an id or free text.
+    const params = new URLSearchParams();
+    for (const [name, value] of new URLSearchParams(query)) if (name !== 'lang' && KEPT_QUERY.test(name) && KEPT_QUERY.test(value)) params.append(name, value);
     params.set('lang', other);
     return { kind: 'link', href: `${own}?${params.toString()}` };
   }

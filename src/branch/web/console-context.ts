@@ -139,7 +139,7 @@ export function sendPage(ctx: ConsoleContext, input: PageInput): FastifyReply {
     title: ctx.t(input.title),
     body: input.body,
     base: ctx.base,
-    toggle: toggleFor(ctx.request, { base: ctx.base, body: input.body, lang: ctx.lang, ...(input.togglePath !== undefined ? { afterPost: input.togglePath } : {}) }),
+    toggle: toggleFor(ctx.request, { base: ctx.base, body: input.body, lang: ctx.lang, status: input.status ?? 200, ...(input.togglePath !== undefined ? { afterPost: input.togglePath } : {}) }),
     bare: input.bare ?? false,
     ...(input.signedIn
       ? { operator: { login: input.signedIn.operator.login, role: input.signedIn.operator.role, csrf: input.signedIn.session.csrfToken }, nav: navigationFor(ctx, input.signedIn) }

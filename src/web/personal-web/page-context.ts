@@ -117,7 +117,7 @@ export async function sendPage(ctx: PageContext, input: PageInput): Promise<Fast
   const toggle =
     input.toggleQuery !== undefined
       ? toggleLink(ctx.base + (input.togglePath ?? ''), input.toggleQuery, ctx.lang)
-      : toggleFor(ctx.request, { base: ctx.base, body: input.body, lang: ctx.lang, ...(input.togglePath !== undefined ? { afterPost: ctx.base + input.togglePath } : {}) });
+      : toggleFor(ctx.request, { base: ctx.base, body: input.body, lang: ctx.lang, status: input.status ?? 200, ...(input.togglePath !== undefined ? { afterPost: ctx.base + input.togglePath } : {}) });
   const page = layout({
     institution: ctx.institution,
     lang: ctx.lang,
