@@ -203,9 +203,12 @@ describe('one authority and two bank processes on one PostgreSQL', { skip: skipR
     const texts = await Promise.all(banks.map(async (p) => (await fetch(`${p.url}/metrics`)).text()));
     for (const text of texts) {
       assert.match(text, /^mamori_outbox_pending 0$/m);
-      assert.match(text, /^mamori_code_verifications_total\{operation="verify",result="invalid_code"\} \d+$/m);
+      assert.match(text, /^mamori_code_verifications_total\{operation="verify",result="[a-z_]+"\} \d+$/m);
     }
     const total = (name: string) => texts.reduce((sum, text) => sum + Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0), 0);
+    // The lockout's wrong codes, over both processes: exactly the 5 the lock allows were sent to
+    // be checked (each took an attempt first); the rest were answered with the lock unchecked.
+    assert.equal(total('mamori_code_verifications_total\\{operation="verify",result="invalid_code"\\}'), 5);
     assert.equal(total('mamori_logins_total\\{outcome="success"\\}'), 2);
     assert.equal(total('mamori_locks_total\\{kind="otp"\\}'), 1);
   });
