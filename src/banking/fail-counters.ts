@@ -62,6 +62,8 @@ const FACTORS = {
     lapseAt: 'otp_attempts_lapse_at',
     threshold: (policy: InstitutionPolicy) => policy.otpLockThreshold,
     actions: { failed: 'otp_failed', locked: 'otp_locked' },
+    // A right code gives its attempt back, a wrong one that locks answers the wait with the lock;
+    // after this long the code is refused 'throttled' (try again, nothing counted).
     waitMs: 5_000,
   },
 } as const;
@@ -72,13 +74,7 @@ const FACTORS = {
  * whose process died while checking it ever lapses. All of a contract's attempts in flight of
  * one factor lapse together, 90 s after the latest was taken.
  */
-export const ATTEMPT_LEASE_MS = 90_000;
-/**
- * While every remaining attempt is being checked by other requests, a code or password waits
- * this long for one to come free (a right one gives its attempt back; a wrong one that locks
- * answers the wait with the lock) before it is refused 'throttled': nothing counted.
- */
-export const ATTEMPT_WAIT_MS = FACTORS.otp.waitMs;
+const ATTEMPT_LEASE_MS = 90_000;
 const ATTEMPT_POLL_MS = 25;
 
 /** The attempts in flight that have not lapsed at `nowMs`: an SQL expression over the row. */
@@ -180,8 +176,6 @@ export interface Attempt {
   /** The answer was not judged (the authority throttled it, or did not answer), or is not to count: nothing counts. */
   giveBack(): Promise<void>;
 }
-
-export type CodeAttempt = Attempt;
 
 export type AttemptRefusal = 'locked' | 'throttled';
 

@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { AuthorityClient } from '../authority/authority-client.js';
 import type { Schema } from '../db/schema.js';
-import { isOtpLocked, withCodeAttempt, type AttemptRefusal, type CodeAttempt } from './fail-counters.js';
+import { isOtpLocked, withCodeAttempt, type Attempt, type AttemptRefusal } from './fail-counters.js';
 import { findCustomer } from './customers.js';
 import type { InstitutionPolicy } from './institution-policy.js';
 
@@ -27,7 +27,7 @@ export interface CodeTarget {
 }
 
 /** Counts one wrong code (settling its attempt) and says what the customer should be told. */
-export async function wrongCodeOutcome(attempt: CodeAttempt, policy: InstitutionPolicy): Promise<CodeFailure> {
+export async function wrongCodeOutcome(attempt: Attempt, policy: InstitutionPolicy): Promise<CodeFailure> {
   const counted = await attempt.wrong();
   if (!counted.counted || counted.lockedNow) return { ok: false, reason: 'locked' };
   return {
