@@ -20,3 +20,4 @@ export * from './serial.js';
 export * from './step-window.js';
 export * from './totp.js';
 export * from './transaction-code.js';
+export * from './transaction-payload.js';

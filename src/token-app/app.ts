@@ -12,8 +12,8 @@ import { provisionToken, type ProvisionedToken } from './provisioning.js';
 import { canScanQrCodes, startQrScan, type QrScan } from './qr-scanner.js';
 import { computeLoginCode, computeTransactionCode, type ShownCode } from './token-codes.js';
 import { deleteToken, loadToken, saveNewToken } from './token-store.js';
-import { parseTransactionQr, parseTypedTransaction } from './transaction-input.js';
-import type { TransactionDetails } from '../otp/pure.js';
+import { parseTypedTransaction } from './transaction-input.js';
+import { parseTransactionQr, type TransactionDetails } from '../otp/pure.js';
 
 const LANGUAGE_STORAGE_KEY = 'mamori-token-language';
 const RING_CIRCUMFERENCE = 2 * Math.PI * 21; // r = 21 in index.html

@@ -1,6 +1,6 @@
 // Reads the transaction QR code on the bank's confirm page with the device camera, using the
 // Shape Detection API's BarcodeDetector (Chrome on Android, macOS; not every browser has it).
-// Where it is missing, the app offers only the paste field (transaction-input.ts).
+// Where it is missing, the app offers only the paste field (both read by `parseTransactionQr`).
 
 interface DetectedBarcode {
   readonly rawValue: string;

@@ -1,6 +1,7 @@
 // 内容の確認 → 認証 → 受付完了: the pages after the input form.
 import type { ConfirmChallenge } from '../../../banking/transfers/confirm-authentication.js';
 import type { TransferView } from '../../../banking/transfers/transfer-store.js';
+import { transactionQrPayload } from '../../../otp/index.js';
 import { html, type SafeHtml } from '../../html.js';
 import { PAGE_FORM_ID } from '../../language-toggle.js';
 import { qrSvg } from '../../qr-svg.js';
@@ -8,7 +9,6 @@ import { pick, type Lang, type Text } from '../../personal-web/i18n.js';
 import { T } from '../../personal-web/messages.js';
 import { csrfField, errorSummary, field, notice, stepList, submitButton, type FieldErrors } from '../../personal-web/views/form-parts.js';
 import { confirmationFields, type ConfirmationSpec } from '../../personal-web/views/token-views.js';
-import { transactionQrPayload } from '../../../token-app/transaction-input.js';
 import { japanDateTime } from '../format.js';
 import { TT, yenText } from '../transfer-messages.js';
 import { facts, hidden, linkButton } from './controls.js';
