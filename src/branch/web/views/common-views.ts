@@ -3,10 +3,18 @@
 import { html, type SafeHtml } from '../../../web/html.js';
 import { pick, type Lang, type Text } from '../../../web/personal-web/i18n.js';
 import { STYLESHEET_PATH } from '../../../web/assets.js';
-import type { ConsoleContext } from '../console-context.js';
 import { C } from '../messages.js';
 
 export type FieldErrors = Record<string, Text | undefined>;
+
+/**
+ * What a view needs of the request: its language. The console's request context
+ * (console-context.ts, which renders its pages with these views) is one.
+ */
+export interface ViewContext {
+  readonly lang: Lang;
+  t(text: Text): string;
+}
 
 export interface FieldSpec {
   name: string;
@@ -52,7 +60,7 @@ export function errorSummary(lang: Lang, messages: (Text | undefined)[]): SafeHt
 }
 
 /** 書面番号 + 受付理由, carried by every action form. */
-export function writtenRequestFields(ctx: ConsoleContext, input: { idSuffix: string; errors?: FieldErrors; values?: { requestFormNo?: string; reason?: string } }): SafeHtml {
+export function writtenRequestFields(ctx: ViewContext, input: { idSuffix: string; errors?: FieldErrors; values?: { requestFormNo?: string; reason?: string } }): SafeHtml {
   const error = (name: string) => {
     const text = input.errors?.[name];
     return text ? ctx.t(text) : undefined;
@@ -78,7 +86,7 @@ ${field({
 })}`;
 }
 
-export function messageBody(ctx: ConsoleContext, input: { title: Text; lines: Text[]; kind: 'ok' | 'warn' | 'error' | 'info'; home: string }): SafeHtml {
+export function messageBody(ctx: ViewContext, input: { title: Text; lines: Text[]; kind: 'ok' | 'warn' | 'error' | 'info'; home: string }): SafeHtml {
   return html`<h1>${ctx.t(input.title)}</h1>
 ${notice(ctx.lang, input.kind, input.lines)}
 <p><a class="button button--secondary" href="${input.home}">${ctx.t(input.home.endsWith('home') ? C.homeTitle : C.backToLogin)}</a></p>`;
