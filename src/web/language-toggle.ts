@@ -19,7 +19,7 @@
 // The chosen language is remembered in a cookie (`mamori_lang`, a display preference).
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import { html, type SafeHtml } from './html.js';
-import { parseLang, type Lang } from './personal-web/i18n.js';
+import { parseLang, type Lang } from './i18n.js';
 
 export const LANG_SWITCH_FIELD = 'mamori_lang';
 /** The id of a page's form that the toggle submits; only forms whose route has a redisplay carry it. */

@@ -6,7 +6,7 @@ import type { Institution } from '../../banking/institutions.js';
 import { STYLESHEET_PATH } from '../../web/assets.js';
 import { html, type SafeHtml } from '../../web/html.js';
 import { renderToggle, type LanguageToggle } from '../../web/language-toggle.js';
-import { pick, type Lang } from '../../web/personal-web/i18n.js';
+import { pick, type Lang } from '../../web/i18n.js';
 import type { OperatorRole } from '../branch.tables.js';
 import { C, ROLE_NAMES } from './messages.js';
 

@@ -1,7 +1,7 @@
 // Reading the console's form fields into values or per-field messages: never an exception,
 // never a 500 (DESIGN §5: bad input gets a clear 4xx and changes nothing).
 import { readDigits, readSerial, readText, type FieldProblem, type FormBody } from '../../web/form-input.js';
-import type { Text } from '../../web/personal-web/i18n.js';
+import type { Text } from '../../web/i18n.js';
 import { checkWrittenRequest, type WrittenRequest, type WrittenRequestProblem } from '../written-request.js';
 import { FIELD_PROBLEMS } from './messages.js';
 import type { FieldErrors } from './views/common-views.js';

@@ -1,7 +1,7 @@
 // Every word the branch console shows, Japanese first with English beside. The customer-facing
 // words of the seeds (ロック解除, トークン再発行, 利用一時停止…) name the actions, so an operator
 // finds the written request's title on the screen.
-import type { Text } from '../../web/personal-web/i18n.js';
+import type { Text } from '../../web/i18n.js';
 import type { CustomerActionKind } from '../permissions.js';
 import type { OperatorRole } from '../branch.tables.js';
 

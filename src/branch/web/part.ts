@@ -11,7 +11,7 @@ import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import type { AppParts } from '../../web/app.js';
 import { registerAssets } from '../../web/assets.js';
 import { answeredAsOutage } from '../../web/errors.js';
-import { requestLang, type Text } from '../../web/personal-web/i18n.js';
+import { requestLang, type Text } from '../../web/i18n.js';
 import { addSecurityHeaders, setSecurityHeaders } from '../../web/security-headers.js';
 import { addLanguageToggle } from '../../web/language-toggle.js';
 import { consoleBase, openConsole, sendMessage, type BranchConsoleDeps, type Console } from './console-context.js';

@@ -2,7 +2,7 @@
 import type { ConfirmationAnswer } from '../../banking/confirmation-password.js';
 import type { FormBody } from '../form-input.js';
 import { readDigits, readSerial, readText } from '../form-input.js';
-import type { Text } from './i18n.js';
+import type { Text } from '../i18n.js';
 import { fieldProblem, FORMATS, positionLabel, T, wholeConfirmationFormat } from './messages.js';
 import type { FieldErrors } from './views/form-parts.js';
 import type { ConfirmationSpec } from './views/token-views.js';

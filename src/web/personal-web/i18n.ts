@@ -1,22 +1,5 @@
-// Japanese first, English beside: every text of the bank site is a pair, picked per request.
-// The language comes from `?lang=en|ja` (remembered in a cookie) or the cookie, else Japanese.
-export type Lang = 'ja' | 'en';
-export interface Text {
-  ja: string;
-  en: string;
-}
-
-export function pick(lang: Lang, text: Text): string {
-  return text[lang];
-}
-
-export function parseLang(value: unknown): Lang | undefined {
-  return value === 'ja' || value === 'en' ? value : undefined;
-}
-
-export const LANG_COOKIE = 'mamori_lang';
-
-/** A request's language as above, read without the institution (even when the database is down). */
-export function requestLang(request: { query?: unknown; cookies?: Record<string, string | undefined> }): Lang {
-  return parseLang((request.query as Record<string, unknown> | undefined)?.lang) ?? parseLang(request.cookies?.[LANG_COOKIE]) ?? 'ja';
-}
+// The language pair moved to the web kit (src/web/i18n.ts), shared by the bank site and the
+// console. This re-export serves the files being rewritten with the sign-in code (the routes
+// under routes/, page-context.ts, src/branch/web/console-context.ts and routes/sign-in-routes.ts,
+// src/web/site-request.ts): delete it once they import src/web/i18n.ts.
+export * from '../i18n.js';

@@ -4,7 +4,7 @@ import type { Institution } from '../../banking/institutions.js';
 import { ICON_PATH, STYLESHEET_PATH } from '../assets.js';
 import { html, type SafeHtml } from '../html.js';
 import { renderToggle, type LanguageToggle } from '../language-toggle.js';
-import { pick, type Lang } from './i18n.js';
+import { pick, type Lang } from '../i18n.js';
 import { T } from './messages.js';
 
 export interface LayoutInput {

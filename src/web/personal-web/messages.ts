@@ -1,7 +1,7 @@
 // Every word the bank site shows, in Japanese (the seeds' words, verbatim where the seeds name
 // them) and English. Institution-specific words (its name, the name of its confirmation
 // password, its support centre) are passed in.
-import type { Text } from './i18n.js';
+import type { Text } from '../i18n.js';
 
 export const T = {
   service: { ja: 'パーソナルWeb', en: 'Personal Web' },

@@ -2,7 +2,7 @@
 // page of its own (nothing more to do here). One exhaustive switch per kind of outcome.
 import type { BindFailure } from '../../banking/register-token.js';
 import type { CodeFailure } from '../../banking/verify-customer-code.js';
-import type { Text } from './i18n.js';
+import type { Text } from '../i18n.js';
 import { desktopClosed, passwordLockedBody, T, withRemaining } from './messages.js';
 import { clearSessionCookie, sendMessage, type PageContext } from './page-context.js';
 import type { FieldErrors } from './views/form-parts.js';

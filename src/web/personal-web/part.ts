@@ -12,7 +12,7 @@ import { registerAssets } from '../assets.js';
 import { answeredAsOutage } from '../errors.js';
 import { addSecurityHeaders } from '../security-headers.js';
 import { addLanguageToggle } from '../language-toggle.js';
-import { requestLang, type Text } from './i18n.js';
+import { requestLang, type Text } from '../i18n.js';
 import { T } from './messages.js';
 import { openPage, sendMessage } from './page-context.js';
 import { registerDeregisterRoutes } from './routes/deregister-routes.js';

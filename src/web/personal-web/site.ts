@@ -5,7 +5,7 @@ import type { PasswordHasher } from '../../banking/password-hasher.js';
 import type { Institution } from '../../banking/institutions.js';
 import type { Database } from '../../db/database.js';
 import type { Clock, RandomBytes } from '../../shared/clock.js';
-import type { Lang } from './i18n.js';
+import type { Lang } from '../i18n.js';
 
 export interface PersonalWebDeps {
   database: Database;

@@ -1,6 +1,6 @@
 // Display formats of the transfer pages: Japan wall-clock times, account labels.
 import type { Account } from '../../banking/ledger/accounts.js';
-import { pick, type Lang } from '../personal-web/i18n.js';
+import { pick, type Lang } from '../i18n.js';
 import { TT } from './transfer-messages.js';
 
 /** 2026/11/21 10:05 (Japan time; the business day is the Japan calendar day). */

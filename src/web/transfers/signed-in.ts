@@ -6,7 +6,7 @@ import { findCustomer, type Customer } from '../../banking/customers.js';
 import { listAccountsOfContract, listBranches, type Account } from '../../banking/ledger/accounts.js';
 import type { Session } from '../../banking/sessions.js';
 import type { SafeHtml } from '../html.js';
-import type { Text } from '../personal-web/i18n.js';
+import type { Text } from '../i18n.js';
 import { clearSessionCookie, formBody, openPage, redirectTo, requireStage, sendPage, sessionCsrfOk, sendCsrfRejected, type PageContext } from '../personal-web/page-context.js';
 import type { Site } from '../personal-web/site.js';
 import type { FormBody } from '../form-input.js';

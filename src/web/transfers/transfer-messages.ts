@@ -3,7 +3,7 @@
 import type { PrepareTransferError } from '../../banking/transfers/prepare-transfer.js';
 import type { SavePayeeError } from '../../banking/transfers/registered-payees.js';
 import type { ChangeLimitError } from '../../banking/limits/change-limit.js';
-import type { Text } from '../personal-web/i18n.js';
+import type { Text } from '../i18n.js';
 
 export const TT = {
   menuTransfer: { ja: '振込', en: 'Transfers' },

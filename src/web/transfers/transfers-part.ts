@@ -12,7 +12,7 @@ import type { Institution } from '../../banking/institutions.js';
 import type { AppParts } from '../app.js';
 import { addSecurityHeaders } from '../security-headers.js';
 import { addLanguageToggle } from '../language-toggle.js';
-import { pick, type Lang } from '../personal-web/i18n.js';
+import { pick, type Lang } from '../i18n.js';
 import { handleError, PERSONAL_WEB_BODY_LIMIT } from '../personal-web/part.js';
 import { createSite, type MenuItem } from '../personal-web/site.js';
 import { registerAccountRoutes } from './routes/account-routes.js';

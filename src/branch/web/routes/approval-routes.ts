@@ -2,7 +2,7 @@
 // decide them), 「承認」 and 「却下」. The decision functions re-check the role, the maker and
 // the customer's state inside their transaction; these routes only translate outcomes.
 import type { FastifyInstance } from 'fastify';
-import type { Text } from '../../../web/personal-web/i18n.js';
+import type { Text } from '../../../web/i18n.js';
 import { approveProposal, rejectProposal, type DecisionFailure } from '../../decide-proposal.js';
 import { findCustomer } from '../../../banking/customers.js';
 import { listProposals, PROPOSAL_ID_PATTERN } from '../../proposals.js';

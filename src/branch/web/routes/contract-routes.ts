@@ -11,7 +11,7 @@ import { readLine, readWrittenRequest } from '../form-fields.js';
 import { C, FIELD_PROBLEMS } from '../messages.js';
 import type { FieldErrors } from '../views/common-views.js';
 import { customerCardView, openContractView, usedFormView } from '../views/contract-views.js';
-import type { Text } from '../../../web/personal-web/i18n.js';
+import type { Text } from '../../../web/i18n.js';
 
 type FieldFailure = Exclude<Extract<OpenContractResult, { ok: false }>['reason'], 'form_already_used'>;
 

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CONTRACT_ID_PATTERN } from '../../../banking/customers.js';
 import { normalizeDigitInput } from '../../../otp/index.js';
-import type { Text } from '../../../web/personal-web/i18n.js';
+import type { Text } from '../../../web/i18n.js';
 import type { ActionRequest } from '../../customer-actions.js';
 import { readCustomerStatus, searchCustomers, SEARCH_LIMIT } from '../../customer-status.js';
 import { CUSTOMER_ACTION_KINDS, type CustomerActionKind } from '../../permissions.js';

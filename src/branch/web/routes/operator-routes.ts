@@ -1,7 +1,7 @@
 // オペレーター管理: administrators unlock operators and reset a lost operator token. Nobody acts
 // on their own operator ID here (an administrator locked out is unlocked by another, or the CLI).
 import type { FastifyInstance } from 'fastify';
-import type { Text } from '../../../web/personal-web/i18n.js';
+import type { Text } from '../../../web/i18n.js';
 import { unlockOperator } from '../../operator-lock.js';
 import { resetOperatorToken } from '../../operator-sign-in.js';
 import { listOperators, OPERATOR_LOGIN_PATTERN, operatorActor } from '../../operators.js';

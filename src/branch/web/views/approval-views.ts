@@ -1,7 +1,7 @@
 // Proposals awaiting approval, with 「承認」 and 「却下」 for a supervisor who did not make them,
 // and the page of a reset login password, shown to the approver once.
 import { html, type SafeHtml } from '../../../web/html.js';
-import type { Text } from '../../../web/personal-web/i18n.js';
+import type { Text } from '../../../web/i18n.js';
 import { mayDecide } from '../../permissions.js';
 import type { Proposal } from '../../proposals.js';
 import type { ConsoleContext, SignedIn } from '../console-context.js';

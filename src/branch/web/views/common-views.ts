@@ -1,7 +1,7 @@
 // Building blocks of console pages: labelled fields with their errors announced, notices, the
 // written-request fields every action form carries, and the one-message page.
 import { html, type SafeHtml } from '../../../web/html.js';
-import { pick, type Lang, type Text } from '../../../web/personal-web/i18n.js';
+import { pick, type Lang, type Text } from '../../../web/i18n.js';
 import { STYLESHEET_PATH } from '../../../web/assets.js';
 import { C } from '../messages.js';
 

@@ -4,7 +4,7 @@
 // passwords (open-contract.ts).
 import type { Branch } from '../../../banking/ledger/accounts.js';
 import { html, type SafeHtml } from '../../../web/html.js';
-import type { Text } from '../../../web/personal-web/i18n.js';
+import type { Text } from '../../../web/i18n.js';
 import type { CustomerCard, IssuedCard } from '../../open-contract.js';
 import type { ConsoleContext } from '../console-context.js';
 import { C, japanDateTime } from '../messages.js';

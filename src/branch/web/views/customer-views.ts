@@ -1,7 +1,7 @@
 // The menu, the customer search and the customer at a glance, with the forms of the written
 // requests the operator's role may start (permissions.ts decides; the server checks again).
 import { html, type SafeHtml } from '../../../web/html.js';
-import type { Text } from '../../../web/personal-web/i18n.js';
+import type { Text } from '../../../web/i18n.js';
 import type { CustomerSearchHit, CustomerStatus, AuditLine } from '../../customer-status.js';
 import { CUSTOMER_ACTION_KINDS, isAllowed, needsSecondPerson, type CustomerActionKind } from '../../permissions.js';
 import type { Proposal } from '../../proposals.js';

@@ -1,7 +1,7 @@
 // オペレーター管理 (administrators): the institution's operators with their locks and tokens,
 // 「ロック解除」 and 「トークン再登録」, each with a reason.
 import { html, type SafeHtml } from '../../../web/html.js';
-import type { Text } from '../../../web/personal-web/i18n.js';
+import type { Text } from '../../../web/i18n.js';
 import { isOperatorLocked, OPERATOR_LOCK_THRESHOLD } from '../../operator-lock.js';
 import type { Operator } from '../../operators.js';
 import type { ConsoleContext, SignedIn } from '../console-context.js';

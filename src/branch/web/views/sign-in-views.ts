@@ -1,7 +1,7 @@
 // The operator's sign-in screens: ID + password, then the one-time password, or at the first
 // sign-in the enrolment of the operator's own token.
 import { html, type SafeHtml } from '../../../web/html.js';
-import type { Text } from '../../../web/personal-web/i18n.js';
+import type { Text } from '../../../web/i18n.js';
 import type { ConsoleContext } from '../console-context.js';
 import { C } from '../messages.js';
 import { csrfField, errorSummary, field, notice, type FieldErrors } from './common-views.js';

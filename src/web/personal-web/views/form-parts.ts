@@ -1,7 +1,7 @@
 // Form building blocks: labelled inputs bound by id, errors announced (role="alert") and tied
 // to their inputs with aria-describedby, numeric keyboards and one-time-code autofill for codes.
 import { html, type SafeHtml } from '../../html.js';
-import { pick, type Lang, type Text } from '../i18n.js';
+import { pick, type Lang, type Text } from '../../i18n.js';
 import { T } from '../messages.js';
 
 export type FieldErrors = Record<string, Text | undefined>;

@@ -1,7 +1,7 @@
 // ワンタイムパスワードにかかるQ&A — seed 002's questions, answered for our system.
 import type { Institution } from '../../../banking/institutions.js';
 import { html, type SafeHtml } from '../../html.js';
-import type { Lang } from '../i18n.js';
+import type { Lang } from '../../i18n.js';
 import { supportName } from '../layout.js';
 import { supportBlock } from './message-views.js';
 

@@ -3,7 +3,7 @@
 import type { Institution } from '../../../banking/institutions.js';
 import type { SessionEndCause } from '../../../branch/branch.tables.js';
 import { html, type SafeHtml } from '../../html.js';
-import { pick, type Lang, type Text } from '../i18n.js';
+import { pick, type Lang, type Text } from '../../i18n.js';
 import { T } from '../messages.js';
 import { csrfField, errorSummary, field, notice, submitButton, type FieldErrors } from './form-parts.js';
 import { supportBlock } from './message-views.js';

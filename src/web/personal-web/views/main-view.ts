@@ -3,7 +3,7 @@
 import type { Customer } from '../../../banking/customers.js';
 import { formatSerial } from '../../../otp/index.js';
 import { html, type SafeHtml } from '../../html.js';
-import { pick, type Lang } from '../i18n.js';
+import { pick, type Lang } from '../../i18n.js';
 import { T, welcome } from '../messages.js';
 import { notice } from './form-parts.js';
 

@@ -2,7 +2,7 @@
 import type { Institution } from '../../../banking/institutions.js';
 import { ICON_PATH, STYLESHEET_PATH } from '../../assets.js';
 import { html, type SafeHtml } from '../../html.js';
-import { pick, type Lang, type Text } from '../i18n.js';
+import { pick, type Lang, type Text } from '../../i18n.js';
 import { T } from '../messages.js';
 import { supportHours, supportName } from '../layout.js';
 import { backToLoginButton, notice } from './form-parts.js';

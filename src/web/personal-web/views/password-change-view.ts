@@ -1,7 +1,7 @@
 // ログインパスワードの変更: after a login with a password the branch set, the only page there is
 // — 現在のログインパスワード, the new one twice → 「変更」.
 import { html, type SafeHtml } from '../../html.js';
-import { pick, type Lang, type Text } from '../i18n.js';
+import { pick, type Lang, type Text } from '../../i18n.js';
 import { T } from '../messages.js';
 import { csrfField, errorSummary, field, submitButton, type FieldErrors } from './form-parts.js';
 

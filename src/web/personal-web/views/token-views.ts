@@ -3,7 +3,7 @@
 //   利用中止  利用者認証 → ワンタイムパスワード入力 → 処理結果の確認
 //   利用登録/交換  利用者認証 → 現トークン → 新トークン → 処理結果の確認
 import { html, type SafeHtml } from '../../html.js';
-import { pick, type Lang, type Text } from '../i18n.js';
+import { pick, type Lang, type Text } from '../../i18n.js';
 import { positionLabel, positionsLead, T, wholeConfirmationHint } from '../messages.js';
 import { credentialsFields, codeField } from './login-views.js';
 import { backToLoginButton, csrfField, errorSummary, field, notice, stepList, submitButton, type FieldErrors } from './form-parts.js';

@@ -8,7 +8,7 @@ import { confirmingCustomer, customerConfirmPorts } from '../../../banking/trans
 import { normalizeDigits } from '../../../banking/transfers/payee-input.js';
 import { readDigits } from '../../form-input.js';
 import { redisplayedBy } from '../../language-toggle.js';
-import type { Text } from '../../personal-web/i18n.js';
+import type { Text } from '../../i18n.js';
 import { fieldProblem, FORMATS, T, withRemaining } from '../../personal-web/messages.js';
 import { sendLockedPage } from '../../personal-web/outcome-pages.js';
 import { clearSessionCookie, sendMessage } from '../../personal-web/page-context.js';

@@ -12,7 +12,7 @@ import {
 import { platformBanks } from '../../../banking/transfers/platform-banks.js';
 import { findTransferOfContract } from '../../../banking/transfers/transfer-store.js';
 import { redisplayedBy } from '../../language-toggle.js';
-import type { Text } from '../../personal-web/i18n.js';
+import type { Text } from '../../i18n.js';
 import { sendMessage } from '../../personal-web/page-context.js';
 import type { Site } from '../../personal-web/site.js';
 import type { FieldErrors } from '../../personal-web/views/form-parts.js';

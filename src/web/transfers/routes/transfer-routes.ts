@@ -18,7 +18,7 @@ import type { Institution } from '../../../banking/institutions.js';
 import { readDigits } from '../../form-input.js';
 import { redisplayedBy } from '../../language-toggle.js';
 import { readConfirmation } from '../../personal-web/form-readers.js';
-import type { Text } from '../../personal-web/i18n.js';
+import type { Text } from '../../i18n.js';
 import { confirmationWrong, fieldProblem, FORMATS, T, withRemaining } from '../../personal-web/messages.js';
 import { confirmationName, sendLockedPage, sendPasswordLockedPage } from '../../personal-web/outcome-pages.js';
 import { clearSessionCookie, sendMessage } from '../../personal-web/page-context.js';

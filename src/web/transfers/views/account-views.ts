@@ -4,7 +4,7 @@ import type { HistoryPage } from '../../../banking/ledger/history.js';
 import type { LimitStatus } from '../../../banking/limits/daily-limit.js';
 import type { TransferView } from '../../../banking/transfers/transfer-store.js';
 import { html, type SafeHtml } from '../../html.js';
-import { pick, type Lang } from '../../personal-web/i18n.js';
+import { pick, type Lang } from '../../i18n.js';
 import { notice } from '../../personal-web/views/form-parts.js';
 import { accountLabel, japanDate, japanDateTime } from '../format.js';
 import type { OwnAccount } from '../signed-in.js';

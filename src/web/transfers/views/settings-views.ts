@@ -3,7 +3,7 @@ import type { LimitStatus } from '../../../banking/limits/daily-limit.js';
 import type { RegisteredPayee } from '../../../banking/transfers/registered-payees.js';
 import { html, type SafeHtml } from '../../html.js';
 import { PAGE_FORM_ID } from '../../language-toggle.js';
-import { pick, type Lang, type Text } from '../../personal-web/i18n.js';
+import { pick, type Lang, type Text } from '../../i18n.js';
 import { T } from '../../personal-web/messages.js';
 import { csrfField, errorSummary, field, notice, submitButton, type FieldErrors } from '../../personal-web/views/form-parts.js';
 import { accountTypeText, TT, yenText } from '../transfer-messages.js';

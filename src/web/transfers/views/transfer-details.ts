@@ -1,7 +1,7 @@
 // The details of one transfer as the confirmation, authentication and result pages show them.
 import type { TransferView } from '../../../banking/transfers/transfer-store.js';
 import { html, type SafeHtml } from '../../html.js';
-import { pick, type Lang } from '../../personal-web/i18n.js';
+import { pick, type Lang } from '../../i18n.js';
 import { accountTypeText, TT, yenText } from '../transfer-messages.js';
 import { facts } from './controls.js';
 

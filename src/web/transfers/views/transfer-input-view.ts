@@ -3,7 +3,7 @@
 import type { RegisteredPayee } from '../../../banking/transfers/registered-payees.js';
 import { html, type SafeHtml } from '../../html.js';
 import { PAGE_FORM_ID } from '../../language-toggle.js';
-import { pick, type Lang, type Text } from '../../personal-web/i18n.js';
+import { pick, type Lang, type Text } from '../../i18n.js';
 import { csrfField, errorSummary, stepList, type FieldErrors } from '../../personal-web/views/form-parts.js';
 import type { OwnAccount } from '../signed-in.js';
 import type { PayeeFormValues, Resolution, TransferFormValues } from '../transfer-form.js';

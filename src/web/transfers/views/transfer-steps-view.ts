@@ -5,7 +5,7 @@ import { transactionQrPayload } from '../../../otp/index.js';
 import { html, type SafeHtml } from '../../html.js';
 import { PAGE_FORM_ID } from '../../language-toggle.js';
 import { qrSvg } from '../../qr-svg.js';
-import { pick, type Lang, type Text } from '../../personal-web/i18n.js';
+import { pick, type Lang, type Text } from '../../i18n.js';
 import { T } from '../../personal-web/messages.js';
 import { csrfField, errorSummary, field, notice, stepList, submitButton, type FieldErrors } from '../../personal-web/views/form-parts.js';
 import { confirmationFields, type ConfirmationSpec } from '../../personal-web/views/token-views.js';
