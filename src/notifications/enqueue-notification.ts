@@ -7,11 +7,10 @@
 //   await enqueueNotification(trx, { institution, contractId, atMs: nowMs, event: { kind: 'otp_locked' } });
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import { findInstitution } from '../banking/institutions.js';
 import type { Schema } from '../db/schema.js';
 import type { RandomBytes } from '../shared/clock.js';
 import type { NotificationEvent } from './notification-events.js';
-import { renderNotification } from './notification-messages.js';
+import { renderNotification, type MessageInstitution } from './notification-messages.js';
 
 export interface NotificationInput {
   institution: string;
@@ -40,7 +39,7 @@ export async function enqueueNotification(trx: Transaction<Schema>, input: Notif
     .executeTakeFirst();
   if (!customer) return { queued: false, reason: 'unknown_customer' };
   if (customer.email === null || customer.email === '') return { queued: false, reason: 'no_email' };
-  const institution = await findInstitution(trx, input.institution);
+  const institution = await messageInstitution(trx, input.institution);
   if (!institution) return { queued: false, reason: 'unknown_institution' };
 
   const { subject, body } = renderNotification({ institution, customerName: customer.name, atMs: input.atMs, event: input.event });
@@ -67,6 +66,22 @@ export async function enqueueNotification(trx: Transaction<Schema>, input: Notif
     })
     .execute();
   return { queued: true, id };
+}
+
+/**
+ * The institution as its messages name it, read from its row like the customer above (the
+ * outbox sits below the bank's domain, src/banking/, which enqueues into it). An English name
+ * left empty is shown in Japanese, as institutionFromRow (src/banking/institutions.ts) does.
+ */
+async function messageInstitution(trx: Transaction<Schema>, slug: string): Promise<MessageInstitution | undefined> {
+  const row = await trx
+    .selectFrom('institutions')
+    .select(['name', 'name_en', 'support_name', 'support_name_en', 'support_phone', 'support_hours', 'support_hours_en'])
+    .where('slug', '=', slug)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { support_name: name, support_phone: phone, support_hours: hours } = row;
+  return { name: row.name, nameEn: row.name_en, support: { name, nameEn: row.support_name_en || name, phone, hours, hoursEn: row.support_hours_en || hours } };
 }
 
 const defaultRandomBytes: RandomBytes = (size) => new Uint8Array(nodeRandomBytes(size));
