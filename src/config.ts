@@ -3,6 +3,7 @@
 // surprise. Secret values (keys, the pepper, the SMTP password) are never echoed in a message.
 import { resolve } from 'node:path';
 import { POSTGRES_STATEMENT_TIMEOUT_MS } from './db/database.js';
+import { LOG_LEVELS, type LogLevel } from './observability/logging.js';
 
 export type RunMode = 'development' | 'production';
 
@@ -12,9 +13,6 @@ export type RunMode = 'development' | 'production';
  * it must not be given the master key; the authority never sees a confirmation password.
  */
 export type ConfigPurpose = 'all' | 'authority' | 'bank' | 'cli';
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface Config {
   readonly mode: RunMode;

@@ -4,7 +4,10 @@
 // log. Fastify's request serializer is replaced by one that logs the path WITHOUT its query
 // string, and pino censors the listed paths whatever a handler logs by mistake.
 import type { FastifyRequest, FastifyServerOptions } from 'fastify';
-import type { LogLevel } from '../config.js';
+
+/** The levels LOG_LEVEL may name (pino's), checked by src/config.ts. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const SECRET_FIELDS = [
   'password',

@@ -1,8 +1,8 @@
 // Wraps an AuthorityClient so that every verify and bind is counted by result and timed
 // (mamori_code_verifications_total, mamori_code_verification_duration_seconds). The answers
 // pass through untouched; an AuthorityUnavailableError is counted as `unavailable` and thrown on.
-import { AuthorityUnavailableError, type AuthorityClient } from '../authority/authority-client.js';
-import type { MamoriMetrics, VerificationResult } from './mamori-metrics.js';
+import type { MamoriMetrics, VerificationResult } from '../observability/mamori-metrics.js';
+import { AuthorityUnavailableError, type AuthorityClient } from './authority-client.js';
 
 export function instrumentAuthorityClient(client: AuthorityClient, metrics: MamoriMetrics): AuthorityClient {
   async function timed<T>(operation: 'verify' | 'bind', call: () => Promise<T>, resultOf: (answer: T) => VerificationResult): Promise<T> {

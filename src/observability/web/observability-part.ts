@@ -7,10 +7,10 @@
 // Behind the TLS proxy, /metrics and /readyz are for the monitoring network only: the sample
 // nginx configuration of docs/OPERATIONS.md does not forward them.
 import type { FastifyInstance } from 'fastify';
-import type { Database } from '../db/database.js';
-import type { AppParts } from '../web/app.js';
-import { metrics as processMetrics, type MamoriMetrics } from './mamori-metrics.js';
-import { PROMETHEUS_CONTENT_TYPE } from './metrics.js';
+import type { Database } from '../../db/database.js';
+import type { AppParts } from '../../web/app.js';
+import { metrics as processMetrics, type MamoriMetrics } from '../mamori-metrics.js';
+import { PROMETHEUS_CONTENT_TYPE } from '../metrics.js';
 
 export type ReadinessCheck = () => Promise<void>;
 
