@@ -33,10 +33,18 @@ export interface RunResult {
   stderr: string;
 }
 
+/**
+ * A command that has not ended by then is hung, not slow. Each child loads tsx and compiles the
+ * CLI's import graph: a few seconds on an idle machine, and on a loaded one (the security group
+ * beside two busy loops and other runs) a `mamori keys rp` that had printed its key was killed
+ * at the 30 s this used to be, failing the fuzzer's set-up.
+ */
+const COMMAND_TIMEOUT_MS = 120_000;
+
 /** Runs the bin to its end; `input` goes to its stdin (e.g. a password for --password-stdin). */
 export function runMamori(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, ['bin/mamori.js', ...args], { cwd: ROOT, env, timeout: 30_000 }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, ['bin/mamori.js', ...args], { cwd: ROOT, env, timeout: COMMAND_TIMEOUT_MS }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') return reject(error);
       resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });
     });
