@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { createAuthority, createKeyring, type Authority, type AuthorityPolicy, type Keyring } from '../src/authority/authority.js';
 import type { DialectName } from '../src/db/database.js';
-import { createTestDatabase, type TestDatabase } from '../src/db/testing.js';
+import { createTestDatabase, type TestDatabase } from '../test/support/db/testing.js';
 import { createHmacKey, generateSerial, generateTotpAtStep, timeStepAt, type HmacKey } from '../src/otp/index.js';
 import { manualClock, systemRandomBytes, type ManualClock } from '../src/shared/clock.js';
 

@@ -22,7 +22,7 @@
 import argon2 from 'argon2';
 import { createPasswordHasher, PRODUCTION_ARGON2 } from '../src/banking/password-hasher.js';
 import { DEMO_CUSTOMERS, DEMO_LOGIN_PASSWORD } from '../src/banking/demo-data.js';
-import { createTestDatabase } from '../src/db/testing.js';
+import { createTestDatabase } from '../test/support/db/testing.js';
 import type { BankServerOrder } from './bank-server.js';
 import { startBenchChild, type BenchChild } from './child-process.js';
 import { HttpConnection, runHttpLoad, sendRequest, type LoadResponse, type LoadResult } from './http-load.js';

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { TEST_POSTGRES_URL } from '../src/db/testing.js';
+import { TEST_POSTGRES_URL } from '../test/support/db/testing.js';
 
 export interface MachineInfo {
   date: string;

@@ -17,7 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DialectName } from '../src/db/database.js';
-import { skipReason } from '../src/db/testing.js';
+import { skipReason } from '../test/support/db/testing.js';
 import { AUTHORITY_HTTP_TARGET_RATIO, benchAuthorityHttp, cpuText, type AuthorityHttpResult } from './authority-http.js';
 import { benchBundleSize, type BundleResult } from './bundle-size.js';
 import { benchLogin, LOGIN_TARGET_RATIO, type LoginResult } from './login.js';

@@ -2,7 +2,7 @@
 // row must be caught by `verifyAuditChain`, which names the first row that no longer fits.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createTestDatabase, DIALECTS, skipReason } from '../db/testing.js';
+import { createTestDatabase, DIALECTS, skipReason } from '../../test/support/db/testing.js';
 import { appendAudit, verifyAuditChain } from './audit-log.js';
 
 for (const dialect of DIALECTS) {

@@ -3,8 +3,8 @@
 import type { FastifyInstance } from 'fastify';
 import { systemRandomBytes } from '../shared/clock.js';
 import { buildApp } from '../web/app.js';
-import { runAuthorityClientContract } from './authority-client.contract.js';
-import { createTestAuthority } from './authority-testing.js';
+import { runAuthorityClientContract } from '../../test/support/authority/authority-client.contract.js';
+import { createTestAuthority } from '../../test/support/authority/authority-testing.js';
 import { authorityHttpPart } from './http/authority-http.js';
 import { createHttpAuthorityClient } from './http/http-authority-client.js';
 

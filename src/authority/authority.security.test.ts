@@ -14,10 +14,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { DIALECTS, skipReason, TEST_POSTGRES_URL } from '../db/testing.js';
+import { DIALECTS, skipReason, TEST_POSTGRES_URL } from '../../test/support/db/testing.js';
 import { encodeBase32 } from '../otp/index.js';
-import { createTestAuthority, provisionTestToken, STEP_MS, wrongCode, type TestAuthority } from './authority-testing.js';
-import { createTestApi } from './http/authority-http-testing.js';
+import { createTestAuthority, provisionTestToken, STEP_MS, wrongCode, type TestAuthority } from '../../test/support/authority/authority-testing.js';
+import { createTestApi } from '../../test/support/authority/http/authority-http-testing.js';
 
 async function boundAtA(t: TestAuthority) {
   const token = await provisionTestToken(t);

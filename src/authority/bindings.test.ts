@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DIALECTS, skipReason } from '../db/testing.js';
+import { DIALECTS, skipReason } from '../../test/support/db/testing.js';
 import { timeStepAt } from '../otp/index.js';
 import { systemRandomBytes } from '../shared/clock.js';
 import { createAuthority } from './authority.js';
-import { createTestAuthority, provisionTestToken, STEP_MS, wrongCode } from './authority-testing.js';
+import { createTestAuthority, provisionTestToken, STEP_MS, wrongCode } from '../../test/support/authority/authority-testing.js';
 
 const toFullWidth = (text: string) => text.replace(/[0-9A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 

@@ -6,11 +6,11 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { DIALECTS, skipReason } from '../db/testing.js';
+import { DIALECTS, skipReason } from '../../test/support/db/testing.js';
 import type { VerifyResult } from './authority-client.js';
-import { createTestAuthority, provisionTestToken, STEP_MS, type TestAuthority } from './authority-testing.js';
+import { createTestAuthority, provisionTestToken, STEP_MS, type TestAuthority } from '../../test/support/authority/authority-testing.js';
 
-const CHILD = fileURLToPath(new URL('./verify-burst.child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../../test/support/authority/verify-burst.child.ts', import.meta.url));
 
 async function boundToken(t: TestAuthority) {
   const token = await provisionTestToken(t);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { verifyAuditChain } from '../audit/audit-log.js';
-import { DIALECTS, skipReason } from '../db/testing.js';
+import { DIALECTS, skipReason } from '../../test/support/db/testing.js';
 import { decodeBase32, parseKeyUri } from '../otp/index.js';
 import { systemRandomBytes } from '../shared/clock.js';
 import { createAuthority } from './authority-service.js';
-import { createTestAuthority, testToken } from './authority-testing.js';
+import { createTestAuthority, testToken } from '../../test/support/authority/authority-testing.js';
 import { deriveClientTokenSecret } from './key-agreement.js';
 import { randomDigits } from './provision.js';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DIALECTS, skipReason } from '../db/testing.js';
+import { DIALECTS, skipReason } from '../../test/support/db/testing.js';
 import { systemRandomBytes } from '../shared/clock.js';
 import { createAuthority } from './authority-service.js';
-import { createTestAuthority, provisionTestToken, STEP_MS } from './authority-testing.js';
+import { createTestAuthority, provisionTestToken, STEP_MS } from '../../test/support/authority/authority-testing.js';
 import { createKeyring, type Keyring } from './keyring.js';
 import { reencryptTokenSecrets } from './reencrypt.js';
 import { replaceSecretIfUnchanged } from './token-store.js';

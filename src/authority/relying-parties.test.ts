@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { DIALECTS, skipReason } from '../db/testing.js';
-import { createTestAuthority } from './authority-testing.js';
+import { DIALECTS, skipReason } from '../../test/support/db/testing.js';
+import { createTestAuthority } from '../../test/support/authority/authority-testing.js';
 import { RelyingPartyError } from './relying-parties.js';
 
 for (const dialect of DIALECTS) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DIALECTS, skipReason } from '../db/testing.js';
-import { createTestAuthority, provisionTestToken, STEP_MS, type TestAuthority } from './authority-testing.js';
+import { DIALECTS, skipReason } from '../../test/support/db/testing.js';
+import { createTestAuthority, provisionTestToken, STEP_MS, type TestAuthority } from '../../test/support/authority/authority-testing.js';
 
 async function bound(t: TestAuthority) {
   const token = await provisionTestToken(t);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DIALECTS, skipReason } from '../db/testing.js';
+import { DIALECTS, skipReason } from '../../test/support/db/testing.js';
 import { timeStepAt } from '../otp/index.js';
-import { createTestAuthority, provisionTestToken, STEP_MS, wrongCode, type TestAuthority, type TestToken } from './authority-testing.js';
+import { createTestAuthority, provisionTestToken, STEP_MS, wrongCode, type TestAuthority, type TestToken } from '../../test/support/authority/authority-testing.js';
 
 async function boundToken(t: TestAuthority, relyingParty = 'bank-a', subject = '1000000001'): Promise<{ token: TestToken; bindingId: string }> {
   const token = await provisionTestToken(t);

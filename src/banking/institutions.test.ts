@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { verifyAuditChain } from '../audit/audit-log.js';
-import { createTestAuthority } from '../authority/authority-testing.js';
-import { DIALECTS, skipReason } from '../db/testing.js';
+import { createTestAuthority } from '../../test/support/authority/authority-testing.js';
+import { DIALECTS, skipReason } from '../../test/support/db/testing.js';
 import { demoDataBanner, seedDemoData } from './demo-data.js';
 import { listInstitutions, setInstitutionPolicy } from './institutions.js';
 import { createPasswordHasher, TEST_ARGON2 } from './password-hasher.js';

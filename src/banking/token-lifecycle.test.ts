@@ -2,9 +2,9 @@
 // races, the exchange swap, and nothing half-done when the authority cannot be reached.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { STEP_MS, createTestAuthority, provisionTestToken, type TestAuthority } from '../authority/authority-testing.js';
+import { STEP_MS, createTestAuthority, provisionTestToken, type TestAuthority } from '../../test/support/authority/authority-testing.js';
 import { AuthorityUnavailableError, type AuthorityClient } from '../authority/authority-client.js';
-import { DIALECTS, skipReason } from '../db/testing.js';
+import { DIALECTS, skipReason } from '../../test/support/db/testing.js';
 import { findCustomer } from './customers.js';
 import { seedDemoData } from './demo-data.js';
 import { deregisterToken } from './deregister-token.js';

@@ -2,10 +2,10 @@
 // argon2id hashes, the audit record, idempotent demo seeding (also when run concurrently).
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { createTestAuthority, type TestAuthority } from '../authority/authority-testing.js';
+import { createTestAuthority, type TestAuthority } from '../../test/support/authority/authority-testing.js';
 import { seedDemoData } from '../banking/demo-data.js';
 import { createPasswordHasher, TEST_ARGON2 } from '../banking/password-hasher.js';
-import { DIALECTS, skipReason } from '../db/testing.js';
+import { DIALECTS, skipReason } from '../../test/support/db/testing.js';
 import { systemRandomBytes } from '../shared/clock.js';
 import { addOperator, DEMO_OPERATOR_PASSWORD, findOperator, listOperators, seedDemoOperators } from './operators.js';
 

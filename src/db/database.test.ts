@@ -14,7 +14,7 @@ import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { locationFromUrl, openDatabase, POSTGRES_STATEMENT_TIMEOUT_MS } from './database.js';
-import { skipReason, TEST_POSTGRES_URL } from './testing.js';
+import { skipReason, TEST_POSTGRES_URL } from '../../test/support/db/testing.js';
 
 describe('SQLite connection', () => {
   it('gives the same answers through cached statements, after eviction and after a schema change', async () => {

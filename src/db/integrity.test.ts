@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql, type Kysely } from 'kysely';
 import { findOrphans, RELATIONSHIPS, ROOT_TABLES } from './integrity.js';
 import type { Schema } from './schema.js';
-import { createTestDatabase, DIALECTS, skipReason, type TestDatabase } from './testing.js';
+import { createTestDatabase, DIALECTS, skipReason, type TestDatabase } from '../../test/support/db/testing.js';
 import type { DialectName } from './database.js';
 
 const T = 1_790_000_000_000;

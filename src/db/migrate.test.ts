@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { migrateToLatest } from './migrate.js';
-import { createTestDatabase, DIALECTS, skipReason } from './testing.js';
+import { createTestDatabase, DIALECTS, skipReason } from '../../test/support/db/testing.js';
 
 for (const dialect of DIALECTS) {
   describe(`migrations [${dialect}]`, { skip: skipReason(dialect) }, () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { giveBackRateLimitHit, hitRateLimit, pruneRateLimits } from './rate-limit.js';
-import { createTestDatabase, DIALECTS, skipReason } from './testing.js';
+import { createTestDatabase, DIALECTS, skipReason } from '../../test/support/db/testing.js';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);

@@ -13,7 +13,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { AuthorityUnavailableError } from '../authority/authority-client.js';
 import { openDatabase } from './database.js';
-import { skipReason, TEST_POSTGRES_URL } from './testing.js';
+import { skipReason, TEST_POSTGRES_URL } from '../../test/support/db/testing.js';
 import { isDatabaseUnavailable } from './unavailable.js';
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {

@@ -2,7 +2,7 @@
 // a recent session-end note or a current rate-limit window must survive it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createTestDatabase, DIALECTS, skipReason } from '../db/testing.js';
+import { createTestDatabase, DIALECTS, skipReason } from '../../test/support/db/testing.js';
 import { manualClock } from '../shared/clock.js';
 import { sweepExpiredState } from './index.js';
 

@@ -4,7 +4,7 @@
 // in-process authority.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { STEP_MS, createTestAuthority, provisionTestToken, wrongCode, type TestAuthority } from '../authority/authority-testing.js';
+import { STEP_MS, createTestAuthority, provisionTestToken, wrongCode, type TestAuthority } from '../../test/support/authority/authority-testing.js';
 import { suspendCustomer } from '../banking/customers.js';
 import { demoEmail, seedDemoData } from '../banking/demo-data.js';
 import { deregisterToken } from '../banking/deregister-token.js';
@@ -13,7 +13,7 @@ import { findInstitution } from '../banking/institutions.js';
 import { createPasswordHasher, TEST_ARGON2 } from '../banking/password-hasher.js';
 import { registerToken } from '../banking/register-token.js';
 import { verifyCustomerCode } from '../banking/verify-customer-code.js';
-import { DIALECTS, skipReason } from '../db/testing.js';
+import { DIALECTS, skipReason } from '../../test/support/db/testing.js';
 import { metrics } from '../observability/mamori-metrics.js';
 
 const CONTRACT = '1000000001';

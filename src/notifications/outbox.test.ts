@@ -9,12 +9,12 @@ import { createCustomer } from '../banking/customers.js';
 import { createInstitution } from '../banking/institutions.js';
 import { createPasswordHasher, TEST_ARGON2 } from '../banking/password-hasher.js';
 import type { DialectName } from '../db/database.js';
-import { createTestDatabase, DIALECTS, skipReason, type TestDatabase } from '../db/testing.js';
+import { createTestDatabase, DIALECTS, skipReason, type TestDatabase } from '../../test/support/db/testing.js';
 import { manualClock, systemRandomBytes, type ManualClock } from '../shared/clock.js';
 import { enqueueNotification } from './enqueue-notification.js';
 import { createSmtpTransport, type MailTransport } from './mail-transport.js';
 import { DEFAULT_RETRY_POLICY, deliverDueNotifications, outboxBacklog, retryDelayMs, type DeliveryDeps } from './outbox-delivery.js';
-import { headerOf, startSmtpTestServer, textBodyOf, type SmtpTestServer } from './testing/smtp-test-server.js';
+import { headerOf, startSmtpTestServer, textBodyOf, type SmtpTestServer } from '../../test/support/notifications/smtp-test-server.js';
 
 const T0 = Date.UTC(2026, 10, 21, 6, 0, 0);
 const FROM = 'no-reply@bank.example';

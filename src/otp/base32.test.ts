@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { decodeBase32, encodeBase32 } from './base32.js';
-import { RFC4648_BASE32_VECTORS } from './vectors/rfc4648.js';
+import { RFC4648_BASE32_VECTORS } from '../../test/support/otp/vectors/rfc4648.js';
 
 const ascii = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'latin1'));
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');

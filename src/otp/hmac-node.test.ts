@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { HASH_ALGORITHMS } from './hash-algorithm.js';
 import { createHmacKey, createOpenSslHmacKey } from './hmac-node.js';
-import { RFC4226_SECRET_HEX, RFC4226_VECTORS } from './vectors/rfc4226.js';
+import { RFC4226_SECRET_HEX, RFC4226_VECTORS } from '../../test/support/otp/vectors/rfc4226.js';
 import { counterToBytes } from './hotp.js';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');

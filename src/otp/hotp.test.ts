@@ -12,7 +12,7 @@ import {
   truncateDigest,
   verifyHotp,
 } from './hotp.js';
-import { RFC4226_SECRET_HEX, RFC4226_VECTORS } from './vectors/rfc4226.js';
+import { RFC4226_SECRET_HEX, RFC4226_VECTORS } from '../../test/support/otp/vectors/rfc4226.js';
 
 const rfcKey = createHmacKey('SHA1', new Uint8Array(Buffer.from(RFC4226_SECRET_HEX, 'hex')));
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');

@@ -12,7 +12,7 @@ import {
   RFC6287_TIME_MS,
   RFC6287_TIME_STEP,
   RFC6287_VECTORS,
-} from './vectors/rfc6287.js';
+} from '../../test/support/otp/vectors/rfc6287.js';
 
 const bytes = (hex: string): Uint8Array => new Uint8Array(Buffer.from(hex, 'hex'));
 const hex = (data: Uint8Array): string => Buffer.from(data).toString('hex');

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { HASH_ALGORITHMS } from './hash-algorithm.js';
 import { createHmacKey } from './hmac-node.js';
 import { MAX_TOTP_WINDOW, generateTotp, generateTotpAtStep, timeStepAt, verifyTotp } from './totp.js';
-import { RFC6238_DIGITS, RFC6238_PERIOD_SECONDS, RFC6238_SEED_HEX, RFC6238_VECTORS } from './vectors/rfc6238.js';
+import { RFC6238_DIGITS, RFC6238_PERIOD_SECONDS, RFC6238_SEED_HEX, RFC6238_VECTORS } from '../../test/support/otp/vectors/rfc6238.js';
 
 const seedKey = (algorithm: keyof typeof RFC6238_SEED_HEX) =>
   createHmacKey(algorithm, new Uint8Array(Buffer.from(RFC6238_SEED_HEX[algorithm], 'hex')));

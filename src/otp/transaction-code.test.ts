@@ -11,7 +11,7 @@ import {
   transactionChallenge,
   verifyTransactionCode,
 } from './transaction-code.js';
-import { MAMORI_TRANSACTION_SECRET_HEX, MAMORI_TRANSACTION_VECTORS } from './vectors/mamori-transaction.js';
+import { MAMORI_TRANSACTION_SECRET_HEX, MAMORI_TRANSACTION_VECTORS } from '../../test/support/otp/vectors/mamori-transaction.js';
 
 const secret = new Uint8Array(Buffer.from(MAMORI_TRANSACTION_SECRET_HEX, 'hex'));
 const key = createHmacKey('SHA1', secret);

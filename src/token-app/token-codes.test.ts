@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createHmacKey, generateTotp, generateTransactionCode, type HashAlgorithm } from '../otp/index.js';
-import { RFC6238_DIGITS, RFC6238_PERIOD_SECONDS, RFC6238_SEED_HEX, RFC6238_VECTORS } from '../otp/vectors/rfc6238.js';
+import { RFC6238_DIGITS, RFC6238_PERIOD_SECONDS, RFC6238_SEED_HEX, RFC6238_VECTORS } from '../../test/support/otp/vectors/rfc6238.js';
 import { computeLoginCode, computeTransactionCode } from './token-codes.js';
 
 const WEBCRYPTO_HASH: Record<HashAlgorithm, string> = { SHA1: 'SHA-1', SHA256: 'SHA-256', SHA512: 'SHA-512' };

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createInstitution } from '../banking/institutions.js';
 import { systemClock, systemRandomBytes } from '../shared/clock.js';
-import { createTestDatabase } from '../db/testing.js';
+import { createTestDatabase } from '../../test/support/db/testing.js';
 import { buildApp } from './app.js';
 import { landingPart } from './landing-part.js';
 

@@ -3,7 +3,7 @@
 // Over HTTP, against real servers: test/security/credential-stuffing.test.ts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createTestDatabase, DIALECTS, skipReason } from '../db/testing.js';
+import { createTestDatabase, DIALECTS, skipReason } from '../../test/support/db/testing.js';
 import { checkWithinAddressLimit, clientAddressKey } from './sign-in-address-limit.js';
 
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuthority, createKeyring } from '../../src/authority/authority.js';
-import { provisionTestToken, STEP_MS, T0, type TestToken } from '../../src/authority/authority-testing.js';
+import { provisionTestToken, STEP_MS, T0, type TestToken } from '../support/authority/authority-testing.js';
 import { authorityHttpPart } from '../../src/authority/http/authority-http.js';
 import { DEMO_INSTITUTIONS, seedDemoData } from '../../src/banking/demo-data.js';
 import { addBranch } from '../../src/banking/ledger/accounts.js';

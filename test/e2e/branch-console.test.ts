@@ -19,7 +19,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { wrongCode, type TestToken } from '../../src/authority/authority-testing.js';
+import { wrongCode, type TestToken } from '../support/authority/authority-testing.js';
 import { findCustomer } from '../../src/banking/customers.js';
 import { startBranchConsoleServer, type BranchConsoleServer } from './branch-console-server.js';
 

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { openDatabase, type Database } from '../../src/db/database.js';
-import { skipReason } from '../../src/db/testing.js';
+import { skipReason } from '../support/db/testing.js';
 import { createSandbox, type Sandbox } from '../integration/cli-helpers.js';
 import { createScratchDatabase, relyingPartyKey, startMamori, type MamoriProcess } from '../integration/deployment-helpers.js';
 import { CliToken } from './personal-web-server.js';

@@ -12,7 +12,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { openDatabase } from '../../src/db/database.js';
 import { RELATIONSHIPS } from '../../src/db/integrity.js';
-import { DIALECTS, skipReason, TEST_POSTGRES_URL } from '../../src/db/testing.js';
+import { DIALECTS, skipReason, TEST_POSTGRES_URL } from '../support/db/testing.js';
 import { createSandbox, runMamori } from './cli-helpers.js';
 
 for (const dialect of DIALECTS) {

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createAuthority, createKeyring, type Authority, type Keyring } from '../../src/authority/authority.js';
 import { authorityHttpPart } from '../../src/authority/http/authority-http.js';
-import { createTestDatabase, type TestDatabase } from '../../src/db/testing.js';
+import { createTestDatabase, type TestDatabase } from '../support/db/testing.js';
 import { createHmacKey, decodeBase32, generateTransactionCode } from '../../src/otp/index.js';
 import { manualClock, systemRandomBytes, type ManualClock } from '../../src/shared/clock.js';
 import { buildApp } from '../../src/web/app.js';

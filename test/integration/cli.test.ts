@@ -12,7 +12,7 @@ import pg from 'pg';
 import { appendAudit } from '../../src/audit/audit-log.js';
 import { createAuthority, loadKeyring } from '../../src/authority/authority.js';
 import { openDatabase } from '../../src/db/database.js';
-import { DIALECTS, skipReason, TEST_POSTGRES_URL } from '../../src/db/testing.js';
+import { DIALECTS, skipReason, TEST_POSTGRES_URL } from '../support/db/testing.js';
 import { loggerOptions } from '../../src/server.js';
 import { createHmacKey, decodeBase32, generateTotp } from '../../src/otp/index.js';
 import { manualClock, systemClock, systemRandomBytes } from '../../src/shared/clock.js';

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import pg from 'pg';
-import { TEST_POSTGRES_URL } from '../../src/db/testing.js';
+import { TEST_POSTGRES_URL } from '../support/db/testing.js';
 import { createHmacKey, decodeBase32, generateTotp, timeStepAt } from '../../src/otp/index.js';
 import { ROOT, runMamori } from './cli-helpers.js';
 

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { createAuthority, loadKeyring } from '../../src/authority/authority.js';
 import { createHttpAuthorityClient } from '../../src/authority/http/http-authority-client.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
-import { DIALECTS, skipReason } from '../../src/db/testing.js';
+import { DIALECTS, skipReason } from '../support/db/testing.js';
 import { createHmacKey, decodeBase32, generateTotp } from '../../src/otp/index.js';
 import { systemClock, systemRandomBytes } from '../../src/shared/clock.js';
 import { createSandbox, runMamori } from './cli-helpers.js';

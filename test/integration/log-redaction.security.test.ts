@@ -11,8 +11,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { skipReason } from '../../src/db/testing.js';
-import { startSmtpTestServer, type SmtpTestServer } from '../../src/notifications/testing/smtp-test-server.js';
+import { skipReason } from '../support/db/testing.js';
+import { startSmtpTestServer, type SmtpTestServer } from '../support/notifications/smtp-test-server.js';
 import { createSandbox, runMamori, type Sandbox } from './cli-helpers.js';
 import {
   createScratchDatabase,

@@ -15,9 +15,9 @@ import { checkLedgerInvariants } from '../../src/banking/ledger/ledger-invariant
 import { changeDailyLimit } from '../../src/banking/limits/change-limit.js';
 import { DEFAULT_POLICY } from '../../src/banking/institution-policy.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
-import { skipReason } from '../../src/db/testing.js';
+import { skipReason } from '../support/db/testing.js';
 import { luhnCheckDigit } from '../../src/otp/index.js';
-import { headerOf, startSmtpTestServer, type SmtpTestServer } from '../../src/notifications/testing/smtp-test-server.js';
+import { headerOf, startSmtpTestServer, type SmtpTestServer } from '../support/notifications/smtp-test-server.js';
 import { createSandbox, type Sandbox } from './cli-helpers.js';
 import {
   codeStep,

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
 import pg from 'pg';
 import { openDatabase } from '../../src/db/database.js';
-import { skipReason, TEST_POSTGRES_URL } from '../../src/db/testing.js';
+import { skipReason, TEST_POSTGRES_URL } from '../support/db/testing.js';
 import { createSandbox, ROOT, runMamori } from './cli-helpers.js';
 import { createScratchDatabase, csrfOf, DEMO_CONFIRMATION, HttpBrowser, passwordStep, provisionHttpToken, registerTokenThroughPages, startMamori } from './deployment-helpers.js';
 

@@ -4,7 +4,7 @@
 import { openDatabase, type DatabaseLocation } from '../../src/db/database.js';
 import { confirmTransfer } from '../../src/banking/transfers/confirm-transfer.js';
 import { prepareTransfer } from '../../src/banking/transfers/prepare-transfer.js';
-import { fakePorts, RIGHT_CODE } from '../../src/banking/transfers/test-world.js';
+import { fakePorts, RIGHT_CODE } from '../support/banking/transfers/test-world.js';
 import { transferFromRow, type TransferView } from '../../src/banking/transfers/transfer-store.js';
 import { DEFAULT_POLICY } from '../../src/banking/institution-policy.js';
 import { systemClock, systemRandomBytes } from '../../src/shared/clock.js';

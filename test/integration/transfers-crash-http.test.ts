@@ -16,7 +16,7 @@ import { describe, it } from 'node:test';
 import { checkLedgerInvariants } from '../../src/banking/ledger/ledger-invariants.js';
 import { checkTransferInvariants } from '../../src/banking/transfers/transfer-invariants.js';
 import { openDatabase, type DatabaseLocation } from '../../src/db/database.js';
-import { skipReason } from '../../src/db/testing.js';
+import { skipReason } from '../support/db/testing.js';
 import { createSandbox } from './cli-helpers.js';
 import { createScratchDatabase, csrfOf, DEMO_CONFIRMATION, HttpBrowser, passwordStep, startMamori, type MamoriProcess } from './deployment-helpers.js';
 

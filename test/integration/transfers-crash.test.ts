@@ -12,10 +12,10 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase, DIALECTS, skipReason } from '../../src/db/testing.js';
+import { createTestDatabase, DIALECTS, skipReason } from '../support/db/testing.js';
 import { checkLedgerInvariants } from '../../src/banking/ledger/ledger-invariants.js';
 import { checkTransferInvariants } from '../../src/banking/transfers/transfer-invariants.js';
-import { createWorld } from '../../src/banking/transfers/test-world.js';
+import { createWorld } from '../support/banking/transfers/test-world.js';
 
 const CHILD = fileURLToPath(new URL('./transfer-stream.child.ts', import.meta.url));
 const KILLS = Number(process.env.MAMORI_CRASH_KILLS ?? 10);

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createTestAuthority } from '../../src/authority/authority-testing.js';
+import { createTestAuthority } from '../support/authority/authority-testing.js';
 import { seedDemoData } from '../../src/banking/demo-data.js';
 import { ensureDemoAccount } from '../../src/banking/ledger/demo-accounts.js';
 import { checkLedgerInvariants } from '../../src/banking/ledger/ledger-invariants.js';
@@ -15,7 +15,7 @@ import { changeDailyLimit } from '../../src/banking/limits/change-limit.js';
 import { DEFAULT_POLICY } from '../../src/banking/institution-policy.js';
 import { createPasswordHasher, TEST_ARGON2 } from '../../src/banking/password-hasher.js';
 import { checkTransferInvariants } from '../../src/banking/transfers/transfer-invariants.js';
-import { DIALECTS, skipReason } from '../../src/db/testing.js';
+import { DIALECTS, skipReason } from '../support/db/testing.js';
 import { systemClock, systemRandomBytes } from '../../src/shared/clock.js';
 
 const CHILD = fileURLToPath(new URL('./transfer-server.child.ts', import.meta.url));

@@ -20,7 +20,7 @@
 // spends a step: every table is as it was, and the right code still works afterwards.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { skipReason } from '../../src/db/testing.js';
+import { skipReason } from '../support/db/testing.js';
 import { relyingPartyKey } from '../integration/deployment-helpers.js';
 import { AnswerLog, arabicIndic, assertBooksIntact, assertUnchanged, fullWidth, jsonError, snapshot } from './bad-input-support.js';
 import { newToken, Outsider, type Answer, type CodeSource, type RequestOptions } from './outsider.js';

@@ -22,7 +22,7 @@
 // a NUL or CRLF inside an otherwise right field never reaches the database.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { skipReason } from '../../src/db/testing.js';
+import { skipReason } from '../support/db/testing.js';
 import {
   alertText,
   assertUnchanged,

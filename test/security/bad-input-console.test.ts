@@ -15,7 +15,7 @@
 // with the search hint for what is no search text.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { skipReason } from '../../src/db/testing.js';
+import { skipReason } from '../support/db/testing.js';
 import { alertText, AnswerLog, assertBooksIntact, assertUnchanged, attackedSite, fieldError, jsonError, SCRIPT_PAYLOADS, snapshot, type AttackedSite } from './bad-input-support.js';
 import { csrfOf, newToken, Outsider } from './outsider.js';
 import { startTarget, type Target } from './target.js';

@@ -10,7 +10,7 @@
 // processes: one on SQLite, and one authority with two bank processes sharing PostgreSQL.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { skipReason } from '../../src/db/testing.js';
+import { skipReason } from '../support/db/testing.js';
 import { cardValuesOf, newContractForm, signInOperator, submitContractForm, type ContractFields, type SignedInOperator } from './console.js';
 import { Outsider, type Answer } from './outsider.js';
 import { startTarget, type Target } from './target.js';

@@ -18,7 +18,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_POLICY } from '../../src/banking/institution-policy.js';
-import { skipReason } from '../../src/db/testing.js';
+import { skipReason } from '../support/db/testing.js';
 import { csrfOf, RoutedOutsider, type Answer } from './outsider.js';
 import { startTarget, type Customer, type Target } from './target.js';
 

@@ -26,7 +26,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { checkTransferInvariants } from '../../src/banking/transfers/transfer-invariants.js';
-import { skipReason, TEST_POSTGRES_URL } from '../../src/db/testing.js';
+import { skipReason, TEST_POSTGRES_URL } from '../support/db/testing.js';
 import { relyingPartyKey, startMamori, type MamoriProcess } from '../integration/deployment-helpers.js';
 import {
   type CodeSource,

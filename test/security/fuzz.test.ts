@@ -23,7 +23,7 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { skipReason } from '../../src/db/testing.js';
+import { skipReason } from '../support/db/testing.js';
 import { generatePlan, ROUTE_SPECS, type PlanItem, type Sym, type Value } from './fuzz-plan.js';
 import { FuzzRunner, type Failure } from './fuzz-runner.js';
 import { routeTable, type Route } from './route-table.js';

@@ -21,7 +21,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_AUTHORITY_POLICY } from '../../src/authority/authority-policy.js';
-import { skipReason } from '../../src/db/testing.js';
+import { skipReason } from '../support/db/testing.js';
 import { relyingPartyKey } from '../integration/deployment-helpers.js';
 import { codeStep, confirmationFields, csrfOf, customerWithToken, Outsider, passwordStep, RoutedOutsider, signIn, STEP_MS, type Answer, type CodeSource } from './outsider.js';
 import { MANY_FAILED_SIGN_INS, startTarget, type Customer, type Target } from './target.js';

@@ -14,7 +14,7 @@
 // and in what the bank's books say afterwards.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { skipReason } from '../../src/db/testing.js';
+import { skipReason } from '../support/db/testing.js';
 import { decodeBase32 } from '../../src/otp/index.js';
 import { computeTransactionCode } from '../../src/token-app/token-codes.js';
 import { runMamori } from '../integration/cli-helpers.js';

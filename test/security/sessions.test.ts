@@ -21,7 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { hashSessionToken } from '../../src/banking/sessions.js';
 import { hashOperatorSessionToken } from '../../src/branch/operator-sessions.js';
-import { skipReason } from '../../src/db/testing.js';
+import { skipReason } from '../support/db/testing.js';
 import {
   codeStep,
   confirmationFields,

@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import fc from 'fast-check';
-import { DIALECTS, skipReason } from '../../db/testing.js';
-import { provisionTestToken, STEP_MS, type TestToken } from '../authority-testing.js';
-import { createTestApi, type TestApi } from './authority-http-testing.js';
+import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
+import { provisionTestToken, STEP_MS, type TestToken } from '../../../test/support/authority/authority-testing.js';
+import { createTestApi, type TestApi } from '../../../test/support/authority/http/authority-http-testing.js';
 import { buildAuthorityOpenApi } from './openapi.js';
 
 const openApi = buildAuthorityOpenApi();

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createTestDatabase, DIALECTS, skipReason } from '../../db/testing.js';
+import { createTestDatabase, DIALECTS, skipReason } from '../../../test/support/db/testing.js';
 import { manualClock } from '../../shared/clock.js';
 import { listAccountsOfContract } from './accounts.js';
 import { ensureDemoAccount, ensureDemoAccounts } from './demo-accounts.js';
 import { checkLedgerInvariants } from './ledger-invariants.js';
-import { countingRandomBytes, seedCustomer, seedInstitution, TEST_START_MS } from './test-fixtures.js';
+import { countingRandomBytes, seedCustomer, seedInstitution, TEST_START_MS } from '../../../test/support/banking/ledger/test-fixtures.js';
 
 for (const dialect of DIALECTS) {
   describe(`demo accounts [${dialect}]`, { skip: skipReason(dialect) }, () => {

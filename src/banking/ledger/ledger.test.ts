@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { verifyAuditChain } from '../../audit/audit-log.js';
-import { createTestDatabase, DIALECTS, skipReason, type TestDatabase } from '../../db/testing.js';
+import { createTestDatabase, DIALECTS, skipReason, type TestDatabase } from '../../../test/support/db/testing.js';
 import { findAccount, getBalance, openAccount, systemAccountId } from './accounts.js';
 import { deposit } from './deposit.js';
 import { listHistory } from './history.js';
 import { postJournalEntry } from './journal.js';
 import { checkLedgerInvariants } from './ledger-invariants.js';
-import { countingRandomBytes, seedCustomer, seedFundedAccount, seedInstitution } from './test-fixtures.js';
+import { countingRandomBytes, seedCustomer, seedFundedAccount, seedInstitution } from '../../../test/support/banking/ledger/test-fixtures.js';
 import { transactOutcome } from './transact.js';
 
 async function withDatabase(dialect: (typeof DIALECTS)[number], run: (database: TestDatabase) => Promise<void>): Promise<void> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createTestDatabase, DIALECTS, skipReason } from '../../db/testing.js';
-import { seedCustomer, seedInstitution, TEST_START_MS } from '../ledger/test-fixtures.js';
+import { createTestDatabase, DIALECTS, skipReason } from '../../../test/support/db/testing.js';
+import { seedCustomer, seedInstitution, TEST_START_MS } from '../../../test/support/banking/ledger/test-fixtures.js';
 import { changeDailyLimit, RAISE_PROOF_MAX_AGE_MS, type OtpProof } from './change-limit.js';
 import { businessDayAt, getDailyLimit, getLimitStatus } from './daily-limit.js';
 import { runLimitDowngradeJob } from './limit-downgrade.js';

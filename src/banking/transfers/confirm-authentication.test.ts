@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decideConfirmChallenge, normalizeCode, verifyConfirmAnswer, verifyOtpForLimitRaise, type ConfirmingCustomer } from './confirm-authentication.js';
-import { fakePorts, RIGHT_CODE } from './test-world.js';
+import { fakePorts, RIGHT_CODE } from '../../../test/support/banking/transfers/test-world.js';
 
 const WITH_TOKEN: ConfirmingCustomer = { bindingId: 'bind_1', otpLocked: false, passwordLocked: false };
 const WITHOUT_TOKEN: ConfirmingCustomer = { bindingId: null, otpLocked: false, passwordLocked: false };

@@ -4,13 +4,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { createTestDatabase, DIALECTS, skipReason } from '../../db/testing.js';
+import { createTestDatabase, DIALECTS, skipReason } from '../../../test/support/db/testing.js';
 import { getBalance, systemAccountId } from '../ledger/accounts.js';
 import { deposit } from '../ledger/deposit.js';
 import { checkLedgerInvariants } from '../ledger/ledger-invariants.js';
-import { countingRandomBytes } from '../ledger/test-fixtures.js';
+import { countingRandomBytes } from '../../../test/support/banking/ledger/test-fixtures.js';
 import { checkTransferInvariants } from './transfer-invariants.js';
-import { createWorld } from './test-world.js';
+import { createWorld } from '../../../test/support/banking/transfers/test-world.js';
 
 type Command =
   | { kind: 'deposit'; to: number; amountYen: number }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createTestDatabase, DIALECTS, skipReason } from '../../db/testing.js';
-import { countingRandomBytes } from '../ledger/test-fixtures.js';
+import { createTestDatabase, DIALECTS, skipReason } from '../../../test/support/db/testing.js';
+import { countingRandomBytes } from '../../../test/support/banking/ledger/test-fixtures.js';
 import { deleteStalePendingTransfers, PENDING_RETENTION_MS } from './pending-cleanup.js';
 import { PENDING_TRANSFER_TTL_MS } from './prepare-transfer.js';
 import { addRegisteredPayee, listRegisteredPayees, removeRegisteredPayee, updateRegisteredPayee } from './registered-payees.js';
-import { createWorld } from './test-world.js';
+import { createWorld } from '../../../test/support/banking/transfers/test-world.js';
 
 for (const dialect of DIALECTS) {
   describe(`registered payees [${dialect}]`, { skip: skipReason(dialect) }, () => {

@@ -19,10 +19,10 @@
 //   else's pending transfer: refused before anything is stored or moved.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createTestDatabase, DIALECTS, skipReason, type TestDatabase } from '../../db/testing.js';
+import { createTestDatabase, DIALECTS, skipReason, type TestDatabase } from '../../../test/support/db/testing.js';
 import { getBalance } from '../ledger/accounts.js';
 import { checkLedgerInvariants } from '../ledger/ledger-invariants.js';
-import { fakePorts, RIGHT_CODE, createWorld, type World } from './test-world.js';
+import { fakePorts, RIGHT_CODE, createWorld, type World } from '../../../test/support/banking/transfers/test-world.js';
 import { checkTransferInvariants } from './transfer-invariants.js';
 
 async function withWorld(dialect: (typeof DIALECTS)[number], run: (world: World) => Promise<void>, options?: Parameters<typeof createWorld>[1]) {

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { verifyAuditChain } from '../../audit/audit-log.js';
-import { createTestDatabase, DIALECTS, skipReason, type TestDatabase } from '../../db/testing.js';
+import { createTestDatabase, DIALECTS, skipReason, type TestDatabase } from '../../../test/support/db/testing.js';
 import { getBalance, systemAccountId } from '../ledger/accounts.js';
 import { deposit } from '../ledger/deposit.js';
 import { listHistory } from '../ledger/history.js';
 import { checkLedgerInvariants } from '../ledger/ledger-invariants.js';
-import { countingRandomBytes } from '../ledger/test-fixtures.js';
+import { countingRandomBytes } from '../../../test/support/banking/ledger/test-fixtures.js';
 import { changeDailyLimit } from '../limits/change-limit.js';
 import { formatOutgoingCsv, listOutgoingForExport, markTransfersExported } from './clearing-export.js';
 import { PENDING_TRANSFER_TTL_MS } from './prepare-transfer.js';
 import { checkTransferInvariants } from './transfer-invariants.js';
-import { createWorld, type World } from './test-world.js';
+import { createWorld, type World } from '../../../test/support/banking/transfers/test-world.js';
 
 async function withWorld(dialect: (typeof DIALECTS)[number], run: (world: World, database: TestDatabase) => Promise<void>, options?: Parameters<typeof createWorld>[1]) {
   const database = await createTestDatabase(dialect);

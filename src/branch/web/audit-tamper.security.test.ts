@@ -8,8 +8,8 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { verifyAuditChain } from '../../audit/audit-log.js';
 import { main } from '../../cli/main.js';
 import type { CliIo } from '../../cli/command.js';
-import { DIALECTS, skipReason } from '../../db/testing.js';
-import { createConsoleHarness, DEMO, type ConsoleHarness } from './branch-console-testing.js';
+import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
+import { createConsoleHarness, DEMO, type ConsoleHarness } from '../../../test/support/branch/web/branch-console-testing.js';
 
 async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];

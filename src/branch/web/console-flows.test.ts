@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { findCustomer } from '../../banking/customers.js';
 import { getDailyLimit } from '../../banking/limits/daily-limit.js';
 import { hashSessionToken } from '../../banking/sessions.js';
-import { DIALECTS, skipReason } from '../../db/testing.js';
+import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
 import { isPasswordChangeRequired } from '../password-change-requirements.js';
 import { listProposals } from '../proposals.js';
 import { findSessionEndNotice } from '../session-end-notices.js';
@@ -20,7 +20,7 @@ import {
   registerCustomerToken,
   type ConsoleHarness,
   type FormClient,
-} from './branch-console-testing.js';
+} from '../../../test/support/branch/web/branch-console-testing.js';
 
 const consoleBase = '/branch/demo/';
 const bank = '/ib/demo/';

@@ -6,10 +6,10 @@
 // strict CSP, no-store and frame-ancestors 'none' on every console page.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { DIALECTS, skipReason } from '../../db/testing.js';
+import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
 import { listProposals } from '../proposals.js';
 import { DEMO_OPERATOR_PASSWORD } from '../operators.js';
-import { createConsoleHarness, DEMO, lockCustomerPassword, type ConsoleHarness } from './branch-console-testing.js';
+import { createConsoleHarness, DEMO, lockCustomerPassword, type ConsoleHarness } from '../../../test/support/branch/web/branch-console-testing.js';
 
 const base = '/branch/demo/';
 

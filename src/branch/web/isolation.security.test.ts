@@ -7,12 +7,12 @@
 // that has only passed the password step (before the one-time password or the enrolment).
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { DIALECTS, skipReason } from '../../db/testing.js';
+import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
 import { openContract } from '../open-contract.js';
 import { systemRandomBytes } from '../../shared/clock.js';
 import { newIdempotencyKey } from '../../shared/idempotency-key.js';
 import { DEMO_OPERATOR_PASSWORD } from '../operators.js';
-import { createConsoleHarness, customerSignIn, DEMO, registerCustomerToken, type ConsoleHarness } from './branch-console-testing.js';
+import { createConsoleHarness, customerSignIn, DEMO, registerCustomerToken, type ConsoleHarness } from '../../../test/support/branch/web/branch-console-testing.js';
 
 const CONSOLE_PAGES = ['home', 'customers', `customers/${DEMO.contractId}`, 'approvals', 'contracts/new', 'audit', 'audit.csv', 'operators'];
 const CONSOLE_POSTS = [`customers/${DEMO.contractId}/actions/suspend`, 'approvals/prp_00000000000000000000000000000000/approve', 'contracts', 'operators/teller/unlock'];

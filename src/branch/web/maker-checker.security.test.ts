@@ -10,11 +10,11 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { findCustomer } from '../../banking/customers.js';
 import { findInstitution } from '../../banking/institutions.js';
-import { DIALECTS, skipReason } from '../../db/testing.js';
+import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
 import { systemRandomBytes } from '../../shared/clock.js';
 import { approveProposal } from '../decide-proposal.js';
 import { findProposal, listProposals } from '../proposals.js';
-import { createConsoleHarness, DEMO, lockCustomerPassword, type ConsoleHarness, type FormClient } from './branch-console-testing.js';
+import { createConsoleHarness, DEMO, lockCustomerPassword, type ConsoleHarness, type FormClient } from '../../../test/support/branch/web/branch-console-testing.js';
 
 const base = '/branch/demo/';
 const customerPage = `${base}customers/${DEMO.contractId}`;

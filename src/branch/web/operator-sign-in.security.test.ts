@@ -7,10 +7,10 @@
 // party as `operator:<login>`).
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { DIALECTS, skipReason } from '../../db/testing.js';
+import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
 import { hashOperatorSessionToken } from '../operator-sessions.js';
 import { DEMO_OPERATOR_PASSWORD, findOperator } from '../operators.js';
-import { createConsoleHarness, type ConsoleHarness, type FormClient } from './branch-console-testing.js';
+import { createConsoleHarness, type ConsoleHarness, type FormClient } from '../../../test/support/branch/web/branch-console-testing.js';
 
 const base = '/branch/demo/';
 

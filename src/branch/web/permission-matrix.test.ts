@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { DIALECTS, skipReason } from '../../db/testing.js';
+import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
 import type { OperatorRole } from '../branch.tables.js';
 import { CONSOLE_ACTIONS, isAllowed, OPERATOR_ROLES, type ConsoleAction } from '../permissions.js';
 import { createProposal } from '../proposals.js';
-import { createConsoleHarness, DEMO, OTHER, SLUGS, type ConsoleHarness, type FormClient, type Slug } from './branch-console-testing.js';
+import { createConsoleHarness, DEMO, OTHER, SLUGS, type ConsoleHarness, type FormClient, type Slug } from '../../../test/support/branch/web/branch-console-testing.js';
 
 /** Who may do what, restated: tellers serve, supervisors also decide, administrators manage staff and read the audit log. */
 const EXPECTED: Record<OperatorRole, ReadonlySet<ConsoleAction>> = {

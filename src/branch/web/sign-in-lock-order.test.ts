@@ -10,11 +10,11 @@
 // has one writer at a time, so only PostgreSQL can deadlock here.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { lockStaging, type LockStaging } from '../../db/lock-order-testing.js';
-import { skipReason } from '../../db/testing.js';
+import { lockStaging, type LockStaging } from '../../../test/support/db/lock-order-testing.js';
+import { skipReason } from '../../../test/support/db/testing.js';
 import { DEMO_OPERATOR_PASSWORD } from '../operators.js';
 import { OPERATOR_LOCK_THRESHOLD } from '../operator-lock.js';
-import { createConsoleHarness, type ConsoleHarness, type FormClient } from './branch-console-testing.js';
+import { createConsoleHarness, type ConsoleHarness, type FormClient } from '../../../test/support/branch/web/branch-console-testing.js';
 
 const BASE = '/branch/demo/';
 

@@ -10,8 +10,8 @@ import { suspendCustomer } from '../../banking/customers.js';
 import { findCustomer } from '../../banking/customers.js';
 import { setInstitutionPolicy } from '../../banking/institutions.js';
 import type { PasswordHasher } from '../../banking/password-hasher.js';
-import { DIALECTS, skipReason } from '../../db/testing.js';
-import { createBankHarness, DEMO, type BankHarness } from './personal-web-testing.js';
+import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
+import { createBankHarness, DEMO, type BankHarness } from '../../../test/support/web/personal-web/personal-web-testing.js';
 
 /** The visible answer without the parts that differ per request (tokens, echoed ID). */
 function answerOf(response: { statusCode: number; body: string }): string {
@@ -81,7 +81,7 @@ for (const dialect of DIALECTS) {
       const { createPersonalWebPart } = await import('./part.js');
       const { buildApp } = await import('../app.js');
       const { systemRandomBytes } = await import('../../shared/clock.js');
-      const { FormClient } = await import('./personal-web-testing.js');
+      const { FormClient } = await import('../../../test/support/web/personal-web/personal-web-testing.js');
       const app = await buildApp({ database: h.database, clock: h.clock, randomBytes: systemRandomBytes }, [
         createPersonalWebPart({ database: h.database, clock: h.clock, randomBytes: systemRandomBytes, authorityFor: (s) => h.authority.clientFor(s), confirmationPepper: h.pepper, hasher }),
       ]);

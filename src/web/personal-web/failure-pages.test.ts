@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { AuthorityUnavailableError, type AuthorityClient } from '../../authority/authority-client.js';
 import { findCustomer } from '../../banking/customers.js';
-import { DIALECTS, skipReason } from '../../db/testing.js';
+import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
 import { systemRandomBytes } from '../../shared/clock.js';
 import { buildApp } from '../app.js';
 import { createPersonalWebPart } from './part.js';
-import { confirmationFields, createBankHarness, DEMO, FormClient, type BankHarness } from './personal-web-testing.js';
+import { confirmationFields, createBankHarness, DEMO, FormClient, type BankHarness } from '../../../test/support/web/personal-web/personal-web-testing.js';
 
 const unreachable: AuthorityClient = {
   bind: () => Promise.reject(new AuthorityUnavailableError('connection refused')),

@@ -2,11 +2,11 @@
 // demo asks the whole 確認用パスワード, sample two digit positions of the 資金移動用パスワード.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { STEP_MS } from '../../authority/authority-testing.js';
+import { STEP_MS } from '../../../test/support/authority/authority-testing.js';
 import { findCustomer } from '../../banking/customers.js';
 import { verifyAuditChain } from '../../audit/audit-log.js';
-import { DIALECTS, skipReason } from '../../db/testing.js';
-import { confirmationFields, createBankHarness, DEMO, type BankHarness, type FormClient } from './personal-web-testing.js';
+import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
+import { confirmationFields, createBankHarness, DEMO, type BankHarness, type FormClient } from '../../../test/support/web/personal-web/personal-web-testing.js';
 
 async function passAuthStep(client: FormClient, base: string, flow: 'register' | 'deregister' | 'exchange', contractId: string = DEMO.contractId) {
   await client.get(`${base}${flow}`);

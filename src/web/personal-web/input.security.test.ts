@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { STEP_MS } from '../../authority/authority-testing.js';
+import { STEP_MS } from '../../../test/support/authority/authority-testing.js';
 import { findCustomer } from '../../banking/customers.js';
-import { DIALECTS, skipReason } from '../../db/testing.js';
-import { confirmationFields, createBankHarness, DEMO, type BankHarness, type FormClient } from './personal-web-testing.js';
+import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
+import { confirmationFields, createBankHarness, DEMO, type BankHarness, type FormClient } from '../../../test/support/web/personal-web/personal-web-testing.js';
 
 const FULL_WIDTH = (text: string) => text.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
 const ARABIC_INDIC = (text: string) => text.replace(/\d/g, (d) => String.fromCharCode(0x0660 + Number(d)));

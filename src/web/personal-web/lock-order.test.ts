@@ -8,10 +8,10 @@
 // writer at a time, so only PostgreSQL can deadlock here.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { STEP_MS, wrongCode } from '../../authority/authority-testing.js';
-import { lockStaging, type LockStaging } from '../../db/lock-order-testing.js';
-import { skipReason } from '../../db/testing.js';
-import { confirmationFields, createBankHarness, DEMO, type BankHarness } from './personal-web-testing.js';
+import { STEP_MS, wrongCode } from '../../../test/support/authority/authority-testing.js';
+import { lockStaging, type LockStaging } from '../../../test/support/db/lock-order-testing.js';
+import { skipReason } from '../../../test/support/db/testing.js';
+import { confirmationFields, createBankHarness, DEMO, type BankHarness } from '../../../test/support/web/personal-web/personal-web-testing.js';
 
 const BASE = '/ib/demo/';
 

@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { STEP_MS, wrongCode, type TestToken } from '../../authority/authority-testing.js';
+import { STEP_MS, wrongCode, type TestToken } from '../../../test/support/authority/authority-testing.js';
 import { findCustomer } from '../../banking/customers.js';
-import { DIALECTS, skipReason } from '../../db/testing.js';
-import { confirmationFields, createBankHarness, DEMO, type BankHarness, type FormClient } from './personal-web-testing.js';
+import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
+import { confirmationFields, createBankHarness, DEMO, type BankHarness, type FormClient } from '../../../test/support/web/personal-web/personal-web-testing.js';
 
 const base = '/ib/demo/';
 

@@ -10,10 +10,10 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { findCustomer } from '../../banking/customers.js';
 import { hashSessionToken } from '../../banking/sessions.js';
 import { isPasswordChangeRequired } from '../../branch/password-change-requirements.js';
-import { DIALECTS, skipReason } from '../../db/testing.js';
-import { createTransferHarness } from '../transfers/transfers-web-testing.js';
-import { logIn, registerTokenOnSite, resetPasswordAtBranch } from './branch-actions-testing.js';
-import { DEMO, type BankHarness } from './personal-web-testing.js';
+import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
+import { createTransferHarness } from '../../../test/support/web/transfers/transfers-web-testing.js';
+import { logIn, registerTokenOnSite, resetPasswordAtBranch } from '../../../test/support/web/personal-web/branch-actions-testing.js';
+import { DEMO, type BankHarness } from '../../../test/support/web/personal-web/personal-web-testing.js';
 
 const base = '/ib/demo/';
 const change = `${base}password/change`;

@@ -9,9 +9,9 @@ import { findCustomer } from '../../banking/customers.js';
 import { newPasswordProblem } from '../../banking/change-login-password.js';
 import { hashSessionToken } from '../../banking/sessions.js';
 import { isPasswordChangeRequired, requirePasswordChange } from '../../branch/password-change-requirements.js';
-import { DIALECTS, skipReason } from '../../db/testing.js';
-import { logIn, registerTokenOnSite, resetPasswordAtBranch } from './branch-actions-testing.js';
-import { createBankHarness, DEMO, type BankHarness, type FormClient } from './personal-web-testing.js';
+import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
+import { logIn, registerTokenOnSite, resetPasswordAtBranch } from '../../../test/support/web/personal-web/branch-actions-testing.js';
+import { createBankHarness, DEMO, type BankHarness, type FormClient } from '../../../test/support/web/personal-web/personal-web-testing.js';
 
 const base = '/ib/demo/';
 const NEW_PASSWORD = 'Kawasemi-2027';

@@ -5,9 +5,9 @@
 // same answer as any failed login. Both dialects.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { DIALECTS, skipReason } from '../../db/testing.js';
-import { branchAction, logIn, registerTokenOnSite } from './branch-actions-testing.js';
-import { createBankHarness, DEMO, type BankHarness } from './personal-web-testing.js';
+import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
+import { branchAction, logIn, registerTokenOnSite } from '../../../test/support/web/personal-web/branch-actions-testing.js';
+import { createBankHarness, DEMO, type BankHarness } from '../../../test/support/web/personal-web/personal-web-testing.js';
 
 const base = '/ib/demo/';
 const SUSPENDED_JA = 'インターネットバンキングのご利用を一時停止しました。再開には、お取引店舗へ書面でのお手続きが必要です。';

@@ -7,20 +7,20 @@
 // DESIGN §5 and issue 3 §6; the password reset: issue 12 §5.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { STEP_MS } from '../../authority/authority-testing.js';
+import { STEP_MS } from '../../../test/support/authority/authority-testing.js';
 import type { AuthorityClient } from '../../authority/authority-client.js';
 import { findCustomer, suspendCustomer } from '../../banking/customers.js';
 import { countWrongPassword } from '../../banking/fail-counters.js';
 import { DEFAULT_POLICY } from '../../banking/institution-policy.js';
 import type { PasswordHasher } from '../../banking/password-hasher.js';
 import { hashSessionToken } from '../../banking/sessions.js';
-import { lockStaging, type LockStaging } from '../../db/lock-order-testing.js';
-import { DIALECTS, skipReason } from '../../db/testing.js';
+import { lockStaging, type LockStaging } from '../../../test/support/db/lock-order-testing.js';
+import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
 import { systemRandomBytes } from '../../shared/clock.js';
 import { buildApp } from '../app.js';
-import { resetPasswordAtBranch } from './branch-actions-testing.js';
+import { resetPasswordAtBranch } from '../../../test/support/web/personal-web/branch-actions-testing.js';
 import { createPersonalWebPart } from './part.js';
-import { confirmationFields, createBankHarness, DEMO, FormClient, type BankHarness } from './personal-web-testing.js';
+import { confirmationFields, createBankHarness, DEMO, FormClient, type BankHarness } from '../../../test/support/web/personal-web/personal-web-testing.js';
 
 const base = '/ib/demo/';
 

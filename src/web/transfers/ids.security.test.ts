@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { findRegisteredPayee } from '../../banking/transfers/registered-payees.js';
 import { findTransferOfContract } from '../../banking/transfers/transfer-store.js';
-import { DIALECTS, skipReason } from '../../db/testing.js';
-import type { BankHarness, FormClient } from '../personal-web/personal-web-testing.js';
-import { createTransferHarness, signIn } from './transfers-web-testing.js';
+import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
+import type { BankHarness, FormClient } from '../../../test/support/web/personal-web/personal-web-testing.js';
+import { createTransferHarness, signIn } from '../../../test/support/web/transfers/transfers-web-testing.js';
 
 const BASE = '/ib/demo/';
 const JUNK_IDS = ['%00', 'tr_%00', 'py_%00', '%C0%80', encodeURIComponent('tr_\u0000'.padEnd(35, '0')), 'tr_' + 'g'.repeat(32), 'x'.repeat(300)];

@@ -4,14 +4,14 @@
 // payees; the limit page.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { STEP_MS } from '../../authority/authority-testing.js';
+import { STEP_MS } from '../../../test/support/authority/authority-testing.js';
 import { verifyAuditChain } from '../../audit/audit-log.js';
 import { setInstitutionPolicy } from '../../banking/institutions.js';
 import { checkLedgerInvariants } from '../../banking/ledger/ledger-invariants.js';
 import { checkTransferInvariants } from '../../banking/transfers/transfer-invariants.js';
-import { DIALECTS, skipReason } from '../../db/testing.js';
-import { confirmationFields, DEMO, type BankHarness, type FormClient } from '../personal-web/personal-web-testing.js';
-import { createTransferHarness, registerToken, signIn } from './transfers-web-testing.js';
+import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
+import { confirmationFields, DEMO, type BankHarness, type FormClient } from '../../../test/support/web/personal-web/personal-web-testing.js';
+import { createTransferHarness, registerToken, signIn } from '../../../test/support/web/transfers/transfers-web-testing.js';
 
 /** The hidden inputs of the last page's form (what a browser would send back). */
 function hiddenFields(page: string): Record<string, string> {

@@ -1,12 +1,12 @@
 // Test support for the authority: a fresh database per test (either dialect), a moved clock,
 // an in-memory keyring, two relying parties, and tokens whose codes a test can compute.
 import { createTestDatabase, type TestDatabase } from '../db/testing.js';
-import type { DialectName } from '../db/database.js';
-import { createHmacKey, generateTotp, generateTransactionCode, type HmacKey } from '../otp/index.js';
-import { manualClock, systemRandomBytes, type ManualClock } from '../shared/clock.js';
-import { createAuthority, type Authority } from './authority-service.js';
-import type { AuthorityPolicy } from './authority-policy.js';
-import { createKeyring, type Keyring } from './keyring.js';
+import type { DialectName } from '../../../src/db/database.js';
+import { createHmacKey, generateTotp, generateTransactionCode, type HmacKey } from '../../../src/otp/index.js';
+import { manualClock, systemRandomBytes, type ManualClock } from '../../../src/shared/clock.js';
+import { createAuthority, type Authority } from '../../../src/authority/authority-service.js';
+import type { AuthorityPolicy } from '../../../src/authority/authority-policy.js';
+import { createKeyring, type Keyring } from '../../../src/authority/keyring.js';
 
 /** A step boundary of both 30-second TOTP steps and one-minute OCRA steps. */
 export const T0 = Date.UTC(2026, 3, 1, 0, 0, 0);

@@ -2,10 +2,10 @@
 // "go" on stdin (so that every process fires at once), sends `count` identical verifications
 // at once, and prints the results as JSON. Not a test file itself.
 import { createInterface } from 'node:readline';
-import { openDatabase, type DatabaseLocation } from '../db/database.js';
-import { manualClock, systemRandomBytes } from '../shared/clock.js';
-import { createAuthority } from './authority-service.js';
-import { createKeyring, parseMasterKeySpec } from './keyring.js';
+import { openDatabase, type DatabaseLocation } from '../../../src/db/database.js';
+import { manualClock, systemRandomBytes } from '../../../src/shared/clock.js';
+import { createAuthority } from '../../../src/authority/authority-service.js';
+import { createKeyring, parseMasterKeySpec } from '../../../src/authority/keyring.js';
 
 interface BurstOrder {
   location: DatabaseLocation;

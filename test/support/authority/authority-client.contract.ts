@@ -3,10 +3,10 @@
 // by itself; authority-client.contract.test.ts runs it for each implementation.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DialectName } from '../db/database.js';
+import type { DialectName } from '../../../src/db/database.js';
 import { DIALECTS, skipReason } from '../db/testing.js';
-import { timeStepAt } from '../otp/index.js';
-import type { AuthorityClient } from './authority-client.js';
+import { timeStepAt } from '../../../src/otp/index.js';
+import type { AuthorityClient } from '../../../src/authority/authority-client.js';
 import { provisionTestToken, STEP_MS, wrongCode, type TestAuthority } from './authority-testing.js';
 
 export interface ContractEnvironment {

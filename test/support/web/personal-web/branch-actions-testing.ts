@@ -3,10 +3,10 @@
 // site's tests can meet its effects (ended sessions, a password to change) without the console.
 import assert from 'node:assert/strict';
 import type { TestToken } from '../../authority/authority-testing.js';
-import { findInstitution } from '../../banking/institutions.js';
-import { applyCustomerAction, type ActionRequest } from '../../branch/customer-actions.js';
-import { generateInitialPassword } from '../../branch/generated-credentials.js';
-import { systemRandomBytes } from '../../shared/clock.js';
+import { findInstitution } from '../../../../src/banking/institutions.js';
+import { applyCustomerAction, type ActionRequest } from '../../../../src/branch/customer-actions.js';
+import { generateInitialPassword } from '../../../../src/branch/generated-credentials.js';
+import { systemRandomBytes } from '../../../../src/shared/clock.js';
 import { confirmationFields, DEMO, type BankHarness, type FormClient } from './personal-web-testing.js';
 
 export async function branchAction(h: BankHarness, input: { slug?: string; contractId: string; request: ActionRequest; newPasswordHash?: string }): Promise<void> {

@@ -6,7 +6,7 @@
  * the ASCII digits "1234567890" repeated to 20 bytes for HMAC-SHA1, 32 bytes for HMAC-SHA256
  * and 64 bytes for HMAC-SHA512 (the prose above the table names only the 20-byte one).
  */
-import type { HashAlgorithm } from '../hash-algorithm.js';
+import type { HashAlgorithm } from '../../../../src/otp/hash-algorithm.js';
 
 export const RFC6238_SEED_HEX: Readonly<Record<HashAlgorithm, string>> = {
   SHA1: '3132333435363738393031323334353637383930',

@@ -1,11 +1,11 @@
 // Test support for the ledger, transfers and limits: institutions and customers inserted
 // directly (no password hashing: these tests never sign in), branches, funded accounts.
 import type { Kysely } from 'kysely';
-import type { Schema } from '../../db/schema.js';
-import { manualClock, type ManualClock } from '../../shared/clock.js';
-import { DEFAULT_POLICY, type InstitutionPolicy } from '../institution-policy.js';
-import { addBranch, openAccount, type Account } from './accounts.js';
-import { deposit } from './deposit.js';
+import type { Schema } from '../../../../src/db/schema.js';
+import { manualClock, type ManualClock } from '../../../../src/shared/clock.js';
+import { DEFAULT_POLICY, type InstitutionPolicy } from '../../../../src/banking/institution-policy.js';
+import { addBranch, openAccount, type Account } from '../../../../src/banking/ledger/accounts.js';
+import { deposit } from '../../../../src/banking/ledger/deposit.js';
 
 /** 2026-11-21 10:00 in Tokyo (01:00 UTC). */
 export const TEST_START_MS = Date.UTC(2026, 10, 21, 1, 0, 0);

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openDatabase, type Database, type DatabaseLocation, type DialectName } from './database.js';
-import { migrateToLatest } from './migrate.js';
+import { openDatabase, type Database, type DatabaseLocation, type DialectName } from '../../../src/db/database.js';
+import { migrateToLatest } from '../../../src/db/migrate.js';
 
 export const TEST_POSTGRES_URL =
   process.env.DATABASE_URL && /^postgres/.test(process.env.DATABASE_URL)

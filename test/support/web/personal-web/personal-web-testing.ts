@@ -3,12 +3,12 @@
 // keeps cookies like a browser (per Path) and reads the CSRF token of the last page.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createTestAuthority, provisionTestToken, type TestAuthority, type TestToken } from '../../authority/authority-testing.js';
-import { seedDemoData } from '../../banking/demo-data.js';
-import { createPasswordHasher, TEST_ARGON2, type PasswordHasher } from '../../banking/password-hasher.js';
-import type { DialectName } from '../../db/database.js';
-import { systemRandomBytes } from '../../shared/clock.js';
-import { buildApp } from '../app.js';
-import { createPersonalWebPart } from './part.js';
+import { seedDemoData } from '../../../../src/banking/demo-data.js';
+import { createPasswordHasher, TEST_ARGON2, type PasswordHasher } from '../../../../src/banking/password-hasher.js';
+import type { DialectName } from '../../../../src/db/database.js';
+import { systemRandomBytes } from '../../../../src/shared/clock.js';
+import { buildApp } from '../../../../src/web/app.js';
+import { createPersonalWebPart } from '../../../../src/web/personal-web/part.js';
 
 export interface BankHarness extends TestAuthority {
   app: FastifyInstance;

@@ -2,15 +2,15 @@
 // database, in-process authority, demo data) with the transfer part added, demo accounts
 // opened through the seeding hook, and helpers to register a token and sign in.
 import { createTestAuthority, provisionTestToken, STEP_MS, type TestToken } from '../../authority/authority-testing.js';
-import { seedDemoData } from '../../banking/demo-data.js';
-import { ensureDemoAccount } from '../../banking/ledger/demo-accounts.js';
-import { createPasswordHasher, TEST_ARGON2 } from '../../banking/password-hasher.js';
-import type { DialectName } from '../../db/database.js';
-import { systemRandomBytes } from '../../shared/clock.js';
-import { buildApp } from '../app.js';
-import { createPersonalWebPart } from '../personal-web/part.js';
+import { seedDemoData } from '../../../../src/banking/demo-data.js';
+import { ensureDemoAccount } from '../../../../src/banking/ledger/demo-accounts.js';
+import { createPasswordHasher, TEST_ARGON2 } from '../../../../src/banking/password-hasher.js';
+import type { DialectName } from '../../../../src/db/database.js';
+import { systemRandomBytes } from '../../../../src/shared/clock.js';
+import { buildApp } from '../../../../src/web/app.js';
+import { createPersonalWebPart } from '../../../../src/web/personal-web/part.js';
 import { confirmationFields, DEMO, FormClient, type BankHarness } from '../personal-web/personal-web-testing.js';
-import { transfersMenuItems, transfersWebPart } from './transfers-part.js';
+import { transfersMenuItems, transfersWebPart } from '../../../../src/web/transfers/transfers-part.js';
 
 export async function createTransferHarness(dialect: DialectName): Promise<BankHarness> {
   const t = await createTestAuthority(dialect);

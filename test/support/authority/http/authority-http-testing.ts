@@ -1,11 +1,11 @@
 // Test support for the HTTP API: a fresh app per test over a fresh database, with API keys.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import type { DialectName } from '../../db/database.js';
-import { systemRandomBytes } from '../../shared/clock.js';
-import { buildApp } from '../../web/app.js';
-import type { AuthorityPolicy } from '../authority-policy.js';
+import type { DialectName } from '../../../../src/db/database.js';
+import { systemRandomBytes } from '../../../../src/shared/clock.js';
+import { buildApp } from '../../../../src/web/app.js';
+import type { AuthorityPolicy } from '../../../../src/authority/authority-policy.js';
 import { createTestAuthority, type TestAuthority } from '../authority-testing.js';
-import { authorityHttpPart } from './authority-http.js';
+import { authorityHttpPart } from '../../../../src/authority/http/authority-http.js';
 
 export interface TestApi {
   t: TestAuthority;

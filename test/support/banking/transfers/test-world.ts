@@ -1,16 +1,16 @@
 // Test support for transfers: two institutions on the platform, customers with funded
 // accounts, and fake confirm ports (a token whose right code is known, counters that count).
 import type { Kysely } from 'kysely';
-import type { TransactionInput, VerifyResult } from '../../authority/authority-client.js';
-import type { Schema } from '../../db/schema.js';
-import type { Account } from '../ledger/accounts.js';
+import type { TransactionInput, VerifyResult } from '../../../../src/authority/authority-client.js';
+import type { Schema } from '../../../../src/db/schema.js';
+import type { Account } from '../../../../src/banking/ledger/accounts.js';
 import { countingRandomBytes, seedFundedAccount, seedInstitution, type TestBank } from '../ledger/test-fixtures.js';
-import type { InstitutionPolicy } from '../institution-policy.js';
-import type { ConfirmingCustomer, ConfirmPorts } from './confirm-authentication.js';
-import { confirmTransfer, type ConfirmTransferInput, type ConfirmTransferResult } from './confirm-transfer.js';
-import { prepareTransfer, type PrepareTransferInput, type PrepareTransferResult, type TransferInstitution } from './prepare-transfer.js';
-import type { TransferView } from './transfer-store.js';
-import type { FeeSchedule } from './transfer-fees.js';
+import type { InstitutionPolicy } from '../../../../src/banking/institution-policy.js';
+import type { ConfirmingCustomer, ConfirmPorts } from '../../../../src/banking/transfers/confirm-authentication.js';
+import { confirmTransfer, type ConfirmTransferInput, type ConfirmTransferResult } from '../../../../src/banking/transfers/confirm-transfer.js';
+import { prepareTransfer, type PrepareTransferInput, type PrepareTransferResult, type TransferInstitution } from '../../../../src/banking/transfers/prepare-transfer.js';
+import type { TransferView } from '../../../../src/banking/transfers/transfer-store.js';
+import type { FeeSchedule } from '../../../../src/banking/transfers/transfer-fees.js';
 
 export const RIGHT_CODE = '123456';
 

@@ -6,18 +6,18 @@
 // computes at the manual clock.
 import assert from 'node:assert/strict';
 import { createTestAuthority, provisionTestToken, STEP_MS, type TestAuthority, type TestToken } from '../../authority/authority-testing.js';
-import { DEMO_INSTITUTIONS, seedDemoData } from '../../banking/demo-data.js';
-import { addBranch } from '../../banking/ledger/accounts.js';
-import { createPasswordHasher, TEST_ARGON2, type PasswordHasher } from '../../banking/password-hasher.js';
-import type { DialectName } from '../../db/database.js';
-import { systemRandomBytes } from '../../shared/clock.js';
-import { buildApp } from '../../web/app.js';
-import { createPersonalWebPart } from '../../web/personal-web/part.js';
+import { DEMO_INSTITUTIONS, seedDemoData } from '../../../../src/banking/demo-data.js';
+import { addBranch } from '../../../../src/banking/ledger/accounts.js';
+import { createPasswordHasher, TEST_ARGON2, type PasswordHasher } from '../../../../src/banking/password-hasher.js';
+import type { DialectName } from '../../../../src/db/database.js';
+import { systemRandomBytes } from '../../../../src/shared/clock.js';
+import { buildApp } from '../../../../src/web/app.js';
+import { createPersonalWebPart } from '../../../../src/web/personal-web/part.js';
 import { confirmationFields, DEMO, FormClient } from '../../web/personal-web/personal-web-testing.js';
 import { wrongCode } from '../../authority/authority-testing.js';
-import type { OperatorRole } from '../branch.tables.js';
-import { addOperator, DEMO_OPERATOR_PASSWORD, seedDemoOperators } from '../operators.js';
-import { createBranchConsolePart } from './part.js';
+import type { OperatorRole } from '../../../../src/branch/branch.tables.js';
+import { addOperator, DEMO_OPERATOR_PASSWORD, seedDemoOperators } from '../../../../src/branch/operators.js';
+import { createBranchConsolePart } from '../../../../src/branch/web/part.js';
 
 export { FormClient } from '../../web/personal-web/personal-web-testing.js';
 
