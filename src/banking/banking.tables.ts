@@ -1,4 +1,4 @@
-// Table types of the bank site: institutions, their customers, and customers' sessions.
+// Table types of the bank site: institutions and their customers (their sessions: src/identity).
 // Instants are UTC milliseconds (BIGINT). Secrets are never stored readable: passwords as
 // argon2id hashes, the confirmation password also as peppered HMACs of digit pairs
 // (see confirmation-password.ts and docs/ARCHITECTURE.md).
@@ -57,29 +57,7 @@ export interface CustomerTable {
   updated_at: number;
 }
 
-export type SessionStage =
-  | 'password_verified' // login: awaiting the one-time password
-  | 'signed_in'
-  | 'password_change' // login done, but the branch set the password: only 'password/change' until it is changed
-  | 'register_verified' // 利用開始: awaiting serial + code + confirmation password
-  | 'deregister_verified' // 利用中止: awaiting code + confirmation password
-  | 'exchange_verified' // 利用登録/交換: awaiting the current token's code
-  | 'exchange_current_verified'; // 利用登録/交換: awaiting the new token's serial + code
-
-export interface SessionTable {
-  id_hash: string; // SHA-256 hex of the 256-bit cookie token; the token itself is never stored
-  institution: string;
-  contract_id: string;
-  stage: SessionStage;
-  data: string; // JSON: per-stage facts chosen by the server (e.g. the digit positions asked)
-  csrf_token: string;
-  started_at: number; // when the password was verified; the absolute lifetime counts from here
-  created_at: number; // when this id was issued (new at each step)
-  last_seen_at: number;
-}
-
 export interface BankingTables {
   institutions: InstitutionTable;
   customers: CustomerTable;
-  sessions: SessionTable;
 }

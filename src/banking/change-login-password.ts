@@ -1,13 +1,14 @@
 // The customer replaces a login password the branch set (the initial one of a new contract, or
-// a reset: src/branch/password-change-requirements.ts). The rules of a new password are one pure
+// a reset: src/identity/password-change-requirement.ts). The rules of a new password are one pure
 // function; the change itself is written in the CALLER's transaction (the bank site issues the
 // new session id in the same one), as a compare-and-set on the hash that was just verified.
 import type { Transaction } from 'kysely';
 import { appendAudit } from '../audit/audit-log.js';
-import { clearPasswordChangeRequirement, isPasswordChangeRequired } from '../branch/password-change-requirements.js';
+import { clearPasswordChangeRequirement, isPasswordChangeRequired } from '../identity/password-change-requirement.js';
+import { CUSTOMER } from '../identity/principals.js';
+import { endSessionsOf } from '../identity/sessions.js';
 import type { Schema } from '../db/schema.js';
 import type { InstitutionPolicy } from './institution-policy.js';
-import { endSessionsOfCustomer } from './sessions.js';
 
 export const NEW_PASSWORD_MIN_LENGTH = 8;
 export const NEW_PASSWORD_MAX_LENGTH = 64;
@@ -55,7 +56,7 @@ export async function storeChangedLoginPassword(
   const ref = { institution: input.institution, contractId: input.contractId };
   const wasRequired = await isPasswordChangeRequired(trx, ref);
   await clearPasswordChangeRequirement(trx, ref);
-  const endedSessions = await endSessionsOfCustomer(trx, input.institution, input.contractId);
+  const endedSessions = await endSessionsOf(trx, CUSTOMER, { institution: input.institution, subject: input.contractId });
   await appendAudit(trx, {
     chain: input.institution,
     at: input.nowMs,

@@ -2,12 +2,12 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { appendAudit } from '../audit/audit-log.js';
 import type { Schema } from '../db/schema.js';
+import { CUSTOMER } from '../identity/principals.js';
+import { endSessionsOf } from '../identity/sessions.js';
 import { enqueueNotification } from '../notifications/enqueue-notification.js';
 import type { CustomerTable } from './banking.tables.js';
 import { storeConfirmationPassword } from './confirmation-password.js';
-import type { InstitutionPolicy } from './institution-policy.js';
 import type { PasswordHasher } from './password-hasher.js';
-import { endSessionsOfCustomer } from './sessions.js';
 
 export type Customer = Selectable<CustomerTable>;
 
@@ -80,36 +80,6 @@ export async function createCustomer(
 }
 
 /**
- * Inside the transaction that issues a session: holds the contract's row (a compare-and-set
- * write that changes nothing) while the contract may sign in — active, and not locked by wrong
- * passwords. A suspension or a password lock that came first (after the request checked the
- * password) makes it false: issue nothing. One arriving at the same moment waits for this
- * transaction, so that its ending of every session of the contract sees the one issued here.
- * With `unlessOtpLocked` (a session issued after a right code), the OTP lock too: a wrong code
- * counted at the same moment has then either locked first, or waits and ends this session.
- * With `passwordHash` (a session issued right after the password check), only while the login
- * password is still the one that check verified: a reset at the branch, or the customer's own
- * change, committed after the check makes the old password as wrong as it now is.
- */
-export async function holdWhileSignInAllowed(
-  trx: Transaction<Schema>,
-  target: { institution: string; contractId: string; policy: Pick<InstitutionPolicy, 'passwordLockThreshold' | 'otpLockThreshold'> },
-  options: { unlessOtpLocked?: boolean; passwordHash?: string } = {},
-): Promise<boolean> {
-  const result = await trx
-    .updateTable('customers')
-    .set((eb) => ({ status: eb.ref('status') }))
-    .where('institution', '=', target.institution)
-    .where('contract_id', '=', target.contractId)
-    .where('status', '=', 'active')
-    .where('password_failures', '<', target.policy.passwordLockThreshold)
-    .$if(options.unlessOtpLocked === true, (qb) => qb.where('otp_failures', '<', target.policy.otpLockThreshold))
-    .$if(options.passwordHash !== undefined, (qb) => qb.where('login_password_hash', '=', options.passwordHash!))
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
-}
-
-/**
  * 利用一時停止 (lost or stolen device): the contract can no longer sign in, and every session it
  * has ends in the same transaction. For the branch console.
  */
@@ -126,7 +96,7 @@ export async function suspendCustomer(
       .where('status', '=', 'active')
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) return { ok: false };
-    await endSessionsOfCustomer(trx, input.institution, input.contractId);
+    await endSessionsOf(trx, CUSTOMER, { institution: input.institution, subject: input.contractId });
     await appendAudit(trx, { chain: input.institution, at: input.nowMs, actor: input.actor, action: 'customer_suspended', subject: input.contractId });
     await enqueueNotification(trx, { institution: input.institution, contractId: input.contractId, atMs: input.nowMs, event: { kind: 'suspended' } });
     return { ok: true };

@@ -1,6 +1,7 @@
-// Table types of the branch console (issue 6): operators and their sessions, maker-checker
-// proposals, and two small tables the console keeps about customers until the bank site owns
-// them (see docs in each interface). Instants are UTC milliseconds (BIGINT).
+// Table types of the branch console (issue 6): operators, maker-checker proposals and the
+// contracts the console opened. Operators' sessions, and the two notes the console leaves for
+// the bank site's sign-in (a session ended, a password to change), are the identity core's
+// (src/identity/identity.tables.ts). Instants are UTC milliseconds (BIGINT).
 import type { Generated } from 'kysely';
 
 export type OperatorRole = 'teller' | 'supervisor' | 'administrator';
@@ -20,22 +21,6 @@ export interface OperatorTable {
   last_sign_in_at: number | null;
   created_at: number;
   updated_at: number;
-}
-
-export type OperatorSessionStage =
-  | 'password_verified' // awaiting the one-time password
-  | 'enrolment' // first sign-in: awaiting serial + code of the operator's new token
-  | 'signed_in';
-
-export interface OperatorSessionTable {
-  id_hash: string; // SHA-256 hex of the 256-bit cookie token
-  institution: string;
-  login: string;
-  stage: OperatorSessionStage;
-  csrf_token: string;
-  started_at: number; // the absolute lifetime counts from the password step
-  created_at: number; // when this id was issued (new at each step)
-  last_seen_at: number;
 }
 
 /** The actions a teller proposes and a supervisor approves (maker-checker). */
@@ -59,33 +44,6 @@ export interface ProposalTable {
 }
 
 /**
- * A customer whose login password was set by the branch (opening, reset) and must be changed
- * at the next login. Belongs with the customer (banking) in the end; kept here until the bank
- * site's login reads it (see password-change-requirements.ts).
- */
-export interface PasswordChangeRequirementTable {
-  institution: string;
-  contract_id: string;
-  cause: 'initial' | 'reset';
-  required_since: number;
-}
-
-export type SessionEndCause = 'suspended' | 'token_reissued' | 'password_reset';
-
-/**
- * A customer session the branch ended, remembered by the hash of its cookie token for a while,
- * so that the customer's next click can be told why (「利用を一時停止しました」) rather than
- * only being sent to the login page.
- */
-export interface SessionEndNoticeTable {
-  id_hash: string;
-  institution: string;
-  contract_id: string;
-  cause: SessionEndCause;
-  ended_at: number;
-}
-
-/**
  * The contract a 新規契約 form opened, under the form's idempotency key (migration 0010): a
  * resubmission of the same form finds it here and opens nothing (see open-contract.ts).
  */
@@ -100,9 +58,6 @@ export interface ContractOpeningTable {
 
 export interface BranchTables {
   operators: OperatorTable;
-  operator_sessions: OperatorSessionTable;
   branch_proposals: ProposalTable;
-  password_change_requirements: PasswordChangeRequirementTable;
-  session_end_notices: SessionEndNoticeTable;
   contract_openings: ContractOpeningTable;
 }

@@ -4,9 +4,10 @@
 // registered a new token) changes nothing. Each change carries its audit record, naming the
 // written request, the reason and — for maker-checker actions — the proposal and its maker.
 //
-// These operate on the bank site's tables (customers, sessions, transfer_limits) directly,
-// because the banking functions that exist open transactions of their own and an approval must
-// be ONE transaction (see the report of issue 6 for what to reconcile).
+// These operate on the bank site's tables (customers, transfer_limits) directly, because the
+// banking functions that exist open transactions of their own and an approval must be ONE
+// transaction (see the report of issue 6 for what to reconcile). Sessions end through the
+// identity core (src/identity), with a note that tells the customer's next click why.
 import type { Transaction } from 'kysely';
 import { appendAudit } from '../audit/audit-log.js';
 import { isOtpLocked, isPasswordLocked } from '../banking/fail-counters.js';
@@ -14,10 +15,11 @@ import type { Customer } from '../banking/customers.js';
 import type { InstitutionPolicy } from '../banking/institution-policy.js';
 import { getDailyLimit, LIMIT_UNIT_YEN, MAX_DAILY_LIMIT_YEN } from '../banking/limits/daily-limit.js';
 import type { Schema } from '../db/schema.js';
+import { requirePasswordChange } from '../identity/password-change-requirement.js';
+import { CUSTOMER } from '../identity/principals.js';
+import { endSessionsOf } from '../identity/sessions.js';
 import { enqueueNotification } from '../notifications/enqueue-notification.js';
 import { needsSecondPerson, type CustomerActionKind } from './permissions.js';
-import { requirePasswordChange } from './password-change-requirements.js';
-import { endCustomerSessionsWithNotice } from './session-end-notices.js';
 import type { WrittenRequest } from './written-request.js';
 
 export type ActionRequest =
@@ -122,6 +124,7 @@ export async function applyCustomerAction(
   if (secondPerson && ctx.proposal === undefined) return { ok: false, reason: 'needs_second_person' };
   const { customer } = state;
   const where = { institution: ctx.institution, contractId: ctx.contractId };
+  const principal = { institution: ctx.institution, subject: ctx.contractId };
   const details: Record<string, string | number | boolean | null> = {
     requestFormNo: ctx.written.requestFormNo,
     reason: ctx.written.reason,
@@ -167,7 +170,7 @@ export async function applyCustomerAction(
         .where('token_binding_id', '=', bindingId)
         .executeTakeFirst();
       if (!changed(result)) return { ok: false, reason: 'changed_meanwhile' };
-      const endedSessions = await endCustomerSessionsWithNotice(trx, { ...where, cause: 'token_reissued', nowMs: ctx.nowMs });
+      const endedSessions = await endSessionsOf(trx, CUSTOMER, principal, { cause: 'token_reissued', nowMs: ctx.nowMs });
       await audit('token_reissued', { serial: customer.token_serial, registrationBlockedUntil: blockedUntil, endedSessions });
       await enqueueNotification(trx, { ...where, atMs: ctx.nowMs, event: { kind: 'token_reissued', serial: customer.token_serial } });
       return { ok: true, kind: request.kind, endedSessions, bindingIdToUnbind: bindingId };
@@ -175,7 +178,7 @@ export async function applyCustomerAction(
     case 'suspend': {
       const result = await customers().set({ status: 'suspended', updated_at: ctx.nowMs }).where('status', '=', 'active').executeTakeFirst();
       if (!changed(result)) return { ok: false, reason: 'changed_meanwhile' };
-      const endedSessions = await endCustomerSessionsWithNotice(trx, { ...where, cause: 'suspended', nowMs: ctx.nowMs });
+      const endedSessions = await endSessionsOf(trx, CUSTOMER, principal, { cause: 'suspended', nowMs: ctx.nowMs });
       await audit('customer_suspended', { endedSessions });
       await enqueueNotification(trx, { ...where, atMs: ctx.nowMs, event: { kind: 'suspended' } });
       return { ok: true, kind: request.kind, endedSessions };
@@ -195,7 +198,7 @@ export async function applyCustomerAction(
         .executeTakeFirst();
       if (!changed(result)) return { ok: false, reason: 'changed_meanwhile' };
       await requirePasswordChange(trx, { ...where, cause: 'reset', nowMs: ctx.nowMs });
-      const endedSessions = await endCustomerSessionsWithNotice(trx, { ...where, cause: 'password_reset', nowMs: ctx.nowMs });
+      const endedSessions = await endSessionsOf(trx, CUSTOMER, principal, { cause: 'password_reset', nowMs: ctx.nowMs });
       await audit('login_password_reset', { endedSessions, changeRequired: true });
       return { ok: true, kind: request.kind, endedSessions };
     }

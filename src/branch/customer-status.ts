@@ -7,7 +7,7 @@ import type { Customer } from '../banking/customers.js';
 import type { InstitutionPolicy } from '../banking/institution-policy.js';
 import { getDailyLimit } from '../banking/limits/daily-limit.js';
 import type { Schema } from '../db/schema.js';
-import { isPasswordChangeRequired } from './password-change-requirements.js';
+import { isPasswordChangeRequired } from '../identity/password-change-requirement.js';
 import { listProposals, type Proposal } from './proposals.js';
 
 export interface AuditLine {

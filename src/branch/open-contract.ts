@@ -30,7 +30,7 @@ import type { RandomBytes } from '../shared/clock.js';
 import { isIdempotencyKey } from '../shared/idempotency-key.js';
 import { generateConfirmationPassword, generateContractId, generateInitialPassword } from './generated-credentials.js';
 import { operatorActor } from './operators.js';
-import { requirePasswordChange } from './password-change-requirements.js';
+import { requirePasswordChange } from '../identity/password-change-requirement.js';
 import { hasControlCharacters } from './written-request.js';
 
 export const CUSTOMER_NAME_MAX_LENGTH = 40;

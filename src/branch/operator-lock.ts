@@ -1,80 +1,40 @@
 // The operators' own lock rules: 5 wrong passwords, or 5 wrong one-time passwords, lock the
-// operator; only an administrator (or the CLI) unlocks. Counters move only by compare-and-set
-// (`where failures < threshold`), so concurrent guesses can never count past the lock, and each
-// change carries its audit record in the same transaction. A lock ends the operator's sessions.
-// Every transaction about an operator locks in one order — the operator's row, its sessions,
-// then the audit chain's head — so that concurrent ones queue on PostgreSQL, never deadlock.
+// operator; only an administrator (or the CLI) unlocks. The counting is the identity core's,
+// the customers' mechanism (src/identity/attempts.ts): a password is compared and a code checked
+// only under an attempt taken first, counters move only by compare-and-set, each change carries
+// its audit record (`operator_otp_failed`, `operator_password_locked`…) in the same
+// transaction, and a lock ends the operator's sessions. Every transaction about an operator
+// locks in one order — the operator's row, its sessions, then the audit chain's head — so that
+// concurrent ones queue on PostgreSQL, never deadlock.
 import type { Kysely } from 'kysely';
 import { appendAudit } from '../audit/audit-log.js';
 import type { Schema } from '../db/schema.js';
+import { withAttempt, type Attempt, type Factor } from '../identity/attempts.js';
+import { OPERATOR } from '../identity/principals.js';
 import type { Operator } from './operators.js';
-import { operatorActor } from './operators.js';
-import { endSessionsOfOperator } from './operator-sessions.js';
 
 export const OPERATOR_LOCK_THRESHOLD = 5;
 /** The wrong code that warns 「あと1回誤るとロックされます」. */
 export const OPERATOR_WARN_AT = 4;
 
-type Counter = 'password_failures' | 'otp_failures';
-
-export type OperatorCountResult = { counted: true; failures: number; lockedNow: boolean } | { counted: false; locked: true };
-
 export function isOperatorLocked(operator: Pick<Operator, 'password_failures' | 'otp_failures'>): boolean {
   return operator.password_failures >= OPERATOR_LOCK_THRESHOLD || operator.otp_failures >= OPERATOR_LOCK_THRESHOLD;
 }
 
-export async function countOperatorFailure(
-  db: Kysely<Schema>,
-  input: { institution: string; login: string; counter: Counter; nowMs: number; path: string },
-): Promise<OperatorCountResult> {
-  const kind = input.counter === 'password_failures' ? 'password' : 'otp';
-  return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('operators')
-      .set((eb) => ({ [input.counter]: eb(input.counter, '+', 1), updated_at: input.nowMs }))
-      .where('institution', '=', input.institution)
-      .where('login', '=', input.login)
-      .where(input.counter, '<', OPERATOR_LOCK_THRESHOLD)
-      .returning(input.counter)
-      .executeTakeFirst();
-    if (!row) return { counted: false, locked: true } as const;
-    const failures = Number((row as Record<string, unknown>)[input.counter]);
-    const lockedNow = failures >= OPERATOR_LOCK_THRESHOLD;
-    // The sessions before the audit head (the operator's row is already held): a logout holds
-    // its session and then waits for the head, so taking the head first would deadlock with it.
-    if (lockedNow) await endSessionsOfOperator(trx, input.institution, input.login);
-    await appendAudit(trx, {
-      chain: input.institution,
-      at: input.nowMs,
-      actor: operatorActor(input.login),
-      action: lockedNow ? `operator_${kind}_locked` : `operator_${kind}_failed`,
-      subject: input.login,
-      details: { path: input.path, failures },
-    });
-    return { counted: true, failures, lockedNow } as const;
-  });
-}
+const THRESHOLDS = { password: OPERATOR_LOCK_THRESHOLD, otp: OPERATOR_LOCK_THRESHOLD };
 
-/** After a right answer: resets the counter unless a lock is in place. False when locked. */
-export async function clearOperatorFailures(
+/**
+ * Checks an operator's password or code under one of the operator's attempts of that factor
+ * (src/identity/attempts.ts, the customers' mechanism): of any number sent at once, no more are
+ * compared or checked than the lock allows. `check` settles the attempt with wrong() or right().
+ */
+export function withOperatorAttempt<T>(
   db: Kysely<Schema>,
-  input: { institution: string; login: string; counter: Counter; nowMs: number },
-): Promise<boolean> {
-  await db
-    .updateTable('operators')
-    .set({ [input.counter]: 0, updated_at: input.nowMs })
-    .where('institution', '=', input.institution)
-    .where('login', '=', input.login)
-    .where(input.counter, '<', OPERATOR_LOCK_THRESHOLD)
-    .where(input.counter, '>', 0)
-    .execute();
-  const row = await db
-    .selectFrom('operators')
-    .select(['password_failures', 'otp_failures'])
-    .where('institution', '=', input.institution)
-    .where('login', '=', input.login)
-    .executeTakeFirst();
-  return row !== undefined && !isOperatorLocked(row);
+  factor: Factor,
+  target: { institution: string; login: string; nowMs: number; path: string },
+  check: (attempt: Attempt) => Promise<T>,
+) {
+  return withAttempt(db, OPERATOR, factor, { institution: target.institution, subject: target.login, thresholds: THRESHOLDS, nowMs: target.nowMs, path: target.path }, check);
 }
 
 export type UnlockOperatorResult = { ok: true } | { ok: false; reason: 'unknown_operator' | 'not_locked' };

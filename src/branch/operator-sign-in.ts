@@ -7,10 +7,11 @@
 // password learns of an OTP lock.
 import type { Kysely } from 'kysely';
 import { appendAudit } from '../audit/audit-log.js';
-import type { AuthorityClient } from '../authority/authority-client.js';
+import type { AuthorityClient, BindResult } from '../authority/authority-client.js';
 import type { PasswordHasher } from '../banking/password-hasher.js';
 import type { Schema } from '../db/schema.js';
-import { clearOperatorFailures, countOperatorFailure, isOperatorLocked, OPERATOR_LOCK_THRESHOLD, OPERATOR_WARN_AT } from './operator-lock.js';
+import type { Attempt } from '../identity/attempts.js';
+import { isOperatorLocked, OPERATOR_LOCK_THRESHOLD, OPERATOR_WARN_AT, withOperatorAttempt } from './operator-lock.js';
 import { findOperator, operatorActor, operatorSubject, type Operator } from './operators.js';
 
 export type OperatorPasswordCheck = { ok: true; operator: Operator; otpLocked: boolean } | { ok: false };
@@ -25,15 +26,22 @@ export async function checkOperatorPassword(
     await deps.hasher.verifyDummy(input.password);
     return { ok: false };
   }
-  const matches = await deps.hasher.verify(operator.password_hash, input.password);
-  const target = { institution: input.institution, login: input.login, nowMs: deps.nowMs() };
-  if (!matches) {
-    await countOperatorFailure(db, { ...target, counter: 'password_failures', path: 'sign_in' });
+  // Hashed only under one of the operator's password attempts, as a customer's password is;
+  // refused (locked, or every attempt in flight), the same dummy work and the same answer as an
+  // unknown login.
+  const target = { institution: input.institution, login: input.login, nowMs: deps.nowMs(), path: 'sign_in' };
+  const checked = await withOperatorAttempt(db, 'password', target, async (attempt) => {
+    if (!(await deps.hasher.verify(operator.password_hash, input.password))) {
+      await attempt.wrong();
+      return false;
+    }
+    return attempt.right(); // false: locked meanwhile
+  });
+  if (!checked.taken) {
+    await deps.hasher.verifyDummy(input.password);
     return { ok: false };
   }
-  if (operator.password_failures >= OPERATOR_LOCK_THRESHOLD) return { ok: false };
-  // Compare-and-set: a lock set by a concurrent wrong guess is never cleared here.
-  if (operator.password_failures > 0) await clearOperatorFailures(db, { ...target, counter: 'password_failures' });
+  if (!checked.value) return { ok: false };
   const current = await findOperator(db, input.institution, input.login);
   if (!current || current.password_failures >= OPERATOR_LOCK_THRESHOLD) return { ok: false };
   return { ok: true, operator: current, otpLocked: current.otp_failures >= OPERATOR_LOCK_THRESHOLD };
@@ -46,13 +54,21 @@ export type OperatorCodeFailure =
   | { ok: false; reason: 'token_unusable' } // disabled at the authority, or the binding is gone
   | { ok: false; reason: 'no_token' };
 
-async function wrongCode(db: Kysely<Schema>, target: { institution: string; login: string; nowMs: number; path: string }): Promise<OperatorCodeFailure> {
-  const counted = await countOperatorFailure(db, { ...target, counter: 'otp_failures' });
+async function wrongCode(attempt: Attempt): Promise<OperatorCodeFailure> {
+  const counted = await attempt.wrong();
   if (!counted.counted || counted.lockedNow) return { ok: false, reason: 'locked' };
   return { ok: false, reason: 'wrong_code', remaining: OPERATOR_LOCK_THRESHOLD - counted.failures, warn: counted.failures >= OPERATOR_WARN_AT };
 }
 
-/** The code of the operator's enrolled token. `code` is six ASCII digits (the page normalised it). */
+/** An attempt refused: locked, or every remaining attempt being checked elsewhere (try again). */
+function refused(refusal: 'locked' | 'throttled'): OperatorCodeFailure {
+  return { ok: false, reason: refusal };
+}
+
+/**
+ * The code of the operator's enrolled token, checked at the authority only under one of the
+ * operator's code attempts. `code` is six ASCII digits (the page normalised it).
+ */
 export async function verifyOperatorCode(
   db: Kysely<Schema>,
   deps: { authority: AuthorityClient; nowMs: () => number },
@@ -61,24 +77,28 @@ export async function verifyOperatorCode(
   const operator = await findOperator(db, input.institution, input.login);
   if (!operator) return { ok: false, reason: 'token_unusable' };
   if (isOperatorLocked(operator)) return { ok: false, reason: 'locked' };
-  if (operator.token_binding_id === null) return { ok: false, reason: 'no_token' };
-  const result = await deps.authority.verify({ bindingId: operator.token_binding_id, code: input.code });
-  const target = { institution: input.institution, login: input.login, nowMs: deps.nowMs() };
-  if (result.valid) {
-    if (!(await clearOperatorFailures(db, { ...target, counter: 'otp_failures' }))) return { ok: false, reason: 'locked' };
-    return { ok: true, timeStep: result.timeStep };
-  }
-  switch (result.reason) {
-    case 'invalid_code':
-    case 'replayed':
-    case 'malformed_code':
-      return wrongCode(db, { ...target, path: 'sign_in' });
-    case 'throttled':
-      return { ok: false, reason: 'throttled' };
-    case 'token_disabled':
-    case 'binding_not_found':
-      return { ok: false, reason: 'token_unusable' };
-  }
+  const bindingId = operator.token_binding_id;
+  if (bindingId === null) return { ok: false, reason: 'no_token' };
+  const target = { institution: input.institution, login: input.login, nowMs: deps.nowMs(), path: 'sign_in' };
+  const checked = await withOperatorAttempt(db, 'otp', target, async (attempt): Promise<{ ok: true; timeStep: number } | OperatorCodeFailure> => {
+    const result = await deps.authority.verify({ bindingId, code: input.code });
+    if (result.valid) {
+      if (!(await attempt.right())) return { ok: false, reason: 'locked' };
+      return { ok: true, timeStep: result.timeStep };
+    }
+    switch (result.reason) {
+      case 'invalid_code':
+      case 'replayed':
+      case 'malformed_code':
+        return wrongCode(attempt);
+      case 'throttled':
+        return { ok: false, reason: 'throttled' }; // not judged: the attempt goes back
+      case 'token_disabled':
+      case 'binding_not_found':
+        return { ok: false, reason: 'token_unusable' };
+    }
+  });
+  return checked.taken ? checked.value : refused(checked.refusal);
 }
 
 export type EnrolResult =
@@ -100,21 +120,30 @@ export async function enrolOperatorToken(
   if (!operator) return { ok: false, reason: 'token_unusable' };
   if (isOperatorLocked(operator)) return { ok: false, reason: 'locked' };
   if (operator.token_binding_id !== null) return { ok: false, reason: 'already_enrolled' };
-  const bound = await deps.authority.bind({ serial: input.serial, subject: operatorSubject(input.login), code: input.code });
-  if (!bound.ok) {
-    switch (bound.reason) {
+  // The new token's code is checked under one of the operator's code attempts too.
+  const target = { institution: input.institution, login: input.login, nowMs: deps.nowMs(), path: 'enrolment' };
+  const checked = await withOperatorAttempt(db, 'otp', target, async (attempt): Promise<Extract<BindResult, { ok: true }> | EnrolResult> => {
+    const result = await deps.authority.bind({ serial: input.serial, subject: operatorSubject(input.login), code: input.code });
+    if (result.ok) {
+      await attempt.giveBack(); // the count restarts when the binding is stored, below
+      return result;
+    }
+    switch (result.reason) {
       case 'malformed_serial':
       case 'unknown_serial':
         return { ok: false, reason: 'unknown_serial' };
       case 'malformed_code':
       case 'invalid_code':
-        return wrongCode(db, { institution: input.institution, login: input.login, nowMs: deps.nowMs(), path: 'enrolment' });
+        return wrongCode(attempt);
       case 'throttled':
         return { ok: false, reason: 'throttled' };
       case 'token_disabled':
         return { ok: false, reason: 'token_unusable' };
     }
-  }
+  });
+  if (!checked.taken) return refused(checked.refusal);
+  const bound = checked.value;
+  if (!('bindingId' in bound)) return bound;
   const nowMs = deps.nowMs();
   let stored = false;
   try {

@@ -116,7 +116,7 @@ async function insertConsistentGraph(db: Kysely<Schema>): Promise<void> {
   const operator = { institution: 'demo', password_hash: 'x', token_binding_id: null, token_serial: null, token_enrolled_at: null, last_sign_in_at: null, created_at: T, updated_at: T } as const;
   await db.insertInto('operators').values({ ...operator, login: 'teller', role: 'teller' }).execute();
   await db.insertInto('operators').values({ ...operator, login: 'supervisor', role: 'supervisor' }).execute();
-  await db.insertInto('operator_sessions').values({ id_hash: 'o'.repeat(64), institution: 'demo', login: 'teller', stage: 'signed_in', csrf_token: 'c', started_at: T, created_at: T, last_seen_at: T }).execute();
+  await db.insertInto('operator_sessions').values({ id_hash: 'o'.repeat(64), institution: 'demo', login: 'teller', stage: 'signed_in', data: '{}', csrf_token: 'c', started_at: T, created_at: T, last_seen_at: T }).execute();
   await db
     .insertInto('branch_proposals')
     .values({
@@ -207,7 +207,7 @@ for (const dialect of DIALECTS) {
       const db = database.db;
       await db.insertInto('sessions').values({ id_hash: 't'.repeat(64), institution: 'demo', contract_id: '1999999999', stage: 'signed_in', data: '{}', csrf_token: 'c', started_at: T, created_at: T, last_seen_at: T }).execute();
       await db.insertInto('sessions').values({ id_hash: 'u'.repeat(64), institution: 'nowhere', contract_id: '1000000001', stage: 'password_verified', data: '{}', csrf_token: 'c', started_at: T, created_at: T, last_seen_at: T }).execute();
-      await db.insertInto('operator_sessions').values({ id_hash: 'p'.repeat(64), institution: 'demo', login: 'ghost', stage: 'signed_in', csrf_token: 'c', started_at: T, created_at: T, last_seen_at: T }).execute();
+      await db.insertInto('operator_sessions').values({ id_hash: 'p'.repeat(64), institution: 'demo', login: 'ghost', stage: 'signed_in', data: '{}', csrf_token: 'c', started_at: T, created_at: T, last_seen_at: T }).execute();
       await db
         .insertInto('branch_proposals')
         .values({ id: 'prp_2', ...CUSTOMER, kind: 'unlock_otp', params: '{}', request_form_no: 'R-2', reason: 'r', status: 'pending', proposed_by: 'ghost', proposed_at: T, decided_by: null, decided_at: null, decision_note: null })

@@ -10,6 +10,7 @@ import * as m0006 from './migrations/0006-outbox.js';
 import * as m0007 from './migrations/0007-relying-party-key-overlap.js';
 import * as m0008 from './migrations/0008-code-attempt-reservations.js';
 import * as m0010 from './migrations/0010-contract-openings.js';
+import * as m0011 from './migrations/0011-identity-core.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-authority': m0001,
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-relying-party-key-overlap': m0007,
   '0008-code-attempt-reservations': m0008,
   '0010-contract-openings': m0010,
+  '0011-identity-core': m0011,
 };
 
 class ListedMigrations implements MigrationProvider {

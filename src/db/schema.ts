@@ -3,6 +3,7 @@ import type { AuditTables } from '../audit/audit.tables.js';
 import type { AuthorityTables } from '../authority/authority.tables.js';
 import type { BankingTables } from '../banking/banking.tables.js';
 import type { BranchTables } from '../branch/branch.tables.js';
+import type { IdentityTables } from '../identity/identity.tables.js';
 import type { LedgerTables } from '../banking/ledger/ledger.tables.js';
 import type { LimitTables } from '../banking/limits/limits.tables.js';
 import type { TransferTables } from '../banking/transfers/transfers.tables.js';
@@ -10,4 +11,4 @@ import type { NotificationTables } from '../notifications/notifications.tables.j
 import type { RateLimitTables } from './rate-limit.tables.js';
 
 export interface Schema extends AuthorityTables, AuditTables, RateLimitTables, BankingTables,
-    LedgerTables, TransferTables, LimitTables, BranchTables, NotificationTables {}
+    LedgerTables, TransferTables, LimitTables, IdentityTables, BranchTables, NotificationTables {}

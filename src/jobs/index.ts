@@ -7,9 +7,8 @@ import { runLimitDowngradeJob, type LoweredLimit } from '../banking/limits/limit
 import { deleteStalePendingTransfers } from '../banking/transfers/pending-cleanup.js';
 import { listInstitutions } from '../banking/institutions.js';
 import { DEFAULT_POLICY } from '../banking/institution-policy.js';
-import { deleteExpiredSessions } from '../banking/sessions.js';
-import { deleteExpiredOperatorSessions } from '../branch/operator-sessions.js';
-import { pruneSessionEndNotices } from '../branch/session-end-notices.js';
+import { CUSTOMER, OPERATOR } from '../identity/principals.js';
+import { deleteExpiredSessions, pruneSessionEndNotes } from '../identity/sessions.js';
 import { pruneRateLimits } from '../db/rate-limit.js';
 import type { Clock } from '../shared/clock.js';
 
@@ -53,9 +52,9 @@ export async function sweepExpiredState(deps: ScheduledJobDeps): Promise<Extract
   const absoluteMs = Math.max(...policies.map((policy) => policy.sessionAbsoluteHours)) * 3600_000;
   return {
     job: 'expired_state_sweep',
-    sessions: await deleteExpiredSessions(deps.db, { nowMs, idleMs, absoluteMs }),
-    operatorSessions: await deleteExpiredOperatorSessions(deps.db, { nowMs, idleMs, absoluteMs }),
-    sessionEndNotices: await pruneSessionEndNotices(deps.db, nowMs),
+    sessions: await deleteExpiredSessions(deps.db, CUSTOMER, { nowMs, idleMs, absoluteMs }),
+    operatorSessions: await deleteExpiredSessions(deps.db, OPERATOR, { nowMs, idleMs, absoluteMs }),
+    sessionEndNotices: await pruneSessionEndNotes(deps.db, nowMs),
     rateLimitWindows: await pruneRateLimits(deps.db, { nowMs, keepMs: RATE_LIMIT_KEEP_MS }),
   };
 }

@@ -40,13 +40,10 @@ const FLOORS: readonly { readonly name: string; readonly paths: readonly string[
 ];
 
 /**
- * Imports up a floor that stay for now, each with who removes it. Keys: `from -> to`, paths
- * relative to src/.
+ * Imports up a floor that stay for now, each with who removes it (none today). Keys:
+ * `from -> to`, paths relative to src/.
  */
-const ALLOWED_UP: ReadonlySet<string> = new Set([
-  'banking/change-login-password.ts -> branch/password-change-requirements.ts', // lead: moves into src/identity
-  'web/site-request.ts -> web/personal-web/i18n.ts', // lead: import src/web/i18n.ts, then delete the re-export web/personal-web/i18n.ts
-]);
+const ALLOWED_UP: ReadonlySet<string> = new Set<string>([]);
 
 /** The browser token's entry points (src/token-app/build.ts bundles them). */
 const BROWSER_ENTRIES = ['token-app/app.ts', 'token-app/sw.ts'];
@@ -133,20 +130,14 @@ function circles(edges: readonly ImportEdge[]): string[] {
   });
 }
 
-/**
- * Test support still under src/ while it moves to test/support/ is read as a test
- * (test/integration/source-tree.test.ts keeps it out of src/).
- */
-const TEST_SUPPORT = /(?:-testing|^testing|^test-world|^test-fixtures|\.child|\.contract)\.ts$/;
-
 /** Every product file under src/ (relative, `/`-separated). */
 function productFiles(dir = src): string[] {
   const files: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (entry.name !== 'node_modules' && entry.name !== 'dist' && entry.name !== 'testing') files.push(...productFiles(path));
-    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !TEST_SUPPORT.test(entry.name)) {
+      if (entry.name !== 'node_modules' && entry.name !== 'dist') files.push(...productFiles(path));
+    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
       files.push(relative(src, path).split(sep).join('/'));
     }
   }

@@ -19,8 +19,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { hashSessionToken } from '../../src/banking/sessions.js';
-import { hashOperatorSessionToken } from '../../src/branch/operator-sessions.js';
+import { CUSTOMER, OPERATOR } from '../../src/identity/principals.js';
+import { hashSessionToken } from '../../src/identity/sessions.js';
 import { skipReason } from '../support/db/testing.js';
 import {
   codeStep,
@@ -321,11 +321,11 @@ async function transferThroughPages(outsider: Outsider, customer: Customer, paye
 
 /** The session row behind a customer's cookie (the bank's view: to age it, or to read it back). */
 function sessionRow(target: Target, token: string) {
-  return target.bankDatabase().db.selectFrom('sessions').selectAll().where('id_hash', '=', hashSessionToken(token)).executeTakeFirst();
+  return target.bankDatabase().db.selectFrom('sessions').selectAll().where('id_hash', '=', hashSessionToken(CUSTOMER, token)).executeTakeFirst();
 }
 
 function operatorSessionRow(target: Target, token: string) {
-  return target.bankDatabase().db.selectFrom('operator_sessions').selectAll().where('id_hash', '=', hashOperatorSessionToken(token)).executeTakeFirst();
+  return target.bankDatabase().db.selectFrom('operator_sessions').selectAll().where('id_hash', '=', hashSessionToken(OPERATOR, token)).executeTakeFirst();
 }
 
 /** Lets time pass for one session: its last activity (and, if given, its start) moves back. */
@@ -335,7 +335,7 @@ async function ageSession(target: Target, token: string, input: { idleMs?: numbe
     .bankDatabase()
     .db.updateTable('sessions')
     .set({ ...(input.idleMs !== undefined ? { last_seen_at: now - input.idleMs } : {}), ...(input.startedMsAgo !== undefined ? { started_at: now - input.startedMsAgo } : {}) })
-    .where('id_hash', '=', hashSessionToken(token))
+    .where('id_hash', '=', hashSessionToken(CUSTOMER, token))
     .execute();
 }
 
@@ -345,7 +345,7 @@ async function ageOperatorSession(target: Target, token: string, input: { idleMs
     .bankDatabase()
     .db.updateTable('operator_sessions')
     .set({ ...(input.idleMs !== undefined ? { last_seen_at: now - input.idleMs } : {}), ...(input.startedMsAgo !== undefined ? { started_at: now - input.startedMsAgo } : {}) })
-    .where('id_hash', '=', hashOperatorSessionToken(token))
+    .where('id_hash', '=', hashSessionToken(OPERATOR, token))
     .execute();
 }
 
@@ -476,7 +476,7 @@ describe('sessions under attack (one server, SQLite)', () => {
     // and the sweep moved no money.
     const rows = await target.bankDatabase().db.selectFrom('sessions').select(['stage', 'id_hash']).where('institution', '=', customer.slug).where('contract_id', '=', customer.contractId).execute();
     assert.deepEqual(rows.map((r) => r.stage).sort(), ['password_verified', 'signed_in']);
-    assert.equal(rows.find((r) => r.stage === 'password_verified')!.id_hash, hashSessionToken(cookies.get(CUSTOMER_COOKIE)!));
+    assert.equal(rows.find((r) => r.stage === 'password_verified')!.id_hash, hashSessionToken(CUSTOMER, cookies.get(CUSTOMER_COOKIE)!));
     const transfersAfter = await target.bankDatabase().db.selectFrom('transfers').select('id').where('institution', '=', customer.slug).where('contract_id', '=', customer.contractId).execute();
     assert.equal(transfersAfter.length, transfersBefore.length);
     // The real session still works (the sweep did not disturb the customer either).
@@ -575,7 +575,7 @@ describe('sessions under attack (one server, SQLite)', () => {
     assert.equal((await victim.request('/ib/demo/main')).status, 200);
     // Read back: one session of the customer, the newest, stored under its hash only.
     const rows = await target.bankDatabase().db.selectFrom('sessions').select(['id_hash', 'stage']).where('institution', '=', customer.slug).where('contract_id', '=', customer.contractId).execute();
-    assert.deepEqual(rows, [{ id_hash: hashSessionToken(signedIn), stage: 'signed_in' }]);
+    assert.deepEqual(rows, [{ id_hash: hashSessionToken(CUSTOMER, signedIn), stage: 'signed_in' }]);
   });
 
   it("never promotes a planted cookie to the victim's signed-in session: a made-up value, or the attacker's own pre-login session", async () => {
@@ -614,7 +614,7 @@ describe('sessions under attack (one server, SQLite)', () => {
     assert.ok(main.body.includes(second.contractId));
     // Read back: the victim holds the only session, under the new id.
     const rows = await target.bankDatabase().db.selectFrom('sessions').select(['id_hash', 'contract_id']).where('institution', '=', 'demo').where('contract_id', 'in', [attacker.contractId, second.contractId]).execute();
-    assert.deepEqual(rows, [{ id_hash: hashSessionToken(victimsCookie), contract_id: second.contractId }]);
+    assert.deepEqual(rows, [{ id_hash: hashSessionToken(CUSTOMER, victimsCookie), contract_id: second.contractId }]);
   });
 
   it("the console's sign-in also issues a new id at each step and never promotes a planted one", async () => {

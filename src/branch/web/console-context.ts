@@ -6,24 +6,25 @@
 // Every signed-in request re-reads the operator row: a role changed or a lock set takes effect
 // on the next click, and the permission check (permissions.ts) runs on the server every time.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
-import { appendAudit, type AuditEntry } from '../../audit/audit-log.js';
+import type { AuditEntry } from '../../audit/audit-log.js';
 import type { AuthorityClient } from '../../authority/authority-client.js';
-import { findInstitution, type Institution } from '../../banking/institutions.js';
 import type { PasswordHasher } from '../../banking/password-hasher.js';
 import type { Database } from '../../db/database.js';
-import type { Schema } from '../../db/schema.js';
 import type { Clock, RandomBytes } from '../../shared/clock.js';
-import { cookieOptions } from '../../web/cookies.js';
-import { csrfTokensEqual, isCsrfTokenShape, newCsrfToken, PRE_SESSION_MAX_AGE_SECONDS } from '../../web/csrf.js';
+import type { OperatorSessionStage } from '../../identity/identity.tables.js';
+import { OPERATOR } from '../../identity/principals.js';
+import { deleteSession, type Session } from '../../identity/sessions.js';
+import { stepUp as stepUpPrincipal } from '../../identity/step-up.js';
+import { csrfTokensEqual } from '../../web/csrf.js';
 import { asFormBody, type FormBody } from '../../web/form-input.js';
 import type { SafeHtml } from '../../web/html.js';
-import { languageSwitchOf, toggleFor } from '../../web/language-toggle.js';
-import { LANG_COOKIE, parseLang, pick, type Lang, type Text } from '../../web/personal-web/i18n.js';
-import type { OperatorSessionStage } from '../branch.tables.js';
-import { isOperatorLocked } from '../operator-lock.js';
-import { findLiveOperatorSession, issueOperatorSession, type OperatorSession } from '../operator-sessions.js';
-import { findOperator, operatorActor, type Operator } from '../operators.js';
+import { toggleFor } from '../../web/language-toggle.js';
+import type { Text } from '../../web/i18n.js';
+import { openSiteRequest, type OpenedRequest } from '../../web/site-request.js';
+import type { StepSite } from '../../web/sign-in-step.js';
+import type { SessionSite } from '../../web/site-sessions.js';
+import { isOperatorLocked, OPERATOR_LOCK_THRESHOLD } from '../operator-lock.js';
+import { findOperator, type Operator } from '../operators.js';
 import { isAllowed, type ConsoleAction } from '../permissions.js';
 import { consoleLayout, type NavItem } from './console-layout.js';
 import { C } from './messages.js';
@@ -31,6 +32,12 @@ import { messageBody, standalonePage } from './views/common-views.js';
 
 export const CONSOLE_SESSION_COOKIE = 'mamori_branch';
 export const CONSOLE_PRE_SESSION_COOKIE = 'mamori_branch_pre';
+
+/** An operator's session at the console. */
+export type OperatorSession = Session<OperatorSessionStage>;
+
+/** The console's sessions are operators', under its own two cookies. */
+const SESSIONS: SessionSite<OperatorSessionStage> = { kind: OPERATOR, cookie: CONSOLE_SESSION_COOKIE, preSessionCookie: CONSOLE_PRE_SESSION_COOKIE };
 
 export interface BranchConsoleDeps {
   database: Database;
@@ -50,16 +57,10 @@ export interface Console {
   nowMs(): number;
 }
 
-export interface ConsoleContext {
+/** A console request: `base` is /branch/<slug>/. */
+export interface ConsoleContext extends OpenedRequest<OperatorSessionStage> {
   readonly console: Console;
-  readonly request: FastifyRequest;
-  readonly reply: FastifyReply;
-  readonly institution: Institution;
-  readonly lang: Lang;
-  readonly base: string; // /branch/<slug>/
-  readonly db: Kysely<Schema>;
   authority(): AuthorityClient;
-  t(text: Text): string;
 }
 
 export interface SignedIn {
@@ -73,31 +74,16 @@ export function consoleBase(slug: string): string {
 
 /** The context of a console request, or undefined after a 404 page has been sent. */
 export async function openConsole(console: Console, request: FastifyRequest, reply: FastifyReply): Promise<ConsoleContext | undefined> {
-  const params = request.params as { slug?: string };
-  const db = console.deps.database.db;
-  const institution = params.slug === undefined ? undefined : await findInstitution(db, params.slug);
-  // The toggle's choice: posted with the page's form (language-toggle.ts), or `?lang=` on a GET.
-  const queryLang = languageSwitchOf(request) ?? parseLang((request.query as Record<string, unknown> | undefined)?.lang);
-  const lang = queryLang ?? parseLang(request.cookies[LANG_COOKIE]) ?? 'ja';
-  if (!institution) {
-    await reply.status(404).type('text/html; charset=utf-8').send(standalonePage(lang, C.notFoundTitle, [C.notFound]).value);
-    return undefined;
-  }
-  const base = consoleBase(institution.slug);
-  if (queryLang !== undefined && queryLang !== request.cookies[LANG_COOKIE]) {
-    reply.setCookie(LANG_COOKIE, queryLang, cookieOptions({ path: base, secure: console.deps.secureCookies ?? false, maxAgeSeconds: 365 * 86400 }));
-  }
-  return {
-    console,
-    request,
-    reply,
-    institution,
-    lang,
-    base,
-    db,
-    authority: () => console.deps.authorityFor(institution.slug),
-    t: (text) => pick(lang, text),
-  };
+  const opened = await openSiteRequest(request, reply, {
+    db: console.deps.database.db,
+    secureCookies: console.deps.secureCookies ?? false,
+    nowMs: () => console.nowMs(),
+    randomBytes: console.deps.randomBytes,
+    base: consoleBase,
+    notFoundPage: (lang) => standalonePage(lang, C.notFoundTitle, [C.notFound]),
+    sessions: SESSIONS,
+  });
+  return opened && { ...opened, console, authority: () => console.deps.authorityFor(opened.institution.slug) };
 }
 
 export function formBody(ctx: ConsoleContext): FormBody {
@@ -172,36 +158,18 @@ export function redirectTo(ctx: ConsoleContext, path: string, query?: Record<str
 
 // --- sessions -------------------------------------------------------------------------------
 
-function sessionCookieOptions(ctx: ConsoleContext) {
-  return cookieOptions({ path: ctx.base, secure: ctx.console.deps.secureCookies ?? false });
-}
-
-/**
- * Clears the session cookie this request presented, where its session is dead. A request without
- * it clears nothing: a link or form on another site arrives without it (SameSite=Strict), and a
- * clearing Set-Cookie would end the operator's live session in their browser.
- */
-export function clearSessionCookie(ctx: ConsoleContext): void {
-  if (ctx.request.cookies[CONSOLE_SESSION_COOKIE] === undefined) return;
-  ctx.reply.clearCookie(CONSOLE_SESSION_COOKIE, sessionCookieOptions(ctx));
-}
-
-export function currentSession(ctx: ConsoleContext) {
-  return findLiveOperatorSession(ctx.db, {
-    institution: ctx.institution.slug,
-    token: ctx.request.cookies[CONSOLE_SESSION_COOKIE],
-    nowMs: ctx.console.nowMs(),
-    policy: ctx.institution.policy,
-  });
-}
-
 /** The session if it is at one of `stages`; otherwise the login page and undefined. */
 export async function requireStage(ctx: ConsoleContext, stages: readonly OperatorSessionStage[]): Promise<OperatorSession | undefined> {
-  const lookup = await currentSession(ctx);
+  const lookup = await ctx.sessions.current();
   if (lookup.ok && stages.includes(lookup.session.stage)) return lookup.session;
-  if (!lookup.ok) clearSessionCookie(ctx); // a live session at another stage keeps its cookie
+  if (!lookup.ok) ctx.sessions.clearCookie(); // a live session at another stage keeps its cookie
   redirectTo(ctx, '', !lookup.ok && lookup.reason === 'expired' ? { timeout: '1' } : undefined);
   return undefined;
+}
+
+/** How the console opens a step's request, finds its session and refuses a forged form (sign-in-step.ts). */
+export function stepSite(console: Console): StepSite<ConsoleContext, OperatorSessionStage> {
+  return { open: (request, reply) => openConsole(console, request, reply), requireStage, csrfRejected: (ctx) => sendCsrfRejected(ctx) };
 }
 
 /**
@@ -211,10 +179,10 @@ export async function requireStage(ctx: ConsoleContext, stages: readonly Operato
 export async function requireOperator(ctx: ConsoleContext, action?: ConsoleAction): Promise<SignedIn | undefined> {
   const session = await requireStage(ctx, ['signed_in']);
   if (!session) return undefined;
-  const operator = await findOperator(ctx.db, ctx.institution.slug, session.login);
+  const operator = await findOperator(ctx.db, ctx.institution.slug, session.subject);
   if (!operator || isOperatorLocked(operator) || operator.token_binding_id === null) {
-    await ctx.db.deleteFrom('operator_sessions').where('id_hash', '=', session.idHash).execute();
-    clearSessionCookie(ctx);
+    await deleteSession(ctx.db, OPERATOR, session.idHash);
+    ctx.sessions.clearCookie();
     redirectTo(ctx, '');
     return undefined;
   }
@@ -239,57 +207,48 @@ export async function requireOperatorPost(ctx: ConsoleContext, action?: ConsoleA
   return { signedIn, body };
 }
 
-/** Moves to a new stage under a NEW session id (the old row goes in the same transaction). */
+/**
+ * Moves to a new stage under a NEW session id (the old row goes in the same transaction), while
+ * the operator is not locked — and, right after the password check, while the password is still
+ * the one it verified; after a right code, while no code lock was counted meanwhile. Undefined,
+ * and nothing issued, otherwise, or when the session of the step before was ended meanwhile
+ * (src/identity/step-up.ts). Signing in records when the operator last did.
+ */
 export async function stepUp(
   ctx: ConsoleContext,
-  input: { login: string; stage: OperatorSessionStage; previous?: OperatorSession; audit?: Pick<AuditEntry, 'action' | 'details'> },
-): Promise<void> {
+  input: { login: string; stage: OperatorSessionStage; audit?: Pick<AuditEntry, 'action' | 'details'> } & (
+    | { passwordHash: string; replacing?: OperatorSession; previous?: never }
+    | { previous: OperatorSession; passwordHash?: never; replacing?: never }
+  ),
+): Promise<boolean> {
   const nowMs = ctx.console.nowMs();
-  const issued = await ctx.db.transaction().execute(async (trx) => {
-    // The operator's row, then the sessions, then the audit head: the order of every transaction
-    // about an operator (operator-lock.ts), so that a sign-in and a wrong code counted at the same
-    // moment queue on PostgreSQL instead of deadlocking (one of them got the 500 page).
-    if (input.audit && input.stage === 'signed_in') {
-      await trx.updateTable('operators').set({ last_sign_in_at: nowMs }).where('institution', '=', ctx.institution.slug).where('login', '=', input.login).execute();
-    }
-    const result = await issueOperatorSession(trx, {
-      institution: ctx.institution.slug,
-      login: input.login,
-      stage: input.stage,
-      nowMs,
-      randomBytes: ctx.console.deps.randomBytes,
-      ...(input.previous ? { previous: input.previous } : {}),
-    });
-    if (input.audit) {
-      await appendAudit(trx, { ...input.audit, chain: ctx.institution.slug, at: nowMs, actor: operatorActor(input.login), subject: input.login });
-    }
-    return result;
+  const issued = await stepUpPrincipal(ctx.db, OPERATOR, {
+    institution: ctx.institution.slug,
+    subject: input.login,
+    stage: input.stage,
+    nowMs,
+    randomBytes: ctx.console.deps.randomBytes,
+    hold: {
+      passwordLockThreshold: OPERATOR_LOCK_THRESHOLD,
+      ...(input.previous ? { otpLockThreshold: OPERATOR_LOCK_THRESHOLD } : { passwordHash: input.passwordHash }),
+    },
+    ...(input.stage === 'signed_in'
+      ? {
+          alsoOnRow: async (trx) => {
+            await trx.updateTable('operators').set({ last_sign_in_at: nowMs }).where('institution', '=', ctx.institution.slug).where('login', '=', input.login).execute();
+          },
+        }
+      : {}),
+    ...(input.audit ? { audit: input.audit } : {}),
+    ...(input.previous ? { previous: input.previous } : input.replacing ? { replacing: input.replacing } : {}),
   });
-  ctx.reply.setCookie(CONSOLE_SESSION_COOKIE, issued.token, sessionCookieOptions(ctx));
+  if (issued) ctx.sessions.setCookie(issued.token);
+  return issued !== undefined;
 }
 
 // --- CSRF -----------------------------------------------------------------------------------
 
-/** The double-submit token of the login form, set in its cookie when missing. */
-export function preSessionToken(ctx: ConsoleContext): string {
-  const existing = ctx.request.cookies[CONSOLE_PRE_SESSION_COOKIE];
-  if (isCsrfTokenShape(existing)) return existing;
-  const token = newCsrfToken(ctx.console.deps.randomBytes);
-  ctx.reply.setCookie(
-    CONSOLE_PRE_SESSION_COOKIE,
-    token,
-    cookieOptions({ path: ctx.base, secure: ctx.console.deps.secureCookies ?? false, maxAgeSeconds: PRE_SESSION_MAX_AGE_SECONDS }),
-  );
-  return token;
-}
-
-export function preSessionCsrfOk(ctx: ConsoleContext, body: FormBody): boolean {
-  return csrfTokensEqual(ctx.request.cookies[CONSOLE_PRE_SESSION_COOKIE], body.csrf);
-}
-
-export function sessionCsrfOk(session: OperatorSession, body: FormBody): boolean {
-  return csrfTokensEqual(session.csrfToken, body.csrf);
-}
+export { sessionCsrfOk } from '../../web/site-sessions.js';
 
 export function sendCsrfRejected(ctx: ConsoleContext, signedIn?: SignedIn): FastifyReply {
   return sendMessage(ctx, { status: 403, title: C.csrfTitle, lines: [C.csrf], kind: 'error', ...(signedIn ? { signedIn } : {}) });

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { findCustomer } from '../../banking/customers.js';
 import { getDailyLimit } from '../../banking/limits/daily-limit.js';
-import { hashSessionToken } from '../../banking/sessions.js';
+import { CUSTOMER } from '../../identity/principals.js';
+import { findSessionEndNote, hashSessionToken } from '../../identity/sessions.js';
 import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
-import { isPasswordChangeRequired } from '../password-change-requirements.js';
+import { isPasswordChangeRequired } from '../../identity/password-change-requirement.js';
 import { listProposals } from '../proposals.js';
-import { findSessionEndNotice } from '../session-end-notices.js';
 import {
   createConsoleHarness,
   customerSignIn,
@@ -112,9 +112,9 @@ for (const dialect of DIALECTS) {
       assert.equal(click.statusCode, 303);
       assert.equal(click.headers.location, `${bank}?ended=suspended`);
       assert.match((await customer.follow(click)).body, /インターネットバンキングのご利用を一時停止しました。/);
-      assert.equal(await findSessionEndNotice(h.database.db, { institution: 'demo', token: cookie, nowMs: h.clock.nowMs() }), 'suspended');
-      assert.equal(await findSessionEndNotice(h.database.db, { institution: 'sample', token: cookie, nowMs: h.clock.nowMs() }), undefined);
-      const rows = await h.database.db.selectFrom('sessions').select('id_hash').where('id_hash', '=', hashSessionToken(cookie)).execute();
+      assert.equal(await findSessionEndNote(h.database.db, CUSTOMER, { institution: 'demo', token: cookie, nowMs: h.clock.nowMs() }), 'suspended');
+      assert.equal(await findSessionEndNote(h.database.db, CUSTOMER, { institution: 'sample', token: cookie, nowMs: h.clock.nowMs() }), undefined);
+      const rows = await h.database.db.selectFrom('sessions').select('id_hash').where('id_hash', '=', hashSessionToken(CUSTOMER, cookie)).execute();
       assert.equal(rows.length, 0);
 
       // Suspended: the right password no longer signs in (and says no more than any failure).

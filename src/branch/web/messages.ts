@@ -44,6 +44,10 @@ export const C = {
     en: 'Your operator ID is locked. Ask an administrator to unlock it.',
   },
   throttled: { ja: 'しばらく時間をおいてからお試しください。', en: 'Please wait a while and try again.' },
+  signInEnded: {
+    ja: 'ログインの途中でオペレーターIDの状態が変わりました（ロック、トークンの再登録など）。もう一度ログインしてください。',
+    en: 'Your operator ID changed while you were signing in (a lock, a token reset). Please sign in again.',
+  },
   tooManyAttemptsTitle: { ja: 'ログインを一時停止しています', en: 'Sign-in is paused for a while' },
   tooManyAttempts: {
     ja: 'この端末のネットワークからのログインの試行が多すぎるため、受け付けを一時停止しています。しばらく時間をおいてからお試しください。',

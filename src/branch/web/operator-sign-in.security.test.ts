@@ -8,7 +8,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
-import { hashOperatorSessionToken } from '../operator-sessions.js';
+import { OPERATOR } from '../../identity/principals.js';
+import { hashSessionToken } from '../../identity/sessions.js';
+import { metrics } from '../../observability/mamori-metrics.js';
 import { DEMO_OPERATOR_PASSWORD, findOperator } from '../operators.js';
 import { createConsoleHarness, type ConsoleHarness, type FormClient } from '../../../test/support/branch/web/branch-console-testing.js';
 
@@ -93,6 +95,28 @@ for (const dialect of DIALECTS) {
       assert.match(after.body, /ロックされています/);
     });
 
+    it('of 40 wrong codes sent at once, each from its own password step, exactly 5 are checked by the authority (the lock bounds the codes checked)', async () => {
+      await h.signIn('demo', 'teller');
+      // The password steps one after another (each a right password); then every code at once.
+      const sessions: FormClient[] = [];
+      for (let i = 0; i < 40; i++) {
+        const { c, location } = await passwordStep(h, 'teller');
+        assert.equal(location, `${base}login/otp`);
+        await c.get(`${base}login/otp`);
+        sessions.push(c);
+      }
+      const checked = () => metrics.authorityCodeChecks.get({ operation: 'verify', result: 'invalid_code' });
+      const before = checked();
+      const answers = await Promise.all(sessions.map((c) => c.post(`${base}login/otp`, { code: h.operatorWrongCode('demo', 'teller') })));
+      assert.equal(checked() - before, 5, 'codes the authority checked and found wrong');
+      // 401 wrong code, 423 the lock (counted by this code or found by it), 303 the session ended by the lock.
+      assert.ok(answers.every((r) => [401, 423, 303].includes(r.statusCode)), answers.map((r) => r.statusCode).join(','));
+      assert.equal(answers.filter((r) => r.statusCode === 401).length, 4, 'the four wrong codes before the lock');
+      assert.equal((await findOperator(h.database.db, 'demo', 'teller'))!.otp_failures, 5);
+      const counted = await h.database.db.selectFrom('audit_log').select('action').where('subject', '=', 'teller').where('action', 'in', ['operator_otp_failed', 'operator_otp_locked']).execute();
+      assert.equal(counted.length, 5);
+    });
+
     it('the fourth wrong code warns', async () => {
       await h.signIn('demo', 'teller');
       const { c } = await passwordStep(h, 'teller');
@@ -118,7 +142,7 @@ for (const dialect of DIALECTS) {
       stale.setCookie('mamori_branch', afterPassword, base);
       assert.equal((await stale.get(`${base}home`)).headers.location, base);
       const stored = await h.database.db.selectFrom('operator_sessions').select('id_hash').where('login', '=', 'teller').execute();
-      assert.ok(stored.some((row) => row.id_hash === hashOperatorSessionToken(signedIn)));
+      assert.ok(stored.some((row) => row.id_hash === hashSessionToken(OPERATOR, signedIn)));
       assert.ok(stored.every((row) => row.id_hash !== signedIn && row.id_hash !== afterPassword));
     });
 

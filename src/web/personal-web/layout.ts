@@ -18,7 +18,7 @@ export interface LayoutInput {
   logoutCsrf?: string;
 }
 
-export function basePath(institution: Institution): string {
+export function basePath(institution: Pick<Institution, 'slug'>): string {
   return `/ib/${institution.slug}/`;
 }
 

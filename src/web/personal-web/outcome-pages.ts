@@ -4,19 +4,19 @@ import type { BindFailure } from '../../banking/register-token.js';
 import type { CodeFailure } from '../../banking/verify-customer-code.js';
 import type { Text } from '../i18n.js';
 import { desktopClosed, passwordLockedBody, T, withRemaining } from './messages.js';
-import { clearSessionCookie, sendMessage, type PageContext } from './page-context.js';
+import { sendMessage, type PageContext } from './page-context.js';
 import type { FieldErrors } from './views/form-parts.js';
 
 export type ShowOnForm = { status: number; errors: FieldErrors; formError: Text[] };
 
 /** The lock page: shown only to someone who passed the login password. */
 export function sendLockedPage(ctx: PageContext) {
-  clearSessionCookie(ctx);
+  ctx.sessions.clearCookie();
   return sendMessage(ctx, { status: 403, title: T.lockedTitle, lines: [T.lockedBody, T.lockedHowTo], kind: 'error', withSupport: true });
 }
 
 export function sendPasswordLockedPage(ctx: PageContext) {
-  clearSessionCookie(ctx);
+  ctx.sessions.clearCookie();
   return sendMessage(ctx, { status: 403, title: T.passwordLockedTitle, lines: [passwordLockedBody(confirmationName(ctx))], kind: 'error', withSupport: true });
 }
 
@@ -43,17 +43,17 @@ export async function showCodeFailure(ctx: PageContext, failure: CodeFailure | B
       await sendLockedPage(ctx);
       return undefined;
     case 'token_unusable':
-      clearSessionCookie(ctx);
+      ctx.sessions.clearCookie();
       await sendMessage(ctx, { status: 403, title: T.stepResult, lines: [T.tokenUnusable], kind: 'error', withSupport: true });
       return undefined;
     case 'no_token':
-      clearSessionCookie(ctx);
+      ctx.sessions.clearCookie();
       await sendMessage(ctx, { status: 409, title: T.stepResult, lines: [T.notRegistered], kind: 'warn' });
       return undefined;
   }
 }
 
 export function sendChangedMeanwhile(ctx: PageContext) {
-  clearSessionCookie(ctx);
+  ctx.sessions.clearCookie();
   return sendMessage(ctx, { status: 409, title: T.stepResult, lines: [T.changedMeanwhile], kind: 'warn' });
 }

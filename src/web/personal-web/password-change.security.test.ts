@@ -8,8 +8,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { findCustomer } from '../../banking/customers.js';
-import { hashSessionToken } from '../../banking/sessions.js';
-import { isPasswordChangeRequired } from '../../branch/password-change-requirements.js';
+import { isPasswordChangeRequired } from '../../identity/password-change-requirement.js';
+import { CUSTOMER } from '../../identity/principals.js';
+import { hashSessionToken } from '../../identity/sessions.js';
 import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
 import { createTransferHarness } from '../../../test/support/web/transfers/transfers-web-testing.js';
 import { logIn, registerTokenOnSite, resetPasswordAtBranch } from '../../../test/support/web/personal-web/branch-actions-testing.js';
@@ -145,8 +146,8 @@ for (const dialect of DIALECTS) {
       const done = await customer.post(change, { currentPassword: initial, newPassword: NEW_PASSWORD, newPasswordAgain: NEW_PASSWORD });
       assert.equal(done.headers.location, `${base}main`);
       const ids = (await h.database.db.selectFrom('sessions').select('id_hash').execute()).map((row) => row.id_hash);
-      assert.deepEqual(ids, [hashSessionToken(customer.cookie('mamori_session')!)]);
-      assert.ok(!ids.includes(hashSessionToken(otherCookie)));
+      assert.deepEqual(ids, [hashSessionToken(CUSTOMER, customer.cookie('mamori_session')!)]);
+      assert.ok(!ids.includes(hashSessionToken(CUSTOMER, otherCookie)));
       assert.equal((await other.get(`${base}main`)).headers.location, base);
     });
   });

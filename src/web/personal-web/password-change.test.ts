@@ -7,8 +7,9 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { verifyAuditChain } from '../../audit/audit-log.js';
 import { findCustomer } from '../../banking/customers.js';
 import { newPasswordProblem } from '../../banking/change-login-password.js';
-import { hashSessionToken } from '../../banking/sessions.js';
-import { isPasswordChangeRequired, requirePasswordChange } from '../../branch/password-change-requirements.js';
+import { isPasswordChangeRequired, requirePasswordChange } from '../../identity/password-change-requirement.js';
+import { CUSTOMER } from '../../identity/principals.js';
+import { hashSessionToken } from '../../identity/sessions.js';
 import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
 import { logIn, registerTokenOnSite, resetPasswordAtBranch } from '../../../test/support/web/personal-web/branch-actions-testing.js';
 import { createBankHarness, DEMO, type BankHarness, type FormClient } from '../../../test/support/web/personal-web/personal-web-testing.js';
@@ -77,7 +78,7 @@ for (const dialect of DIALECTS) {
       const after = c.cookie('mamori_session')!;
       assert.notEqual(after, before, 'a new session id');
       const rows = await h.database.db.selectFrom('sessions').select(['id_hash', 'stage']).execute();
-      assert.deepEqual(rows, [{ id_hash: hashSessionToken(after), stage: 'signed_in' }]);
+      assert.deepEqual(rows, [{ id_hash: hashSessionToken(CUSTOMER, after), stage: 'signed_in' }]);
       assert.equal((await c.follow(done)).statusCode, 200);
 
       const customer = (await findCustomer(h.database.db, 'demo', DEMO.contractId))!;

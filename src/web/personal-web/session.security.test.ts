@@ -13,7 +13,8 @@ import { findCustomer, suspendCustomer } from '../../banking/customers.js';
 import { countWrongPassword } from '../../banking/fail-counters.js';
 import { DEFAULT_POLICY } from '../../banking/institution-policy.js';
 import type { PasswordHasher } from '../../banking/password-hasher.js';
-import { hashSessionToken } from '../../banking/sessions.js';
+import { CUSTOMER } from '../../identity/principals.js';
+import { hashSessionToken } from '../../identity/sessions.js';
 import { lockStaging, type LockStaging } from '../../../test/support/db/lock-order-testing.js';
 import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
 import { systemRandomBytes } from '../../shared/clock.js';
@@ -74,7 +75,7 @@ for (const dialect of DIALECTS) {
       const signedIn = c.cookie('mamori_session')!;
       assert.notEqual(signedIn, afterPassword);
       const rows = await h.database.db.selectFrom('sessions').select('id_hash').execute();
-      assert.deepEqual(rows.map((row) => row.id_hash), [hashSessionToken(signedIn)], 'only the newest id exists, stored hashed');
+      assert.deepEqual(rows.map((row) => row.id_hash), [hashSessionToken(CUSTOMER, signedIn)], 'only the newest id exists, stored hashed');
 
       const stale = h.client();
       stale.setCookie('mamori_session', afterPassword, base);
@@ -129,7 +130,7 @@ for (const dialect of DIALECTS) {
       assert.equal(blind.headers['set-cookie'], undefined);
       // Still signed in, nothing written.
       assert.equal((await c.get(`${base}main`)).statusCode, 200);
-      assert.deepEqual((await h.database.db.selectFrom('sessions').select('id_hash').execute()).map((row) => row.id_hash), [hashSessionToken(cookie)]);
+      assert.deepEqual((await h.database.db.selectFrom('sessions').select('id_hash').execute()).map((row) => row.id_hash), [hashSessionToken(CUSTOMER, cookie)]);
       assert.equal((await h.database.db.selectFrom('audit_log').select('seq').execute()).length, auditBefore);
       // The real logout button still works.
       const out = await c.post(`${base}logout`, {});

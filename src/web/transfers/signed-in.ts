@@ -4,17 +4,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { findCustomer, type Customer } from '../../banking/customers.js';
 import { listAccountsOfContract, listBranches, type Account } from '../../banking/ledger/accounts.js';
-import type { Session } from '../../banking/sessions.js';
 import type { SafeHtml } from '../html.js';
 import type { Text } from '../i18n.js';
-import { clearSessionCookie, formBody, openPage, redirectTo, requireStage, sendPage, sessionCsrfOk, sendCsrfRejected, type PageContext } from '../personal-web/page-context.js';
+import { formBody, openPage, redirectTo, requireStage, sendPage, sessionCsrfOk, sendCsrfRejected, type CustomerSession, type PageContext } from '../personal-web/page-context.js';
 import type { Site } from '../personal-web/site.js';
 import type { FormBody } from '../form-input.js';
 import type { TransfersWebDeps } from './transfers-deps.js';
 
 export interface SignedIn {
   ctx: PageContext;
-  session: Session;
+  session: CustomerSession;
   customer: Customer;
   deps: TransfersWebDeps;
 }
@@ -24,9 +23,9 @@ export async function openSignedIn(site: Site, deps: TransfersWebDeps, request: 
   if (!ctx) return undefined;
   const session = await requireStage(ctx, ['signed_in']);
   if (!session) return undefined;
-  const customer = await findCustomer(ctx.db, ctx.institution.slug, session.contractId);
+  const customer = await findCustomer(ctx.db, ctx.institution.slug, session.subject);
   if (!customer || customer.status !== 'active') {
-    clearSessionCookie(ctx);
+    ctx.sessions.clearCookie();
     await redirectTo(ctx, '');
     return undefined;
   }

@@ -3,9 +3,9 @@
 import type { FastifyInstance } from 'fastify';
 import { findCustomer } from '../../../banking/customers.js';
 import { isOtpLocked } from '../../../banking/fail-counters.js';
-import { deleteSession } from '../../../banking/sessions.js';
-import { isPasswordChangeRequired } from '../../../branch/password-change-requirements.js';
-import { findSessionEndNotice } from '../../../branch/session-end-notices.js';
+import { isPasswordChangeRequired } from '../../../identity/password-change-requirement.js';
+import { CUSTOMER } from '../../../identity/principals.js';
+import { deleteSession } from '../../../identity/sessions.js';
 import { verifyCustomerCode } from '../../../banking/verify-customer-code.js';
 import { appendAudit } from '../../../audit/audit-log.js';
 import { AuthorityUnavailableError } from '../../../authority/authority-client.js';
@@ -16,30 +16,27 @@ import { T } from '../messages.js';
 import { sendChangedMeanwhile, sendLockedPage, showCodeFailure } from '../outcome-pages.js';
 import { checkPasswordStep } from '../password-step.js';
 import {
-  clearSessionCookie,
-  currentSession,
   formBody,
   LOGIN_NOTICE_QUERY,
   openPage,
-  preSessionCsrfOk,
-  preSessionToken,
   redirectTo,
   redirectToLogin,
-  requireStage,
   sendCsrfRejected,
   sendPage,
   SESSION_COOKIE,
   sessionCsrfOk,
+  stepSite,
   stepUp,
   stepUpUnlessOtpLocked,
   type LoginNotice,
   type PageContext,
   type SitePath,
 } from '../page-context.js';
+import { registerFirstStep, registerStep } from '../../sign-in-step.js';
 import type { Site } from '../site.js';
 import type { FieldErrors } from '../views/form-parts.js';
 import { loginView, otpView, sessionEndedNotice } from '../views/login-views.js';
-import type { Text } from '../i18n.js';
+import type { Text } from '../../i18n.js';
 import type { SafeHtml } from '../../html.js';
 
 function showLogin(ctx: PageContext, input: { status?: number; errors?: FieldErrors; formError?: Text[]; notice?: LoginNotice; contractId?: string } = {}) {
@@ -49,7 +46,7 @@ function showLogin(ctx: PageContext, input: { status?: number; errors?: FieldErr
     title: T.loginTitle,
     togglePath: '',
     ...(notice ? { toggleQuery: LOGIN_NOTICE_QUERY[notice] } : {}),
-    body: loginView(ctx, { csrf: preSessionToken(ctx), ...form, ...noticeOnLogin(ctx, notice) }),
+    body: loginView(ctx, { csrf: ctx.sessions.preSessionToken(), ...form, ...noticeOnLogin(ctx, notice) }),
   });
 }
 
@@ -105,132 +102,121 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
     return showLogin(ctx, notice ? { notice } : {});
   });
 
-  scope.post('/ib/:slug/login', async (request, reply) => {
-    const ctx = await openPage(site, request, reply);
-    if (!ctx) return;
-    const body = formBody(ctx);
-    if (!preSessionCsrfOk(ctx, body)) return sendCsrfRejected(ctx);
-    const credentials = readCredentials(body);
-    if (!credentials.ok) return showLogin(ctx, { status: 400, errors: credentials.errors, ...(credentials.contractIdEcho ? { contractId: credentials.contractIdEcho } : {}) });
-    const { contractId, password } = credentials.value;
-    const checked = await checkPasswordStep(ctx, { contractId, password, path: 'login' });
-    if (!checked) {
-      metrics.logins.inc({ outcome: 'address_limited' });
-      return reply;
-    }
-    if (!checked.ok) {
-      metrics.logins.inc({ outcome: 'password_failed' });
-      return showLogin(ctx, { status: 401, formError: [T.loginFailed], contractId });
-    }
-    if (checked.otpLocked) {
-      metrics.logins.inc({ outcome: 'locked' });
-      return sendLockedPage(ctx);
-    }
-    const previous = await currentSession(ctx);
-    const hasToken = checked.customer.token_binding_id !== null;
-    const next = hasToken ? undefined : await afterLogin(ctx, contractId);
-    const issued = await stepUp(ctx, {
-      contractId,
-      stage: next?.stage ?? 'password_verified',
-      passwordHash: checked.customer.login_password_hash,
-      ...(previous.ok ? { replacing: previous.session } : {}),
-      ...(next ? { audit: { action: 'signed_in', details: { otp: false, ...next.details } } } : {}),
-    });
-    if (!issued) {
-      // Suspended, locked by wrong passwords, or given another password (a reset at the branch)
-      // while the password was being checked: the answer such a contract — or that password —
-      // gets, and no session outlives the suspension or the reset.
-      metrics.logins.inc({ outcome: 'password_failed' });
-      return showLogin(ctx, { status: 401, formError: [T.loginFailed], contractId });
-    }
-    if (!hasToken) metrics.logins.inc({ outcome: 'success' });
-    return redirectTo(ctx, next?.path ?? 'login/otp');
-  });
-
-  scope.get('/ib/:slug/login/otp', async (request, reply) => {
-    const ctx = await openPage(site, request, reply);
-    if (!ctx) return;
-    const session = await requireStage(ctx, ['password_verified']);
-    if (!session) return;
-    return sendPage(ctx, { title: T.otpTitle, body: otpView(ctx, { csrf: session.csrfToken }) });
-  });
-
-  scope.post('/ib/:slug/login/otp', async (request, reply) => {
-    const ctx = await openPage(site, request, reply);
-    if (!ctx) return;
-    const session = await requireStage(ctx, ['password_verified']);
-    if (!session) return;
-    const body = formBody(ctx);
-    if (!sessionCsrfOk(session, body)) return sendCsrfRejected(ctx);
-    const errors: FieldErrors = {};
-    const code = readCode(body, errors);
-    if (code === undefined) return sendPage(ctx, { status: 400, title: T.otpTitle, togglePath: 'login/otp', body: otpView(ctx, { csrf: session.csrfToken, errors }) });
-    const checked = await verifyCustomerCode(ctx.db, { authority: ctx.authority(), nowMs: site.nowMs }, {
-      institution: ctx.institution.slug,
-      contractId: session.contractId,
-      policy: ctx.institution.policy,
-      path: 'login',
-      code,
-    }).catch((error: unknown) => {
-      if (error instanceof AuthorityUnavailableError) metrics.logins.inc({ outcome: 'unavailable' });
-      throw error;
-    });
-    if (checked.ok) {
-      const next = await afterLogin(ctx, session.contractId);
-      // A burst of wrong codes may lock the contract after this code cleared the count: the
-      // session is issued only if no lock came first, and a later lock ends it (fail-counters.ts).
-      const issued = await stepUpUnlessOtpLocked(ctx, {
-        contractId: session.contractId,
-        stage: next.stage,
-        previous: session,
-        audit: { action: 'signed_in', details: { otp: true, timeStep: checked.timeStep, ...next.details } },
-      });
-      if (issued) {
-        metrics.logins.inc({ outcome: 'success' });
-        return redirectTo(ctx, next.path);
+  registerFirstStep(scope, stepSite(site), {
+    path: '/ib/:slug/login',
+    submit: async (ctx, body) => {
+      const credentials = readCredentials(body);
+      if (!credentials.ok) return showLogin(ctx, { status: 400, errors: credentials.errors, ...(credentials.contractIdEcho ? { contractId: credentials.contractIdEcho } : {}) });
+      const { contractId, password } = credentials.value;
+      const checked = await checkPasswordStep(ctx, { contractId, password, path: 'login' });
+      if (!checked) {
+        metrics.logins.inc({ outcome: 'address_limited' });
+        return;
       }
-      // Nothing issued: locked by wrong codes meanwhile — or suspended, or locked by wrong
-      // passwords, or this session was ended (the password reset at the branch), which this
-      // page cannot tell apart without a look (start again, then).
-      const now = await findCustomer(ctx.db, ctx.institution.slug, session.contractId);
-      if (now?.status === 'active' && isOtpLocked(now, ctx.institution.policy)) {
+      if (!checked.ok) {
+        metrics.logins.inc({ outcome: 'password_failed' });
+        return showLogin(ctx, { status: 401, formError: [T.loginFailed], contractId });
+      }
+      if (checked.otpLocked) {
         metrics.logins.inc({ outcome: 'locked' });
         return sendLockedPage(ctx);
       }
-      metrics.logins.inc({ outcome: 'token_unusable' });
-      // The branch ended this session (a password reset, a token reissue): the login page says so.
-      const ended = await findSessionEndNotice(ctx.db, { institution: ctx.institution.slug, token: request.cookies[SESSION_COOKIE], nowMs: site.nowMs() });
-      if (ended) {
-        clearSessionCookie(ctx);
-        return redirectTo(ctx, '', ended);
+      const previous = await ctx.sessions.current();
+      const hasToken = checked.customer.token_binding_id !== null;
+      const next = hasToken ? undefined : await afterLogin(ctx, contractId);
+      const issued = await stepUp(ctx, {
+        contractId,
+        stage: next?.stage ?? 'password_verified',
+        passwordHash: checked.customer.login_password_hash,
+        ...(previous.ok ? { replacing: previous.session } : {}),
+        ...(next ? { audit: { action: 'signed_in', details: { otp: false, ...next.details } } } : {}),
+      });
+      if (!issued) {
+        // Suspended, locked by wrong passwords, or given another password (a reset at the branch)
+        // while the password was being checked: the answer such a contract — or that password —
+        // gets, and no session outlives the suspension or the reset.
+        metrics.logins.inc({ outcome: 'password_failed' });
+        return showLogin(ctx, { status: 401, formError: [T.loginFailed], contractId });
       }
-      return sendChangedMeanwhile(ctx);
-    }
-    metrics.logins.inc({ outcome: loginOutcomeOf(checked) });
-    const shown = await showCodeFailure(ctx, checked);
-    if (!shown) return reply;
-    return sendPage(ctx, { status: shown.status, title: T.otpTitle, togglePath: 'login/otp', body: otpView(ctx, { csrf: session.csrfToken, errors: shown.errors, formError: shown.formError }) });
+      if (!hasToken) metrics.logins.inc({ outcome: 'success' });
+      return redirectTo(ctx, next?.path ?? 'login/otp');
+    },
+  });
+
+  registerStep(scope, stepSite(site), {
+    path: '/ib/:slug/login/otp',
+    stages: ['password_verified'],
+    show: (ctx, session) => sendPage(ctx, { title: T.otpTitle, body: otpView(ctx, { csrf: session.csrfToken }) }),
+    submit: async (ctx, session, body) => {
+      const errors: FieldErrors = {};
+      const code = readCode(body, errors);
+      if (code === undefined) return sendPage(ctx, { status: 400, title: T.otpTitle, togglePath: 'login/otp', body: otpView(ctx, { csrf: session.csrfToken, errors }) });
+      const checked = await verifyCustomerCode(ctx.db, { authority: ctx.authority(), nowMs: site.nowMs }, {
+        institution: ctx.institution.slug,
+        contractId: session.subject,
+        policy: ctx.institution.policy,
+        path: 'login',
+        code,
+      }).catch((error: unknown) => {
+        if (error instanceof AuthorityUnavailableError) metrics.logins.inc({ outcome: 'unavailable' });
+        throw error;
+      });
+      if (checked.ok) {
+        const next = await afterLogin(ctx, session.subject);
+        // A burst of wrong codes may lock the contract after this code cleared the count: the
+        // session is issued only if no lock came first, and a later lock ends it (fail-counters.ts).
+        const issued = await stepUpUnlessOtpLocked(ctx, {
+          contractId: session.subject,
+          stage: next.stage,
+          previous: session,
+          audit: { action: 'signed_in', details: { otp: true, timeStep: checked.timeStep, ...next.details } },
+        });
+        if (issued) {
+          metrics.logins.inc({ outcome: 'success' });
+          return redirectTo(ctx, next.path);
+        }
+        // Nothing issued: locked by wrong codes meanwhile — or suspended, or locked by wrong
+        // passwords, or this session was ended (the password reset at the branch), which this
+        // page cannot tell apart without a look (start again, then).
+        const now = await findCustomer(ctx.db, ctx.institution.slug, session.subject);
+        if (now?.status === 'active' && isOtpLocked(now, ctx.institution.policy)) {
+          metrics.logins.inc({ outcome: 'locked' });
+          return sendLockedPage(ctx);
+        }
+        metrics.logins.inc({ outcome: 'token_unusable' });
+        // The branch ended this session (a password reset, a token reissue): the login page says so.
+        const ended = await ctx.sessions.endNote();
+        if (ended) {
+          ctx.sessions.clearCookie();
+          return redirectTo(ctx, '', ended);
+        }
+        return sendChangedMeanwhile(ctx);
+      }
+      metrics.logins.inc({ outcome: loginOutcomeOf(checked) });
+      const shown = await showCodeFailure(ctx, checked);
+      if (shown) return sendPage(ctx, { status: shown.status, title: T.otpTitle, togglePath: 'login/otp', body: otpView(ctx, { csrf: session.csrfToken, errors: shown.errors, formError: shown.formError }) });
+    },
   });
 
   scope.post('/ib/:slug/logout', async (request, reply) => {
     const ctx = await openPage(site, request, reply);
     if (!ctx) return;
-    const lookup = await currentSession(ctx);
+    const lookup = await ctx.sessions.current();
     if (!lookup.ok) {
       // Nothing to end. Without any session cookie the POST cannot be told from a forged one
       // (SameSite=Strict strips the cookie from a cross-site form): refuse it, touching nothing.
       if (request.cookies[SESSION_COOKIE] === undefined) return sendCsrfRejected(ctx);
       // A dead cookie (timed out, or ended by the branch) goes, and the login page says why.
-      clearSessionCookie(ctx);
+      ctx.sessions.clearCookie();
       return redirectToLogin(ctx, lookup);
     }
     const session = lookup.session;
     // The CSRF token first: a forged logout changes nothing, not even this browser's cookie.
     if (!sessionCsrfOk(session, formBody(ctx))) return sendCsrfRejected(ctx);
-    clearSessionCookie(ctx);
+    ctx.sessions.clearCookie();
     await ctx.db.transaction().execute(async (trx) => {
-      await deleteSession(trx, session.idHash);
-      await appendAudit(trx, { chain: ctx.institution.slug, at: site.nowMs(), actor: `customer:${session.contractId}`, action: 'signed_out', subject: session.contractId });
+      await deleteSession(trx, CUSTOMER, session.idHash);
+      await appendAudit(trx, { chain: ctx.institution.slug, at: site.nowMs(), actor: `customer:${session.subject}`, action: 'signed_out', subject: session.subject });
     });
     return redirectTo(ctx, '', 'logout');
   });

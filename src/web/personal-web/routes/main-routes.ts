@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { findCustomer } from '../../../banking/customers.js';
 import { brandStylesheet } from '../layout.js';
 import { T } from '../messages.js';
-import { clearSessionCookie, openPage, redirectTo, requireStage, sendMessage, sendPage } from '../page-context.js';
+import { openPage, redirectTo, requireStage, sendMessage, sendPage } from '../page-context.js';
 import type { Site } from '../site.js';
 import { helpView } from '../views/help-view.js';
 import { mainView } from '../views/main-view.js';
@@ -14,9 +14,9 @@ export function registerMainRoutes(scope: FastifyInstance, site: Site): void {
     if (!ctx) return;
     const session = await requireStage(ctx, ['signed_in']);
     if (!session) return;
-    const customer = await findCustomer(ctx.db, ctx.institution.slug, session.contractId);
+    const customer = await findCustomer(ctx.db, ctx.institution.slug, session.subject);
     if (!customer) {
-      clearSessionCookie(ctx);
+      ctx.sessions.clearCookie();
       return redirectTo(ctx, '');
     }
     const menu = site.menuItems({ base: ctx.base, lang: ctx.lang, institution: ctx.institution });

@@ -9,24 +9,21 @@ import type { FastifyInstance } from 'fastify';
 import { newPasswordProblem, storeChangedLoginPassword, type NewPasswordProblem } from '../../../banking/change-login-password.js';
 import { findCustomer } from '../../../banking/customers.js';
 import { withPasswordAttempt } from '../../../banking/fail-counters.js';
-import { issueSession, type Session } from '../../../banking/sessions.js';
+import { CUSTOMER } from '../../../identity/principals.js';
+import { issueSession } from '../../../identity/sessions.js';
 import { readText } from '../../form-input.js';
 import { MAX_PASSWORD_LENGTH } from '../form-readers.js';
-import type { Text } from '../i18n.js';
+import type { Text } from '../../i18n.js';
 import { fieldProblem, T } from '../messages.js';
 import { sendChangedMeanwhile, sendPasswordLockedPage } from '../outcome-pages.js';
 import {
-  clearSessionCookie,
-  formBody,
-  openPage,
   redirectTo,
-  requireStage,
-  sendCsrfRejected,
   sendPage,
-  sessionCsrfOk,
-  setSessionCookie,
+  stepSite,
+  type CustomerSession,
   type PageContext,
 } from '../page-context.js';
+import { registerStep } from '../../sign-in-step.js';
 import type { Site } from '../site.js';
 import type { FieldErrors } from '../views/form-parts.js';
 import { passwordChangeView } from '../views/password-change-view.js';
@@ -39,7 +36,7 @@ const PROBLEM_TEXT: Record<NewPasswordProblem, Text> = {
   contains_contract_id: T.newPasswordContainsContractId,
 };
 
-function showForm(ctx: PageContext, session: Session, input: { status?: number; errors?: FieldErrors } = {}) {
+function showForm(ctx: PageContext, session: CustomerSession, input: { status?: number; errors?: FieldErrors } = {}) {
   return sendPage(ctx, {
     status: input.status ?? 200,
     title: T.passwordChangeTitle,
@@ -50,64 +47,55 @@ function showForm(ctx: PageContext, session: Session, input: { status?: number; 
 }
 
 export function registerPasswordChangeRoutes(scope: FastifyInstance, site: Site): void {
-  scope.get('/ib/:slug/password/change', async (request, reply) => {
-    const ctx = await openPage(site, request, reply);
-    if (!ctx) return;
+  registerStep(scope, stepSite(site), {
+    path: '/ib/:slug/password/change',
+    stages: ['password_change'],
     // Signed in already (the password was changed): the main page, not a logout.
-    const session = await requireStage(ctx, ['password_change', 'signed_in']);
-    if (!session) return;
-    if (session.stage === 'signed_in') return redirectTo(ctx, 'main');
-    return showForm(ctx, session);
-  });
+    showStages: ['password_change', 'signed_in'],
+    show: (ctx, session) => (session.stage === 'signed_in' ? redirectTo(ctx, 'main') : showForm(ctx, session)),
+    submit: async (ctx, session, body) => {
 
-  scope.post('/ib/:slug/password/change', async (request, reply) => {
-    const ctx = await openPage(site, request, reply);
-    if (!ctx) return;
-    const session = await requireStage(ctx, ['password_change']);
-    if (!session) return;
-    const body = formBody(ctx);
-    if (!sessionCsrfOk(session, body)) return sendCsrfRejected(ctx);
+      // The form first (nothing counted, nothing hashed): present, and a new password that keeps the rules.
+      const errors: FieldErrors = {};
+      const current = readText(body, 'currentPassword', MAX_PASSWORD_LENGTH);
+      if (!current.ok) errors.currentPassword = fieldProblem(T.currentPassword, current.problem);
+      const next = readText(body, 'newPassword', MAX_PASSWORD_LENGTH);
+      if (!next.ok) errors.newPassword = fieldProblem(T.newPassword, next.problem);
+      const again = readText(body, 'newPasswordAgain', MAX_PASSWORD_LENGTH);
+      if (!again.ok) errors.newPasswordAgain = fieldProblem(T.newPasswordAgain, again.problem);
+      if (!current.ok || !next.ok || !again.ok) return showForm(ctx, session, { status: 400, errors });
+      const problem = newPasswordProblem(next.value, { currentPassword: current.value, contractId: session.subject });
+      if (problem !== undefined) return showForm(ctx, session, { status: 400, errors: { newPassword: PROBLEM_TEXT[problem] } });
+      if (again.value !== next.value) return showForm(ctx, session, { status: 400, errors: { newPasswordAgain: T.newPasswordMismatch } });
 
-    // The form first (nothing counted, nothing hashed): present, and a new password that keeps the rules.
-    const errors: FieldErrors = {};
-    const current = readText(body, 'currentPassword', MAX_PASSWORD_LENGTH);
-    if (!current.ok) errors.currentPassword = fieldProblem(T.currentPassword, current.problem);
-    const next = readText(body, 'newPassword', MAX_PASSWORD_LENGTH);
-    if (!next.ok) errors.newPassword = fieldProblem(T.newPassword, next.problem);
-    const again = readText(body, 'newPasswordAgain', MAX_PASSWORD_LENGTH);
-    if (!again.ok) errors.newPasswordAgain = fieldProblem(T.newPasswordAgain, again.problem);
-    if (!current.ok || !next.ok || !again.ok) return showForm(ctx, session, { status: 400, errors });
-    const problem = newPasswordProblem(next.value, { currentPassword: current.value, contractId: session.contractId });
-    if (problem !== undefined) return showForm(ctx, session, { status: 400, errors: { newPassword: PROBLEM_TEXT[problem] } });
-    if (again.value !== next.value) return showForm(ctx, session, { status: 400, errors: { newPasswordAgain: T.newPasswordMismatch } });
+      // The current password again: whoever holds this session must also know it. A wrong one
+      // counts toward the password lock like any wrong login password (the lock ends the sessions).
+      const customer = await findCustomer(ctx.db, ctx.institution.slug, session.subject);
+      if (!customer || customer.status !== 'active') {
+        ctx.sessions.clearCookie();
+        return redirectTo(ctx, '');
+      }
+      const target = { institution: ctx.institution.slug, contractId: session.subject, policy: ctx.institution.policy };
+      // Compared only under one of the contract's password attempts, like the login's (fail-counters.ts).
+      const checked = await withPasswordAttempt(ctx.db, { ...target, nowMs: site.nowMs(), path: 'password_change' }, async (attempt) => {
+        if (await site.deps.hasher.verify(customer.login_password_hash, current.value)) return 'right' as const;
+        const counted = await attempt.wrong();
+        return !counted.counted || counted.lockedNow ? ('locked' as const) : ('wrong' as const);
+      });
+      const verdict = checked.taken ? checked.value : checked.refusal === 'locked' ? 'locked' : 'wrong';
+      if (verdict === 'locked') return sendPasswordLockedPage(ctx);
+      if (verdict === 'wrong') return showForm(ctx, session, { status: 401, errors: { currentPassword: T.currentPasswordWrong } });
 
-    // The current password again: whoever holds this session must also know it. A wrong one
-    // counts toward the password lock like any wrong login password (the lock ends the sessions).
-    const customer = await findCustomer(ctx.db, ctx.institution.slug, session.contractId);
-    if (!customer || customer.status !== 'active') {
-      clearSessionCookie(ctx);
-      return redirectTo(ctx, '');
-    }
-    const target = { institution: ctx.institution.slug, contractId: session.contractId, policy: ctx.institution.policy };
-    // Compared only under one of the contract's password attempts, like the login's (fail-counters.ts).
-    const checked = await withPasswordAttempt(ctx.db, { ...target, nowMs: site.nowMs(), path: 'password_change' }, async (attempt) => {
-      if (await site.deps.hasher.verify(customer.login_password_hash, current.value)) return 'right' as const;
-      const counted = await attempt.wrong();
-      return !counted.counted || counted.lockedNow ? ('locked' as const) : ('wrong' as const);
-    });
-    const verdict = checked.taken ? checked.value : checked.refusal === 'locked' ? 'locked' : 'wrong';
-    if (verdict === 'locked') return sendPasswordLockedPage(ctx);
-    if (verdict === 'wrong') return showForm(ctx, session, { status: 401, errors: { currentPassword: T.currentPasswordWrong } });
-
-    const newHash = await site.deps.hasher.hash(next.value);
-    const nowMs = site.nowMs();
-    const issued = await ctx.db.transaction().execute(async (trx) => {
-      const stored = await storeChangedLoginPassword(trx, { ...target, verifiedHash: customer.login_password_hash, newHash, nowMs, path: 'password_change' });
-      if (!stored) return undefined;
-      return issueSession(trx, { institution: target.institution, contractId: target.contractId, stage: 'signed_in', nowMs, randomBytes: site.deps.randomBytes, previous: session });
-    });
-    if (!issued) return sendChangedMeanwhile(ctx);
-    setSessionCookie(ctx, issued.token);
-    return redirectTo(ctx, 'main');
+      const newHash = await site.deps.hasher.hash(next.value);
+      const nowMs = site.nowMs();
+      const issued = await ctx.db.transaction().execute(async (trx) => {
+        const stored = await storeChangedLoginPassword(trx, { ...target, verifiedHash: customer.login_password_hash, newHash, nowMs, path: 'password_change' });
+        if (!stored) return undefined;
+        return issueSession(trx, CUSTOMER, { institution: target.institution, subject: target.contractId, stage: 'signed_in', nowMs, randomBytes: site.deps.randomBytes, previous: session });
+      });
+      if (!issued) return sendChangedMeanwhile(ctx);
+      ctx.sessions.setCookie(issued.token);
+      return redirectTo(ctx, 'main');
+    },
   });
 }

@@ -1,7 +1,7 @@
 // The login page (契約者ID + ログインパスワード → 「ログイン」) with the links to the token
 // flows, and the one-time password page (ワンタイムパスワード → 「確認」).
 import type { Institution } from '../../../banking/institutions.js';
-import type { SessionEndCause } from '../../../branch/branch.tables.js';
+import type { SessionEndCause } from '../../../identity/identity.tables.js';
 import { html, type SafeHtml } from '../../html.js';
 import { pick, type Lang, type Text } from '../../i18n.js';
 import { T } from '../messages.js';

@@ -11,7 +11,7 @@ import { redisplayedBy } from '../../language-toggle.js';
 import type { Text } from '../../i18n.js';
 import { fieldProblem, FORMATS, T, withRemaining } from '../../personal-web/messages.js';
 import { sendLockedPage } from '../../personal-web/outcome-pages.js';
-import { clearSessionCookie, sendMessage } from '../../personal-web/page-context.js';
+import { sendMessage } from '../../personal-web/page-context.js';
 import type { Site } from '../../personal-web/site.js';
 import type { FieldErrors } from '../../personal-web/views/form-parts.js';
 import { openSignedIn, postedForm, seeOther, show, type SignedIn } from '../signed-in.js';
@@ -78,7 +78,7 @@ export function registerLimitRoutes(scope: FastifyInstance, site: Site, deps: Tr
           case 'code_locked':
             return sendLockedPage(ctx);
           case 'token_unavailable':
-            clearSessionCookie(ctx);
+            ctx.sessions.clearCookie();
             return sendMessage(ctx, { status: 403, title: TT.limitTitle, lines: [T.tokenUnusable], kind: 'error', withSupport: true });
           case 'code_throttled':
             return showLimit(page, { status: 429, value: typed, formError: [T.throttled] });

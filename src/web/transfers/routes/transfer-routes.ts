@@ -21,7 +21,7 @@ import { readConfirmation } from '../../personal-web/form-readers.js';
 import type { Text } from '../../i18n.js';
 import { confirmationWrong, fieldProblem, FORMATS, T, withRemaining } from '../../personal-web/messages.js';
 import { confirmationName, sendLockedPage, sendPasswordLockedPage } from '../../personal-web/outcome-pages.js';
-import { clearSessionCookie, sendMessage } from '../../personal-web/page-context.js';
+import { sendMessage } from '../../personal-web/page-context.js';
 import type { Site } from '../../personal-web/site.js';
 import type { FieldErrors } from '../../personal-web/views/form-parts.js';
 import type { ConfirmationSpec } from '../../personal-web/views/token-views.js';
@@ -183,7 +183,7 @@ async function showConfirmOutcome(page: SignedIn, transfer: TransferView, result
     case 'code_throttled':
       return showAuth(page, transfer, { status: 429, formError: [T.throttled] });
     case 'token_unavailable':
-      clearSessionCookie(ctx);
+      ctx.sessions.clearCookie();
       return sendMessage(ctx, { status: 403, title: TT.transfersTitle, lines: [T.tokenUnusable], kind: 'error', withSupport: true });
     case 'password_wrong': {
       const spec = challengeOf(page, transfer).confirmation;

@@ -1,9 +1,9 @@
 // A login password set by the branch — the initial one of a new contract, or a reset — is known
-// to someone besides the customer, so the customer must choose a new one at the next login.
-//
-// For the bank site (issue 3): after a right login password (and OTP), ask
-// `isPasswordChangeRequired`; while it is, show only the password-change form, and on success
-// call `clearPasswordChangeRequirement` in the transaction that stores the new hash.
+// to someone besides the customer, so the customer must choose a new one at the next login: the
+// sign-in's last step. The console sets the requirement (opening a contract, a reset); the bank
+// site asks `isPasswordChangeRequired` after a right login password and OTP and, while it is,
+// shows only the password-change form; the change clears it in the transaction that stores the
+// new hash.
 import type { Kysely, Transaction } from 'kysely';
 import type { Schema } from '../db/schema.js';
 

@@ -1,0 +1,83 @@
+// One helper builds the routes of every step a session passes through, at the bank site and at
+// the console: the sign-in's one-time code and enrolment, the forced password change, the
+// second steps of 利用開始, 利用中止 and 利用登録/交換 (registerStep); and one the first step,
+// the password form shown before any session exists (registerFirstStep). It does what every such route did first
+// — open the request (institution, language), find the live session at one of the step's
+// stages (else the login page, or the page that stage must go to), and on a POST check the
+// session's CSRF token (else the 403 page) — and hands the step the context, the session and
+// the form. Each site says how it does those (its StepSite); each step keeps only its form and
+// what it does.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Session } from '../identity/sessions.js';
+import { asFormBody, type FormBody } from './form-input.js';
+import { sessionCsrfOk } from './site-sessions.js';
+
+/** What a step's context has: the request, and the site's sessions (site-sessions.ts). */
+export interface StepContext {
+  readonly request: FastifyRequest;
+  readonly sessions: { preSessionCsrfOk(body: FormBody): boolean };
+}
+
+export interface StepSite<Ctx extends StepContext, Stage extends string> {
+  /** The context of a request, or undefined after the site's 404 page was sent. */
+  open(request: FastifyRequest, reply: FastifyReply): Promise<Ctx | undefined>;
+  /** The session if it is at one of `stages`; otherwise undefined after the site redirected. */
+  requireStage(ctx: Ctx, stages: readonly Stage[]): Promise<Session<Stage> | undefined>;
+  /** The answer to a form whose CSRF token is missing or wrong. */
+  csrfRejected(ctx: Ctx): unknown;
+}
+
+export interface Step<Ctx, Stage extends string> {
+  /** The GET path of the step, which its form posts to. */
+  path: string;
+  stages: readonly Stage[];
+  /** Where the page (GET) also answers more stages than the form (to send them on): those. */
+  showStages?: readonly Stage[];
+  /** The step's page (GET). */
+  show(ctx: Ctx, session: Session<Stage>): unknown;
+  /** The step's form (POST), its CSRF token already checked. */
+  submit(ctx: Ctx, session: Session<Stage>, body: FormBody): unknown;
+}
+
+export function registerStep<Ctx extends StepContext, Stage extends string>(
+  scope: FastifyInstance,
+  site: StepSite<Ctx, Stage>,
+  step: Step<Ctx, Stage>,
+): void {
+  const opened = async (request: FastifyRequest, reply: FastifyReply, stages: readonly Stage[]) => {
+    const ctx = await site.open(request, reply);
+    if (!ctx) return undefined;
+    const session = await site.requireStage(ctx, stages);
+    return session ? { ctx, session } : undefined;
+  };
+  scope.get(step.path, async (request, reply) => {
+    const at = await opened(request, reply, step.showStages ?? step.stages);
+    if (at) await step.show(at.ctx, at.session);
+  });
+  scope.post(step.path, async (request, reply) => {
+    const at = await opened(request, reply, step.stages);
+    if (!at) return;
+    const body = asFormBody(at.ctx.request.body);
+    if (!sessionCsrfOk(at.session, body)) return site.csrfRejected(at.ctx);
+    await step.submit(at.ctx, at.session, body);
+  });
+}
+
+/**
+ * The first step of a sign-in (or of a flow that starts with the password): its form is shown
+ * before any session exists, so it carries the double-submit token of the pre-session cookie
+ * instead of a session's; its POST is refused without it.
+ */
+export function registerFirstStep<Ctx extends StepContext>(
+  scope: FastifyInstance,
+  site: Pick<StepSite<Ctx, string>, 'open' | 'csrfRejected'>,
+  step: { path: string; submit(ctx: Ctx, body: FormBody): unknown },
+): void {
+  scope.post(step.path, async (request, reply) => {
+    const ctx = await site.open(request, reply);
+    if (!ctx) return;
+    const body = asFormBody(ctx.request.body);
+    if (!ctx.sessions.preSessionCsrfOk(body)) return site.csrfRejected(ctx);
+    await step.submit(ctx, body);
+  });
+}
