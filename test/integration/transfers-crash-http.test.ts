@@ -45,14 +45,13 @@ function isConnectionError(error: unknown): boolean {
  * Each confirm answered 303 to its result page is acknowledged (`acks`, in place). Throws on
  * anything but a connection error.
  */
-async function streamUntilKilled(url: string, run: number, acks: Ack[], kill: { onLoggedIn(): void; killed(): boolean }): Promise<void> {
+async function streamUntilKilled(url: string, run: number, acks: Ack[], kill: { onFirstAck(): void; killed(): boolean }): Promise<void> {
   const base = `${url}/ib/${SLUG}`;
   const browser = new HttpBrowser();
   const login = await passwordStep(browser, url, { slug: SLUG, contractId: CONTRACT });
   assert.equal(login.location, `/ib/${SLUG}/main`, `login: ${login.status} ${login.body.slice(0, 300)}`);
   const csrf = csrfOf((await browser.request(`${base}/main`)).body);
   assert.ok(csrf, 'a csrf token on the main page');
-  kill.onLoggedIn();
   try {
     for (let i = 0; ; i++) {
       const amount = String(1 + ((run * 131 + i) % 97));
@@ -70,6 +69,9 @@ async function streamUntilKilled(url: string, run: number, acks: Ack[], kill: { 
       assert.equal(confirmed.location, `${transferPath}/result`);
       const ack: Ack = { transferId, referenceNo: null };
       acks.push(ack); // acknowledged: the customer was sent to 受付完了
+      // The kill is timed from the run's first acknowledgement: it still lands mid-transfer, and
+      // on a loaded machine a run is no longer killed before it has done anything.
+      if (i === 0) kill.onFirstAck();
       const result = await browser.request(`${url}${confirmed.location}`);
       assert.equal(result.status, 200, `result page: ${result.status}`);
       ack.referenceNo = /class="reference-no">([^<]+)</.exec(result.body)?.[1] ?? null;
@@ -155,14 +157,14 @@ for (const { dialect, kills } of SETUPS) {
           let killed = false;
           let timer: NodeJS.Timeout | undefined;
           const killAfterMs = 50 + Math.floor(Math.random() * 750);
-          const onLoggedIn = () => {
+          const onFirstAck = () => {
             timer = setTimeout(() => {
               killed = true;
               live.child.kill('SIGKILL');
             }, killAfterMs);
           };
           const before = acks.length;
-          await streamUntilKilled(live.url, run, acks, { onLoggedIn, killed: () => killed });
+          await streamUntilKilled(live.url, run, acks, { onFirstAck, killed: () => killed });
           clearTimeout(timer);
           assert.ok(killed, 'the stream ends only by the kill');
           const code = await live.exited;
@@ -171,7 +173,7 @@ for (const { dialect, kills } of SETUPS) {
           const { done, pending } = await checkAfterKill(location, acks, startHeldYen);
           console.log(`${dialect} run ${run}: killed after ${killAfterMs} ms, ${acks.length - before} acknowledged (${acks.length} in all), ${done} done, ${pending} pending`);
         }
-        assert.ok(acks.length >= Math.ceil(kills / 2), `the stream made progress (${acks.length} acknowledged)`);
+        assert.ok(acks.length >= kills, `the stream made progress (${acks.length} acknowledged)`);
       } finally {
         await server?.stop('SIGKILL');
         await scratch?.drop();
