@@ -29,6 +29,12 @@ export interface RequestOptions {
   withoutCookies?: boolean;
 }
 
+/** fetch's error for a connection closed or reset before any byte of the answer. */
+function isLostBeforeAnswer(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return error instanceof TypeError && (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE');
+}
+
 /** A browser without a browser: one cookie jar by cookie name, redirects not followed. */
 export class Outsider {
   readonly cookies = new Map<string, string>();
@@ -39,12 +45,21 @@ export class Outsider {
   async request(path: string, options: RequestOptions = {}): Promise<Answer> {
     const url = /^https?:/.test(path) ? path : `${this.baseUrl}${path}`;
     const { headers, body } = this.requestParts(options);
-    const response = await fetch(url, {
-      method: options.method ?? (body === undefined ? 'GET' : 'POST'),
-      redirect: 'manual',
-      headers,
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : Buffer.from(body) }),
-      signal: AbortSignal.timeout(60_000),
+    const send = () =>
+      fetch(url, {
+        method: options.method ?? (body === undefined ? 'GET' : 'POST'),
+        redirect: 'manual',
+        headers,
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : Buffer.from(body) }),
+        signal: AbortSignal.timeout(60_000),
+      });
+    // A kept-alive connection the server closed as idle just as this request went out on it
+    // fails with a socket error before any answer (seen under load: 'fetch failed' in the
+    // fuzzer's state set-up); the server never read the request, so it is sent again, once, as
+    // a browser does (the fuzzer's own client does the same, fuzz-runner.ts).
+    const response = await send().catch((error: unknown) => {
+      if (!isLostBeforeAnswer(error)) throw error;
+      return send();
     });
     const setCookies = response.headers.getSetCookie();
     this.remember(setCookies);
