@@ -802,7 +802,7 @@ describe('sessions under attack (one server, SQLite)', () => {
 
   it('a sign-in in flight while the branch suspends the contract does not outlive the suspension', async () => {
     // Found by this suite: the session used to be issued after the suspension had ended every
-    // session, and lived on (its main page showed). Fixed: holdWhileSignInAllowed (src/banking/customers.ts).
+    // session, and lived on (its main page showed). Fixed: holdWhileSignInAllowed (src/identity/step-up.ts).
     const teller = await signInOperator(target, 'sample', 'teller');
     for (const delayMs of [0, 5, 15, 30]) await raceSignInWithSuspension(target, { customer: target.customer('sample'), operator: teller, delayMs });
   });

@@ -111,7 +111,7 @@ export const T = {
     ja: '一定時間操作がなかったため、ログアウトしました。再度ログインしてください。',
     en: 'You were logged out because nothing happened for a while. Please log in again.',
   },
-  // The branch ended the session (src/branch/session-end-notices.ts): shown on the login page.
+  // The branch ended the session (a note left by src/identity/sessions.ts endSessionsOf): shown on the login page.
   endedSuspendedTitle: { ja: 'ご利用を一時停止しました', en: 'Internet banking has been suspended' },
   endedSuspended: {
     ja: 'インターネットバンキングのご利用を一時停止しました。再開には、お取引店舗へ書面でのお手続きが必要です。',

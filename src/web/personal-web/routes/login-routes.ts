@@ -164,7 +164,7 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
       if (checked.ok) {
         const next = await afterLogin(ctx, session.subject);
         // A burst of wrong codes may lock the contract after this code cleared the count: the
-        // session is issued only if no lock came first, and a later lock ends it (fail-counters.ts).
+        // session is issued only if no lock came first, and a later lock ends it (src/identity/attempts.ts).
         const issued = await stepUpUnlessOtpLocked(ctx, {
           contractId: session.subject,
           stage: next.stage,
