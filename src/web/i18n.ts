@@ -1,15 +1,12 @@
 // Japanese first, English beside: every text of the bank site and the console is a pair, picked
 // per request. The language comes from `?lang=en|ja` (remembered in a cookie) or the cookie,
 // else Japanese.
-export type Lang = 'ja' | 'en';
-export interface Text {
-  ja: string;
-  en: string;
-}
+//
+// The web kit's words are the shared shape (src/shared/text.ts, also the browser token's and the
+// notifications'): re-exported here so that the sites keep importing them from the web kit.
+import type { Lang } from '../shared/text.js';
 
-export function pick(lang: Lang, text: Text): string {
-  return text[lang];
-}
+export { pick, type Lang, type Text } from '../shared/text.js';
 
 export function parseLang(value: unknown): Lang | undefined {
   return value === 'ja' || value === 'en' ? value : undefined;
