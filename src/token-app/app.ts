@@ -7,13 +7,14 @@
 // State lives in one object; every render reads it, so switching the language re-renders
 // everything from the same state.
 import { codeGroups, formatYen, serialGroups, spokenGroups } from './display-format.js';
-import { chooseLanguage, formatMessage, isMessageKey, MESSAGES, type Language, type MessageKey } from './messages.js';
+import { chooseLanguage, formatMessage, isMessageKey, MESSAGES, type MessageKey } from './messages.js';
 import { provisionToken, type ProvisionedToken } from './provisioning.js';
 import { canScanQrCodes, startQrScan, type QrScan } from './qr-scanner.js';
 import { computeLoginCode, computeTransactionCode, type ShownCode } from './token-codes.js';
 import { deleteToken, loadToken, saveNewToken } from './token-store.js';
 import { parseTypedTransaction } from './transaction-input.js';
 import { parseTransactionQr, type TransactionDetails } from '../otp/pure.js';
+import { pick, type Lang } from '../shared/text.js';
 
 const LANGUAGE_STORAGE_KEY = 'mamori-token-language';
 const RING_CIRCUMFERENCE = 2 * Math.PI * 21; // r = 21 in index.html
@@ -24,7 +25,7 @@ type ScreenName = 'loading' | 'unsupported' | 'terms' | 'howto' | 'provision' | 
 type TabName = 'otp' | 'transaction' | 'settings';
 
 interface AppState {
-  language: Language;
+  language: Lang;
   token: ProvisionedToken | undefined;
   loginCode: ShownCode | undefined;
   transaction: TransactionDetails | undefined;
@@ -71,7 +72,7 @@ function readSavedLanguage(): string | null {
   }
 }
 
-function setLanguage(language: Language): void {
+function setLanguage(language: Lang): void {
   state.language = language;
   try {
     localStorage.setItem(LANGUAGE_STORAGE_KEY, language);
@@ -82,7 +83,7 @@ function setLanguage(language: Language): void {
 }
 
 function renderParagraphs(container: HTMLElement, key: MessageKey): void {
-  const message = MESSAGES[state.language][key];
+  const message = pick(state.language, MESSAGES[key]);
   const paragraphs = typeof message === 'string' ? [message] : message;
   if (container.dataset.list === 'ol') {
     const list = document.createElement('ol');

@@ -1,6 +1,6 @@
 // The build: a browser bundle that stays small (issue 4: under 60 KB gzipped), imports nothing
-// but the app and src/otp's pure modules, is reproducible, and is redone only when a source
-// changes.
+// but the app, src/otp's pure modules and src/shared/text.ts, is reproducible, and is redone only
+// when a source changes.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';

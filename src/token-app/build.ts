@@ -1,7 +1,8 @@
 // Builds the browser token into src/token-app/dist/ with esbuild: app.js (minified ESM bundle
-// of app.ts and the pure src/otp modules), sw.js, styles.css, index.html, the manifest and the
-// icons. The server (serve.ts) calls `ensureTokenAppBuilt` at startup, so `npm start` needs no
-// separate build step; by hand: `node --import tsx src/token-app/build.ts`.
+// of app.ts, the pure src/otp modules and the shared message shape, src/shared/text.ts), sw.js,
+// styles.css, index.html, the manifest and the icons. The server (serve.ts) calls
+// `ensureTokenAppBuilt` at startup, so `npm start` needs no separate build step; by hand:
+// `node --import tsx src/token-app/build.ts`.
 //
 // A build is skipped when dist/build-info.json records the fingerprint of the current sources.
 // Builds are deterministic and each file is replaced atomically (write, then rename), so two
@@ -19,6 +20,9 @@ import { ICON_FILES, renderIconPng } from './icons.js';
 export const TOKEN_APP_DIR = fileURLToPath(new URL('.', import.meta.url));
 export const DEFAULT_DIST_DIR = join(TOKEN_APP_DIR, 'dist');
 const OTP_DIR = fileURLToPath(new URL('../otp/', import.meta.url));
+/** The one file outside src/token-app and src/otp that the app bundles: the words' shape (pure). */
+const SHARED_TEXT_FILE = fileURLToPath(new URL('../shared/text.ts', import.meta.url));
+const SHARED_TEXT_INPUT = 'src/shared/text.ts';
 const REPOSITORY_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Budget from issue 4: the app's JavaScript, gzipped. */
@@ -59,6 +63,7 @@ function sourceFiles(): string[] {
   return [
     ...listFiles(TOKEN_APP_DIR, (path) => notTest(path) && /\.(ts|css|html|webmanifest)$/.test(path)),
     ...listFiles(OTP_DIR, (path) => notTest(path) && path.endsWith('.ts')),
+    SHARED_TEXT_FILE,
   ];
 }
 
@@ -98,8 +103,9 @@ async function loadEsbuild(): Promise<Esbuild> {
 const BROWSER_TARGETS = ['es2022', 'chrome100', 'edge100', 'firefox100', 'safari15.4'];
 
 /**
- * The app bundle. Its inputs are checked: the app may import only its own files and src/otp
- * (whose pure.ts keeps node:crypto out; platform 'browser' would fail on a Node built-in anyway).
+ * The app bundle. Its inputs are checked: the app may import only its own files, src/otp (whose
+ * pure.ts keeps node:crypto out; platform 'browser' would fail on a Node built-in anyway) and
+ * src/shared/text.ts.
  */
 async function bundleApp(esbuild: Esbuild): Promise<Uint8Array> {
   const result = await esbuild.build({
@@ -117,8 +123,8 @@ async function bundleApp(esbuild: Esbuild): Promise<Uint8Array> {
     absWorkingDir: REPOSITORY_DIR,
   });
   for (const input of Object.keys(result.metafile.inputs)) {
-    if (!input.startsWith('src/token-app/') && !input.startsWith('src/otp/')) {
-      throw new Error(`the token app must import only src/token-app and src/otp, but the bundle includes ${input}`);
+    if (!input.startsWith('src/token-app/') && !input.startsWith('src/otp/') && input !== SHARED_TEXT_INPUT) {
+      throw new Error(`the token app must import only src/token-app, src/otp and ${SHARED_TEXT_INPUT}, but the bundle includes ${input}`);
     }
     if (input.startsWith('src/otp/') && input.endsWith('hmac-node.ts')) {
       throw new Error('the token app bundle includes src/otp/hmac-node.ts (node:crypto); import src/otp/pure.js');

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { formatMessage, isMessageKey, LANGUAGES, MESSAGES } from './messages.js';
+import { LANGS } from '../shared/text.js';
+import { formatMessage, isMessageKey, MESSAGES } from './messages.js';
 
 const html = readFileSync(new URL('./index.html', import.meta.url), 'utf8');
 
@@ -34,13 +35,17 @@ describe('index.html', () => {
 
 describe('messages', () => {
   it('has every message in both languages, of the same shape', () => {
-    const jaKeys = Object.keys(MESSAGES.ja).sort();
-    for (const language of LANGUAGES) {
-      assert.deepEqual(Object.keys(MESSAGES[language]).sort(), jaKeys);
-      for (const key of jaKeys) {
-        const message = MESSAGES[language][key as keyof typeof MESSAGES.ja];
-        assert.equal(typeof message, typeof MESSAGES.ja[key as keyof typeof MESSAGES.ja], key);
+    const keys = Object.keys(MESSAGES);
+    assert.ok(keys.length > 40);
+    for (const key of keys) {
+      assert.ok(isMessageKey(key), key);
+      const entry = MESSAGES[key];
+      assert.deepEqual(Object.keys(entry).sort(), [...LANGS].sort(), key);
+      for (const language of LANGS) {
+        const message = entry[language];
+        assert.equal(Array.isArray(message), Array.isArray(entry.ja), `${language} ${key}: a line in one language, paragraphs in the other`);
         assert.ok(message.length > 0, `${language} ${key} is empty`);
+        if (Array.isArray(message)) for (const paragraph of message) assert.ok(paragraph.length > 0, `${language} ${key} has an empty paragraph`);
       }
     }
   });

@@ -1,7 +1,7 @@
 // The floors of src/ (docs/ARCHITECTURE.md, "Parts and boundaries"): every product file sits on
 // one floor and imports only from its own floor or the floors below, never up; no file imports,
 // even as `import type`, something that imports it back (a circle); the browser token reaches
-// only its own files and what src/otp/pure.ts reaches; outside src/authority/, only the wiring
+// only its own files, what src/otp/pure.ts reaches and the words' shape (src/shared/text.ts); outside src/authority/, only the wiring
 // sees more of the authority than the `AuthorityClient` interface. Tests (*.test.ts) may import
 // anything below or beside them and test/support/, so they are not read here.
 import assert from 'node:assert/strict';
@@ -47,6 +47,8 @@ const ALLOWED_UP: ReadonlySet<string> = new Set<string>([]);
 
 /** The browser token's entry points (src/token-app/build.ts bundles them). */
 const BROWSER_ENTRIES = ['token-app/app.ts', 'token-app/sw.ts'];
+/** Besides src/otp/pure.ts's reach, what the browser token may bundle (build.ts checks it too). */
+const BROWSER_SHARED = ['shared/text.ts'];
 /** What may see all of src/authority/ (the others see only authority-client.ts). */
 const WIRING_FLOORS = new Set(['wiring', 'server', 'cli']);
 
@@ -213,8 +215,8 @@ describe('floors of src/', () => {
     assert.deepEqual(circles(edges), []);
   });
 
-  it('bundles into the browser token only its own files and what src/otp/pure.ts reaches, and no one imports those', () => {
-    const pure = reach(['otp/pure.ts']);
+  it('bundles into the browser token only its own files, what src/otp/pure.ts reaches and src/shared/text.ts, and no one imports those', () => {
+    const pure = reach(['otp/pure.ts', ...BROWSER_SHARED]);
     const browser = reach(BROWSER_ENTRIES);
     const outside = [...browser].flatMap((file) => {
       const found = imports.get(file) ?? { relative: [], bare: [] };
