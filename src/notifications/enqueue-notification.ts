@@ -52,7 +52,7 @@ export async function enqueueNotification(trx: Transaction<Schema>, input: Notif
       contract_id: input.contractId,
       kind: input.event.kind,
       recipient: customer.email,
-      sender_name: institution.name,
+      sender_name: institution.name.ja,
       subject,
       body,
       status: 'pending',
@@ -81,7 +81,10 @@ async function messageInstitution(trx: Transaction<Schema>, slug: string): Promi
     .executeTakeFirst();
   if (!row) return undefined;
   const { support_name: name, support_phone: phone, support_hours: hours } = row;
-  return { name: row.name, nameEn: row.name_en, support: { name, nameEn: row.support_name_en || name, phone, hours, hoursEn: row.support_hours_en || hours } };
+  return {
+    name: { ja: row.name, en: row.name_en },
+    support: { name: { ja: name, en: row.support_name_en || name }, phone, hours: { ja: hours, en: row.support_hours_en || hours } },
+  };
 }
 
 const defaultRandomBytes: RandomBytes = (size) => new Uint8Array(nodeRandomBytes(size));

@@ -10,9 +10,13 @@ import { describe, it } from 'node:test';
 import { DEMO_INSTITUTIONS } from '../banking/demo-data.js';
 import { maskAccountNumber, maskSerial } from './masking.js';
 import { NOTIFICATION_KINDS, type NotificationEvent } from './notification-events.js';
-import { renderNotification } from './notification-messages.js';
+import { renderNotification, type MessageInstitution } from './notification-messages.js';
 
-const institution = { ...DEMO_INSTITUTIONS[0]!, support: { ...DEMO_INSTITUTIONS[0]!.support } };
+const demo = DEMO_INSTITUTIONS[0]!;
+const institution: MessageInstitution = {
+  name: { ja: demo.name, en: demo.nameEn },
+  support: { name: { ja: demo.support.name, en: demo.support.nameEn }, phone: demo.support.phone, hours: { ja: demo.support.hours, en: demo.support.hoursEn } },
+};
 const SERIAL = 'MMOB12345678';
 const OLD_SERIAL = 'MDSK87654321';
 const ACCOUNT = '7654321';
@@ -85,7 +89,7 @@ describe('notification messages', () => {
   });
 
   it('keeps data on one header line whatever it holds', () => {
-    const { subject } = renderNotification({ institution: { ...institution, name: 'デモ\r\nBcc: x@evil.example' }, customerName: '守', atMs: AT, event: EVENTS.resumed });
+    const { subject } = renderNotification({ institution: { ...institution, name: { ja: 'デモ\r\nBcc: x@evil.example', en: 'Demo\r\nBcc: x@evil.example' } }, customerName: '守', atMs: AT, event: EVENTS.resumed });
     assert.doesNotMatch(subject, /[\r\n]/);
   });
 });

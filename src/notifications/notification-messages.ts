@@ -1,17 +1,19 @@
 // The text of each notification: Japanese first, English below (the customers of a Japanese
 // community bank read Japanese; the English is for those who do not). Rendered once, when the
-// event happens, and stored in the outbox, so what the mailbox shows is what is sent.
+// event happens, and stored in the outbox, so what the mailbox shows is what is sent. Every
+// text, the institution's names included, is a pair of the shared shape (src/shared/text.ts);
+// both parts of the body are the same lines, each picked in its language.
 //
 // Nothing secret is ever passed in (see notification-events.ts); identifiers are masked here.
 // Every message names the support centre: an event the customer did not cause is how fraud is
 // noticed, and the message says so.
 import { maskAccountNumber, maskSerial } from './masking.js';
 import type { NotificationEvent, TokenKind } from './notification-events.js';
+import { pick, type Lang, type Text } from '../shared/text.js';
 
 export interface MessageInstitution {
-  name: string;
-  nameEn: string;
-  support: { name: string; nameEn: string; phone: string; hours: string; hoursEn: string };
+  name: Text;
+  support: { name: Text; phone: string; hours: Text };
 }
 
 export interface RenderInput {
@@ -27,207 +29,156 @@ export interface RenderedMessage {
 }
 
 interface Wording {
-  titleJa: string;
-  titleEn: string;
+  title: Text;
   /** One sentence: what happened. */
-  whatJa: string;
-  whatEn: string;
-  detailsJa: string[];
-  detailsEn: string[];
+  what: Text;
+  /** The facts, a line each. */
+  details: Text[];
   /** What to do now, when something must be done (a lock, a suspension). */
-  nextJa?: string;
-  nextEn?: string;
+  next?: Text;
 }
 
 const RULE = '――――――――――――――――――――――――――――――';
 
 export function renderNotification(input: RenderInput): RenderedMessage {
   const w = wordingOf(input.event);
-  const { institution: i } = input;
-  const subject = oneLine(`【${i.name}】${w.titleJa}のお知らせ / ${w.titleEn} (${i.nameEn})`);
-  const ja = [
-    `${input.customerName} 様`,
+  const { name } = input.institution;
+  const subject = oneLine(`【${name.ja}】${w.title.ja}のお知らせ / ${w.title.en} (${name.en})`);
+  return { subject, body: [...part('ja', input, w), '', RULE, '(English)', '', ...part('en', input, w), ''].join('\n') };
+}
+
+/** The body in one language: the same lines, in the same order, in both. */
+function part(lang: Lang, input: RenderInput, w: Wording): string[] {
+  const { institution: i, customerName: customer } = input;
+  const [name, support, phone, at] = [pick(lang, i.name), pick(lang, i.support.name), i.support.phone, pick(lang, TIME).format(input.atMs)];
+  return [
+    pick(lang, { ja: `${customer} 様`, en: `Dear ${customer},` }),
     '',
-    `${i.name}です。インターネットバンキングで次のお手続きがありました。`,
+    pick(lang, { ja: `${name}です。インターネットバンキングで次のお手続きがありました。`, en: `This is ${name}. The following took place in your internet banking:` }),
     '',
-    `■ ${w.titleJa}`,
-    `  ${w.whatJa}`,
-    `  受付日時: ${formatJa(input.atMs)}（日本時間）`,
-    ...w.detailsJa.map((line) => `  ${line}`),
-    ...(w.nextJa ? ['', w.nextJa] : []),
+    `■ ${pick(lang, w.title)}`,
+    `  ${pick(lang, w.what)}`,
+    pick(lang, { ja: `  受付日時: ${at}（日本時間）`, en: `  Date and time: ${at} (Japan time)` }),
+    ...w.details.map((line) => `  ${pick(lang, line)}`),
+    ...(w.next ? ['', pick(lang, w.next)] : []),
     '',
-    `お心当たりのない場合は、至急 ${i.support.name}（${i.support.phone}）までご連絡ください。`,
-    i.support.hours,
+    pick(lang, { ja: `お心当たりのない場合は、至急 ${support}（${phone}）までご連絡ください。`, en: `If this was not you, please call the ${support} at once: ${phone}.` }),
+    pick(lang, i.support.hours),
     '',
-    `${i.name}がメールでパスワードやワンタイムパスワードをお尋ねすることはありません。`,
-    'このメールは送信専用のアドレスからお送りしています。ご返信いただいてもお答えできません。',
+    pick(lang, { ja: `${name}がメールでパスワードやワンタイムパスワードをお尋ねすることはありません。`, en: `${name} never asks for passwords or one-time passwords by e-mail.` }),
+    pick(lang, { ja: 'このメールは送信専用のアドレスからお送りしています。ご返信いただいてもお答えできません。', en: 'This message comes from an address that cannot receive replies.' }),
   ];
-  const en = [
-    `Dear ${input.customerName},`,
-    '',
-    `This is ${i.nameEn}. The following took place in your internet banking:`,
-    '',
-    `■ ${w.titleEn}`,
-    `  ${w.whatEn}`,
-    `  Date and time: ${formatEn(input.atMs)} (Japan time)`,
-    ...w.detailsEn.map((line) => `  ${line}`),
-    ...(w.nextEn ? ['', w.nextEn] : []),
-    '',
-    `If this was not you, please call the ${i.support.nameEn} at once: ${i.support.phone}.`,
-    i.support.hoursEn,
-    '',
-    `${i.nameEn} never asks for passwords or one-time passwords by e-mail.`,
-    'This message comes from an address that cannot receive replies.',
-  ];
-  return { subject, body: [...ja, '', RULE, '(English)', '', ...en, ''].join('\n') };
 }
 
 function wordingOf(event: NotificationEvent): Wording {
   switch (event.kind) {
     case 'token_registered':
       return {
-        titleJa: 'ワンタイムパスワード利用開始',
-        titleEn: 'One-time password registered',
-        whatJa: 'ワンタイムパスワードの利用開始（ソフトウェアトークンの登録）を受け付けました。',
-        whatEn: 'A software token was registered for one-time passwords.',
-        detailsJa: [`シリアル番号: ${maskSerial(event.serial)}（末尾4桁のみ表示）`, `種類: ${kindJa(event.tokenKind)}`],
-        detailsEn: [`Serial number: ${maskSerial(event.serial)} (last 4 digits only)`, `Kind: ${kindEn(event.tokenKind)}`],
+        title: { ja: 'ワンタイムパスワード利用開始', en: 'One-time password registered' },
+        what: { ja: 'ワンタイムパスワードの利用開始（ソフトウェアトークンの登録）を受け付けました。', en: 'A software token was registered for one-time passwords.' },
+        details: [
+          { ja: `シリアル番号: ${maskSerial(event.serial)}（末尾4桁のみ表示）`, en: `Serial number: ${maskSerial(event.serial)} (last 4 digits only)` },
+          { ja: `種類: ${kindOf(event.tokenKind).ja}`, en: `Kind: ${kindOf(event.tokenKind).en}` },
+        ],
       };
     case 'token_deregistered':
       return {
-        titleJa: 'ワンタイムパスワード利用中止',
-        titleEn: 'One-time password stopped',
-        whatJa: 'ワンタイムパスワードの利用を中止しました。',
-        whatEn: 'One-time passwords are no longer used for your contract.',
-        detailsJa: event.serial ? [`シリアル番号: ${maskSerial(event.serial)}（末尾4桁のみ表示）`] : [],
-        detailsEn: event.serial ? [`Serial number: ${maskSerial(event.serial)} (last 4 digits only)`] : [],
+        title: { ja: 'ワンタイムパスワード利用中止', en: 'One-time password stopped' },
+        what: { ja: 'ワンタイムパスワードの利用を中止しました。', en: 'One-time passwords are no longer used for your contract.' },
+        details: event.serial ? [{ ja: `シリアル番号: ${maskSerial(event.serial)}（末尾4桁のみ表示）`, en: `Serial number: ${maskSerial(event.serial)} (last 4 digits only)` }] : [],
       };
     case 'token_exchanged':
       return {
-        titleJa: 'ワンタイムパスワード利用登録/交換',
-        titleEn: 'Token exchanged',
-        whatJa: 'ソフトウェアトークンの交換を受け付けました。今後は新しいトークンのワンタイムパスワードをご利用ください。',
-        whatEn: 'Your software token was exchanged. From now on, use the one-time passwords of the new token.',
-        detailsJa: [
-          ...(event.oldSerial ? [`交換前のシリアル番号: ${maskSerial(event.oldSerial)}`] : []),
-          `新しいシリアル番号: ${maskSerial(event.serial)}（末尾4桁のみ表示）`,
-        ],
-        detailsEn: [
-          ...(event.oldSerial ? [`Previous serial number: ${maskSerial(event.oldSerial)}`] : []),
-          `New serial number: ${maskSerial(event.serial)} (last 4 digits only)`,
+        title: { ja: 'ワンタイムパスワード利用登録/交換', en: 'Token exchanged' },
+        what: {
+          ja: 'ソフトウェアトークンの交換を受け付けました。今後は新しいトークンのワンタイムパスワードをご利用ください。',
+          en: 'Your software token was exchanged. From now on, use the one-time passwords of the new token.',
+        },
+        details: [
+          ...(event.oldSerial ? [{ ja: `交換前のシリアル番号: ${maskSerial(event.oldSerial)}`, en: `Previous serial number: ${maskSerial(event.oldSerial)}` }] : []),
+          { ja: `新しいシリアル番号: ${maskSerial(event.serial)}（末尾4桁のみ表示）`, en: `New serial number: ${maskSerial(event.serial)} (last 4 digits only)` },
         ],
       };
     case 'token_reissued':
       return {
-        titleJa: 'トークン再発行',
-        titleEn: 'Token reissued',
-        whatJa: 'お届けにより、登録されていたソフトウェアトークンを当金庫で解除しました。',
-        whatEn: 'At your request, the bank removed the software token that was registered.',
-        detailsJa: event.serial ? [`解除したシリアル番号: ${maskSerial(event.serial)}（末尾4桁のみ表示）`] : [],
-        detailsEn: event.serial ? [`Removed serial number: ${maskSerial(event.serial)} (last 4 digits only)`] : [],
-        nextJa: '新しいトークンの利用開始は、ログイン画面の「利用開始」からお手続きください。',
-        nextEn: 'To register a new token, choose "Start using" on the login page.',
+        title: { ja: 'トークン再発行', en: 'Token reissued' },
+        what: { ja: 'お届けにより、登録されていたソフトウェアトークンを当金庫で解除しました。', en: 'At your request, the bank removed the software token that was registered.' },
+        details: event.serial ? [{ ja: `解除したシリアル番号: ${maskSerial(event.serial)}（末尾4桁のみ表示）`, en: `Removed serial number: ${maskSerial(event.serial)} (last 4 digits only)` }] : [],
+        next: { ja: '新しいトークンの利用開始は、ログイン画面の「利用開始」からお手続きください。', en: 'To register a new token, choose "Start using" on the login page.' },
       };
     case 'otp_locked':
       return {
-        titleJa: 'ワンタイムパスワードのロック',
-        titleEn: 'One-time password locked',
-        whatJa: 'ワンタイムパスワードが所定の回数続けて誤って入力されたため、インターネットバンキングのご利用をロックしました。',
-        whatEn: 'Wrong one-time passwords were entered too many times in a row, so internet banking is locked.',
-        detailsJa: [],
-        detailsEn: [],
-        nextJa: 'ロックの解除は、お取引店舗へ当金庫所定の書面（ワンタイムパスワードのロック解除）にてお届けください。',
-        nextEn: 'To unlock it, please submit our written request form (one-time password unlock) at your branch.',
+        title: { ja: 'ワンタイムパスワードのロック', en: 'One-time password locked' },
+        what: {
+          ja: 'ワンタイムパスワードが所定の回数続けて誤って入力されたため、インターネットバンキングのご利用をロックしました。',
+          en: 'Wrong one-time passwords were entered too many times in a row, so internet banking is locked.',
+        },
+        details: [],
+        next: {
+          ja: 'ロックの解除は、お取引店舗へ当金庫所定の書面（ワンタイムパスワードのロック解除）にてお届けください。',
+          en: 'To unlock it, please submit our written request form (one-time password unlock) at your branch.',
+        },
       };
     case 'suspended':
       return {
-        titleJa: 'インターネットバンキングの利用一時停止',
-        titleEn: 'Internet banking suspended',
-        whatJa: 'インターネットバンキングのご利用を一時停止しました。',
-        whatEn: 'Your internet banking has been suspended.',
-        detailsJa: [],
-        detailsEn: [],
-        nextJa: 'ご利用の再開は、お取引店舗へお届けください。',
-        nextEn: 'To resume it, please contact your branch.',
+        title: { ja: 'インターネットバンキングの利用一時停止', en: 'Internet banking suspended' },
+        what: { ja: 'インターネットバンキングのご利用を一時停止しました。', en: 'Your internet banking has been suspended.' },
+        details: [],
+        next: { ja: 'ご利用の再開は、お取引店舗へお届けください。', en: 'To resume it, please contact your branch.' },
       };
     case 'resumed':
       return {
-        titleJa: 'インターネットバンキングの利用再開',
-        titleEn: 'Internet banking resumed',
-        whatJa: 'インターネットバンキングのご利用を再開しました。',
-        whatEn: 'Your internet banking can be used again.',
-        detailsJa: [],
-        detailsEn: [],
+        title: { ja: 'インターネットバンキングの利用再開', en: 'Internet banking resumed' },
+        what: { ja: 'インターネットバンキングのご利用を再開しました。', en: 'Your internet banking can be used again.' },
+        details: [],
       };
     case 'limit_changed':
       return {
-        titleJa: '1日あたり振込限度額の変更',
-        titleEn: 'Daily transfer limit changed',
-        whatJa: {
-          customer: '1日あたり振込限度額の変更を受け付けました。',
-          branch: 'お届けにより、1日あたり振込限度額を変更しました。',
-          rule: 'ワンタイムパスワードの利用中止から所定の日数が過ぎたため、1日あたり振込限度額を変更しました。',
+        title: { ja: '1日あたり振込限度額の変更', en: 'Daily transfer limit changed' },
+        what: {
+          customer: { ja: '1日あたり振込限度額の変更を受け付けました。', en: 'Your daily transfer limit was changed.' },
+          branch: { ja: 'お届けにより、1日あたり振込限度額を変更しました。', en: 'At your request, the bank changed your daily transfer limit.' },
+          rule: {
+            ja: 'ワンタイムパスワードの利用中止から所定の日数が過ぎたため、1日あたり振込限度額を変更しました。',
+            en: 'One-time passwords have not been used for the set number of days, so your daily transfer limit was lowered.',
+          },
         }[event.by],
-        whatEn: {
-          customer: 'Your daily transfer limit was changed.',
-          branch: 'At your request, the bank changed your daily transfer limit.',
-          rule: 'One-time passwords have not been used for the set number of days, so your daily transfer limit was lowered.',
-        }[event.by],
-        detailsJa: [`変更前: ${yenJa(event.fromYen)}`, `変更後: ${yenJa(event.toYen)}`],
-        detailsEn: [`Before: ${yenEn(event.fromYen)}`, `After: ${yenEn(event.toYen)}`],
+        details: [
+          { ja: `変更前: ${yen(event.fromYen).ja}`, en: `Before: ${yen(event.fromYen).en}` },
+          { ja: `変更後: ${yen(event.toYen).ja}`, en: `After: ${yen(event.toYen).en}` },
+        ],
       };
     case 'transfer_done': {
-      const bankJa = event.payee.bankName ? `${event.payee.bankName}（${event.payee.bankCode}）` : event.payee.bankCode;
+      const { payee } = event;
+      const account = maskAccountNumber(payee.accountNumber);
       return {
-        titleJa: '振込受付',
-        titleEn: 'Transfer accepted',
-        whatJa: 'お振込みを受け付けました。',
-        whatEn: 'Your transfer was accepted.',
-        detailsJa: [
-          `受付番号: ${event.referenceNo}`,
-          `振込先: ${bankJa} 支店 ${event.payee.branchCode} 口座番号 ${maskAccountNumber(event.payee.accountNumber)}`,
-          `受取人名: ${event.payee.name}`,
-          `金額: ${yenJa(event.amountYen)}`,
-          `振込手数料: ${yenJa(event.feeYen)}`,
-        ],
-        detailsEn: [
-          `Reference number: ${event.referenceNo}`,
-          `Payee: bank ${event.payee.bankCode}${event.payee.bankName ? ` (${event.payee.bankName})` : ''}, branch ${event.payee.branchCode}, account ${maskAccountNumber(event.payee.accountNumber)}`,
-          `Payee name: ${event.payee.name}`,
-          `Amount: ${yenEn(event.amountYen)}`,
-          `Fee: ${yenEn(event.feeYen)}`,
+        title: { ja: '振込受付', en: 'Transfer accepted' },
+        what: { ja: 'お振込みを受け付けました。', en: 'Your transfer was accepted.' },
+        details: [
+          { ja: `受付番号: ${event.referenceNo}`, en: `Reference number: ${event.referenceNo}` },
+          {
+            ja: `振込先: ${payee.bankName ? `${payee.bankName}（${payee.bankCode}）` : payee.bankCode} 支店 ${payee.branchCode} 口座番号 ${account}`,
+            en: `Payee: bank ${payee.bankCode}${payee.bankName ? ` (${payee.bankName})` : ''}, branch ${payee.branchCode}, account ${account}`,
+          },
+          { ja: `受取人名: ${payee.name}`, en: `Payee name: ${payee.name}` },
+          { ja: `金額: ${yen(event.amountYen).ja}`, en: `Amount: ${yen(event.amountYen).en}` },
+          { ja: `振込手数料: ${yen(event.feeYen).ja}`, en: `Fee: ${yen(event.feeYen).en}` },
         ],
       };
     }
   }
 }
 
-function kindJa(kind: TokenKind): string {
-  return kind === 'mobile' ? 'スマートフォン用' : 'パソコン用';
+function kindOf(kind: TokenKind): Text {
+  return kind === 'mobile' ? { ja: 'スマートフォン用', en: 'smartphone' } : { ja: 'パソコン用', en: 'PC' };
 }
 
-function kindEn(kind: TokenKind): string {
-  return kind === 'mobile' ? 'smartphone' : 'PC';
+function yen(amount: number): Text {
+  return { ja: `${amount.toLocaleString('ja-JP')}円`, en: `¥${amount.toLocaleString('en-US')}` };
 }
 
-function yenJa(amount: number): string {
-  return `${amount.toLocaleString('ja-JP')}円`;
-}
-
-function yenEn(amount: number): string {
-  return `¥${amount.toLocaleString('en-US')}`;
-}
-
-const JA_TIME = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-const EN_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-
-function formatJa(atMs: number): string {
-  return JA_TIME.format(atMs);
-}
-
-function formatEn(atMs: number): string {
-  return EN_TIME.format(atMs);
-}
+const TIME_OPTIONS: Intl.DateTimeFormatOptions = { timeZone: 'Asia/Tokyo', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+const TIME: Text<Intl.DateTimeFormat> = { ja: new Intl.DateTimeFormat('ja-JP', TIME_OPTIONS), en: new Intl.DateTimeFormat('en-GB', TIME_OPTIONS) };
 
 /** A header line: no line breaks (header injection), whatever the data held. */
 function oneLine(text: string): string {
