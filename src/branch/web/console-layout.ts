@@ -62,7 +62,7 @@ export function consoleLayout(input: ConsoleLayoutInput): SafeHtml {
     </div>
   </div>
   ${input.nav && input.nav.length > 0
-    ? html`<nav class="console-nav" aria-label="${lang === 'ja' ? 'メニュー' : 'Menu'}"><ul>${input.nav.map((item) => html`<li><a href="${item.href}">${item.label}</a></li>`)}</ul></nav>`
+    ? html`<nav class="console-nav" aria-label="${pick(lang, C.navLabel)}"><ul>${input.nav.map((item) => html`<li><a href="${item.href}">${item.label}</a></li>`)}</ul></nav>`
     : ''}
 </header>
 <main id="main" class="console-main">

@@ -1,12 +1,13 @@
 // Every word the branch console shows, Japanese first with English beside. The customer-facing
 // words of the seeds (ロック解除, トークン再発行, 利用一時停止…) name the actions, so an operator
 // finds the written request's title on the screen.
-import type { Text } from '../../web/i18n.js';
+import { pick, type Lang, type Text } from '../../web/i18n.js';
 import type { CustomerActionKind } from '../permissions.js';
 import type { OperatorRole } from '../branch.tables.js';
 
 export const C = {
   service: { ja: '営業店端末', en: 'Branch console' },
+  personalWeb: { ja: 'パーソナルWeb', en: 'Personal Web' },
   skipToContent: { ja: '本文へ移動', en: 'Skip to content' },
   otherLanguage: { ja: 'English', en: '日本語' },
   logout: { ja: 'ログアウト', en: 'Log out' },
@@ -61,6 +62,7 @@ export const C = {
   loggedOut: { ja: 'ログアウトしました。', en: 'You have logged out.' },
 
   homeTitle: { ja: 'メニュー', en: 'Menu' },
+  navLabel: { ja: 'メニュー', en: 'Menu' },
   navCustomers: { ja: 'お客様検索', en: 'Find a customer' },
   navApprovals: { ja: '承認待ち', en: 'Awaiting approval' },
   navOpenContract: { ja: '新規契約', en: 'Open a contract' },
@@ -268,15 +270,15 @@ export const FIELD_PROBLEMS = {
   check_digit: C.checkDigit,
 } satisfies Record<string, Text>;
 
-export function japanDateTime(ms: number, lang: 'ja' | 'en'): string {
+export function japanDateTime(ms: number, lang: Lang): string {
   const d = new Date(ms + 9 * 3600_000);
   const pad = (n: number) => String(n).padStart(2, '0');
   const date = `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}`;
   const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
-  return lang === 'ja' ? `${date} ${time}` : `${date} ${time} JST`;
+  return pick(lang, { ja: `${date} ${time}`, en: `${date} ${time} JST` });
 }
 
-export function yen(amount: number, lang: 'ja' | 'en'): string {
+export function yen(amount: number, lang: Lang): string {
   const digits = amount.toLocaleString('en-US');
-  return lang === 'ja' ? `${digits}円` : `¥${digits}`;
+  return pick(lang, { ja: `${digits}円`, en: `¥${digits}` });
 }

@@ -54,7 +54,7 @@ export function layout(input: LayoutInput): SafeHtml {
 <header class="site-header">
   <div class="site-header__inner">
     <p class="site-header__name">${name}<span class="site-header__service">${pick(lang, T.service)}</span></p>
-    <nav class="site-header__tools" aria-label="${lang === 'ja' ? 'ツール' : 'Tools'}">
+    <nav class="site-header__tools" aria-label="${pick(lang, T.toolsLabel)}">
       ${renderToggle(lang, input.toggle, pick(lang, T.otherLanguage))}
       <a href="${base}help">${pick(lang, T.help)}</a>
       ${input.logoutCsrf !== undefined

@@ -8,6 +8,8 @@ export const T = {
   skipToContent: { ja: '本文へ移動', en: 'Skip to content' },
   otherLanguage: { ja: 'English', en: '日本語' },
   help: { ja: 'ヘルプ', en: 'Help' },
+  toolsLabel: { ja: 'ツール', en: 'Tools' },
+  stepsLabel: { ja: '手順', en: 'Steps' },
 
   contractId: { ja: '契約者ID', en: 'Contract ID' },
   contractIdHint: { ja: 'お客様カードに書かれている契約者ID(利用者番号)10桁', en: 'The 10-digit contract ID on your customer card' },
@@ -27,6 +29,7 @@ export const T = {
   register: { ja: '登録', en: 'Register' },
   stop: { ja: '停止', en: 'Stop' },
   backToLogin: { ja: 'ログイン画面に戻る', en: 'Back to the login page' },
+  toLogin: { ja: 'ログイン画面へ', en: 'To the login page' },
   logout: { ja: 'ログアウト', en: 'Log out' },
 
   startUse: { ja: '利用開始', en: 'Start using' },

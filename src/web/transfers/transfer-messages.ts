@@ -65,6 +65,10 @@ export const TT = {
   },
   transactionCode: { ja: '取引認証コード', en: 'Transaction code' },
   transactionCodeHint: { ja: 'トークンアプリの取引認証に表示された6桁の数字', en: 'The 6 digits the token app shows for this transaction' },
+  transactionQrLabel: { ja: '取引認証用QRコード', en: 'QR code for transaction signing' },
+  transactionQrCaption: { ja: 'ブラウザトークンの「取引認証」でこのQRコードを読み取れます。', en: 'Scan this QR code in the browser token’s transaction signing.' },
+  transactionPasteHint: { ja: 'ブラウザトークンに貼り付ける場合', en: 'To paste into the browser token' },
+  transactionCliHint: { ja: 'CLIトークンの場合', en: 'With the CLI token' },
   passwordLead: {
     ja: 'ワンタイムパスワードが未登録のため、お客様カードに記載のパスワードで本人確認を行います。',
     en: 'As no token is registered, your identity is checked with the password on your customer card.',
@@ -76,6 +80,7 @@ export const TT = {
 
   doneTitle: { ja: '振込を受け付けました', en: 'Your transfer has been accepted' },
   referenceNo: { ja: '受付番号', en: 'Reference number' },
+  acceptedAt: { ja: '受付日時', en: 'Accepted at' },
   referenceNoHint: { ja: 'お問い合わせの際は受付番号をお伝えください。', en: 'Quote the reference number when you contact us about this transfer.' },
   savePayee: { ja: 'この振込先を登録する', en: 'Register this payee' },
   anotherTransfer: { ja: '続けて振込', en: 'Make another transfer' },

@@ -4,7 +4,7 @@
 // passwords (open-contract.ts).
 import type { Branch } from '../../../banking/ledger/accounts.js';
 import { html, type SafeHtml } from '../../../web/html.js';
-import type { Text } from '../../../web/i18n.js';
+import { pick, type Text } from '../../../web/i18n.js';
 import type { CustomerCard, IssuedCard } from '../../open-contract.js';
 import type { ConsoleContext } from '../console-context.js';
 import { C, japanDateTime } from '../messages.js';
@@ -69,7 +69,7 @@ ${shown.replayed ? notice(ctx.lang, 'warn', [C.cardAlreadyIssued, C.cardPassword
 <header class="customer-card__header">
   <p class="customer-card__bank">${ctx.lang === 'ja' ? institution.name : institution.nameEn}</p>
   <h1 id="card-title">${ctx.t(shown.replayed ? C.cardIssuedTitle : C.cardTitle)}</h1>
-  <p class="customer-card__service">${ctx.lang === 'ja' ? 'パーソナルWeb' : 'Personal Web'}</p>
+  <p class="customer-card__service">${pick(ctx.lang, C.personalWeb)}</p>
 </header>
 <dl class="customer-card__facts">
   <dt>${ctx.t(C.name)}</dt><dd>${card.name} 様</dd>

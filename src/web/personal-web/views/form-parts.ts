@@ -69,7 +69,7 @@ export function backToLoginButton(lang: Lang, base: string): SafeHtml {
 }
 
 export function stepList(lang: Lang, steps: Text[], current: number): SafeHtml {
-  return html`<ol class="steps" aria-label="${lang === 'ja' ? '手順' : 'Steps'}">${steps.map(
+  return html`<ol class="steps" aria-label="${pick(lang, T.stepsLabel)}">${steps.map(
     (step, index) => html`<li${index === current ? html` aria-current="step"` : ''}>${index + 1}. ${pick(lang, step)}</li>`,
   )}</ol>`;
 }

@@ -1,7 +1,8 @@
 // ワンタイムパスワードにかかるQ&A — seed 002's questions, answered for our system.
 import type { Institution } from '../../../banking/institutions.js';
 import { html, type SafeHtml } from '../../html.js';
-import type { Lang } from '../../i18n.js';
+import { pick, type Lang } from '../../i18n.js';
+import { T } from '../messages.js';
 import { supportName } from '../layout.js';
 import { supportBlock } from './message-views.js';
 
@@ -69,6 +70,6 @@ export function helpView(ctx: ViewContext): SafeHtml {
   return html`<section class="card">
 ${body}
 ${supportBlock(ctx.lang, institution)}
-<p><a href="${base}">${ctx.lang === 'ja' ? 'ログイン画面へ' : 'To the login page'}</a></p>
+<p><a href="${base}">${pick(ctx.lang, T.toLogin)}</a></p>
 </section>`;
 }

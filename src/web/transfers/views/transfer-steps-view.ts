@@ -65,11 +65,11 @@ ${facts([
   ...(amount ? [[pick(lang, TT.amount), html`<strong>${amount}</strong>`] as [string, SafeHtml]] : []),
 ])}
 <figure class="transaction-qr">
-${qrSvg(payload, { label: lang === 'ja' ? '取引認証用QRコード' : 'QR code for transaction signing' })}
-<figcaption>${lang === 'ja' ? 'ブラウザトークンの「取引認証」でこのQRコードを読み取れます。' : 'Scan this QR code in the browser token’s transaction signing.'}</figcaption>
+${qrSvg(payload, { label: pick(lang, TT.transactionQrLabel) })}
+<figcaption>${pick(lang, TT.transactionQrCaption)}</figcaption>
 </figure>
-<p class="hint">${lang === 'ja' ? 'ブラウザトークンに貼り付ける場合' : 'To paste into the browser token'}: <code class="transaction-payload">${payload}</code></p>
-<p class="hint">${lang === 'ja' ? 'CLIトークンの場合' : 'With the CLI token'}: <code>${cli}</code></p>
+<p class="hint">${pick(lang, TT.transactionPasteHint)}: <code class="transaction-payload">${payload}</code></p>
+<p class="hint">${pick(lang, TT.transactionCliHint)}: <code>${cli}</code></p>
 ${field({ name: 'code', label: pick(lang, TT.transactionCode), kind: 'code', hint: pick(lang, TT.transactionCodeHint), error: e('code') })}`;
     }
     case 'confirmation_password':
@@ -127,7 +127,7 @@ export function transferResultView(
   ${notice(lang, 'ok', [TT.doneTitle])}
   ${facts([
     [pick(lang, TT.referenceNo), html`<strong class="reference-no">${t.referenceNo ?? ''}</strong>`],
-    [lang === 'ja' ? '受付日時' : 'Accepted at', t.confirmedAtMs === null ? '' : japanDateTime(t.confirmedAtMs)],
+    [pick(lang, TT.acceptedAt), t.confirmedAtMs === null ? '' : japanDateTime(t.confirmedAtMs)],
   ])}
   <p class="hint">${pick(lang, TT.referenceNoHint)}</p>
   ${transferDetails(lang, t, input.sourceLabel)}
