@@ -15,12 +15,10 @@ import { addLanguageToggle } from '../language-toggle.js';
 import { requestLang, type Text } from '../i18n.js';
 import { T } from './messages.js';
 import { openPage, sendMessage } from './page-context.js';
-import { registerDeregisterRoutes } from './routes/deregister-routes.js';
-import { registerExchangeRoutes } from './routes/exchange-routes.js';
 import { registerLoginRoutes } from './routes/login-routes.js';
 import { registerMainRoutes } from './routes/main-routes.js';
 import { registerPasswordChangeRoutes } from './routes/password-change-routes.js';
-import { registerRegisterRoutes } from './routes/register-routes.js';
+import { registerTokenLifecycleRoutes } from './routes/token-lifecycle-routes.js';
 import { registerTokenAuthRoutes } from './routes/token-auth-routes.js';
 import { createSite, type PersonalWebDeps, type Site } from './site.js';
 import { standalonePage } from './views/message-views.js';
@@ -48,9 +46,7 @@ export function createPersonalWebPart(deps: PersonalWebDeps): AppParts {
         registerMainRoutes(scope, site);
         registerPasswordChangeRoutes(scope, site);
         registerTokenAuthRoutes(scope, site);
-        registerRegisterRoutes(scope, site);
-        registerDeregisterRoutes(scope, site);
-        registerExchangeRoutes(scope, site);
+        registerTokenLifecycleRoutes(scope, site);
       });
     },
   };

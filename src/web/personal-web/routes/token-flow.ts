@@ -1,21 +1,103 @@
-// What the second steps of the three OTP lifecycle flows (利用開始, 利用中止, 利用登録/交換)
-// share, after the routes' preamble (src/web/sign-in-step.ts): which confirmation-password
-// fields a form shows, checking that password, and the flow's end — the session goes, and the
-// result page says what was done.
+// The OTP lifecycle flows (利用開始, 利用中止, 利用登録/交換) after their 利用者認証: every step
+// is one form that the flow's session reached, and one helper builds them all (registerFlowStep).
+// A step says only what is its own — its page, the fields it reads, what it does, and its own
+// outcomes; the helper does the rest the same way for each: the preamble (src/web/sign-in-step.ts),
+// the form with its field errors, the confirmation password where the step asks it (checked
+// under one of the contract's password attempts, before anything is done), the refusals every
+// flow shows alike (a code refused, the contract changed meanwhile), and the flow's end — its
+// session goes and the result page says what was done.
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { checkConfirmationPassword } from '../../../banking/check-confirmation-password.js';
 import type { ConfirmationAnswer } from '../../../banking/confirmation-password.js';
 import { findCustomer } from '../../../banking/customers.js';
+import type { BindFailure } from '../../../banking/register-token.js';
 import { CUSTOMER } from '../../../identity/principals.js';
 import { deleteSession } from '../../../identity/sessions.js';
+import type { FormBody } from '../../form-input.js';
+import type { SafeHtml } from '../../html.js';
 import type { Text } from '../../i18n.js';
+import { registerStep } from '../../sign-in-step.js';
+import { readConfirmation } from '../form-readers.js';
 import { confirmationWrong } from '../messages.js';
-import { confirmationName, sendPasswordLockedPage } from '../outcome-pages.js';
-import { redirectTo, sendPage, type CustomerSession, type PageContext } from '../page-context.js';
+import { confirmationName, sendChangedMeanwhile, sendPasswordLockedPage, showCodeFailure } from '../outcome-pages.js';
+import { redirectTo, sendPage, stepSite, type CustomerSession, type PageContext, type SitePath } from '../page-context.js';
+import type { CustomerSessionStage } from '../../../identity/identity.tables.js';
+import type { Site } from '../site.js';
 import type { FieldErrors } from '../views/form-parts.js';
 import { FLOW_TITLES, resultView, type ConfirmationSpec, type Flow } from '../views/token-views.js';
 
+/** What a step's form is shown with: its CSRF token, the confirmation fields, what was wrong. */
+export interface FlowForm {
+  csrf: string;
+  confirmation: ConfirmationSpec;
+  errors?: FieldErrors;
+  formError?: Text[];
+}
+
+type FormState = Omit<FlowForm, 'csrf' | 'confirmation'> & { status?: number };
+type ShowForm = (state: FormState) => Promise<FastifyReply>;
+
+/**
+ * The refusals that every flow answers alike, on the form or as a page of their own. A step's
+ * `run` answers its success and its own refusals and returns these: any other refusal it
+ * returned would be a type error.
+ */
+export type CommonRefusal = BindFailure | { ok: false; reason: 'changed_meanwhile' };
+
+export interface FlowStep<Fields> {
+  /** The step's page below the site, under its flow's; its form posts there. */
+  path: SitePath & `${Flow}/${string}`;
+  /** The flow session's stage this step answers. */
+  stage: CustomerSessionStage;
+  view(ctx: PageContext, form: FlowForm): SafeHtml;
+  /** The form asks the confirmation password as well. */
+  confirms?: boolean;
+  /** The step's own fields, or undefined with the wrong ones marked in `errors`. */
+  read(body: FormBody, errors: FieldErrors): Fields | undefined;
+  /** Does the step, its form valid (and its confirmation password right). */
+  run(ctx: PageContext, session: CustomerSession, fields: Fields, showForm: ShowForm): Promise<FastifyReply | CommonRefusal>;
+}
+
+export function registerFlowStep<Fields>(scope: FastifyInstance, site: Site, step: FlowStep<Fields>): void {
+  const flow = step.path.split('/')[0] as Flow;
+  const showFormOf = (ctx: PageContext, session: CustomerSession): ShowForm => {
+    const confirmation = confirmationSpecOf(ctx, session);
+    return ({ status, ...state }) =>
+      sendPage(ctx, {
+        status: status ?? 200,
+        title: FLOW_TITLES[flow],
+        togglePath: step.path,
+        body: step.view(ctx, { csrf: session.csrfToken, confirmation, ...state }),
+      });
+  };
+
+  registerStep(scope, stepSite(site), {
+    path: `/ib/:slug/${step.path}`,
+    stages: [step.stage],
+    show: (ctx, session) => showFormOf(ctx, session)({}),
+    submit: async (ctx, session, body) => {
+      const showForm = showFormOf(ctx, session);
+      const errors: FieldErrors = {};
+      const fields = step.read(body, errors);
+      const answer = step.confirms ? readConfirmation(body, confirmationSpecOf(ctx, session), errors) : undefined;
+      if (fields === undefined || (step.confirms && answer === undefined)) return showForm({ status: 400, errors });
+      if (answer && !(await confirmedForFlow(ctx, session, { flow, answer, showForm }))) return;
+
+      const answered = await step.run(ctx, session, fields, showForm);
+      if (!isRefusal(answered)) return;
+      if (answered.reason === 'changed_meanwhile') return sendChangedMeanwhile(ctx);
+      const shown = await showCodeFailure(ctx, answered);
+      if (shown) return showForm(shown);
+    },
+  });
+}
+
+function isRefusal(answered: FastifyReply | CommonRefusal): answered is CommonRefusal {
+  return 'ok' in answered && answered.ok === false;
+}
+
 /** The session's server-chosen digit positions, or the whole password. */
-export function confirmationSpecOf(ctx: PageContext, session: CustomerSession): ConfirmationSpec {
+function confirmationSpecOf(ctx: PageContext, session: CustomerSession): ConfirmationSpec {
   const positions = session.data.positions;
   return positions && positions.length >= 2
     ? { mode: 'positions', name: confirmationName(ctx), positions }
@@ -27,11 +109,7 @@ export function confirmationSpecOf(ctx: PageContext, session: CustomerSession): 
  * attempts). False after the answer was sent: the login page (the contract is gone), the lock
  * page, or the form again with the field marked.
  */
-export async function confirmedForFlow(
-  ctx: PageContext,
-  session: CustomerSession,
-  input: { flow: Flow; answer: ConfirmationAnswer; showForm(state: { status: number; errors: FieldErrors }): unknown },
-): Promise<boolean> {
+async function confirmedForFlow(ctx: PageContext, session: CustomerSession, input: { flow: Flow; answer: ConfirmationAnswer; showForm: ShowForm }): Promise<boolean> {
   const customer = await findCustomer(ctx.db, ctx.institution.slug, session.subject);
   if (!customer) {
     await redirectTo(ctx, '');
