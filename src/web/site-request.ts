@@ -2,7 +2,7 @@
 // institution from the path (a 404 page when there is none), the language (the toggle's choice,
 // else the remembered one, else Japanese) and the site's base path. Each site wraps this in its
 // own context (personal-web/page-context.ts, branch/web/console-context.ts).
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { findInstitution, type Institution } from '../banking/institutions.js';
 import type { Schema } from '../db/schema.js';
@@ -60,4 +60,25 @@ export async function openSiteRequest<Stage extends string>(
     sessions: siteSessions(opened, site.sessions, site),
     t: (text) => pick(lang, text),
   };
+}
+
+/**
+ * The two routes every site ends with: the institution's colour (`<base>brand.css`, which the
+ * site's layout links) and the site's 404 page for every other path below its base.
+ */
+export function registerSiteFallbacks<Ctx extends OpenedRequest<string>>(
+  scope: FastifyInstance,
+  site: { prefix: '/ib/:slug' | '/branch/:slug'; open(request: FastifyRequest, reply: FastifyReply): Promise<Ctx | undefined>; notFound(ctx: Ctx): unknown },
+): void {
+  scope.get(`${site.prefix}/brand.css`, async (request, reply) => {
+    const ctx = await site.open(request, reply);
+    if (!ctx) return;
+    // primary_colour is validated as #rrggbb when the institution is created.
+    const css = `:root { --brand: ${ctx.institution.primaryColour}; }\n`;
+    return reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=300').send(css);
+  });
+  scope.get(`${site.prefix}/*`, async (request, reply) => {
+    const ctx = await site.open(request, reply);
+    if (ctx) await site.notFound(ctx);
+  });
 }

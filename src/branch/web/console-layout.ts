@@ -73,6 +73,3 @@ ${input.body}
 }
 
 /** The institution's colour as a stylesheet of its own (the CSP allows no inline style). */
-export function brandStylesheet(institution: Institution): string {
-  return `:root { --brand: ${institution.primaryColour}; }\n`;
-}

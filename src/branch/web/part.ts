@@ -6,16 +6,14 @@ import { readFileSync } from 'node:fs';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SLUG_PATTERN } from '../../banking/institutions.js';
-import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import type { AppParts } from '../../web/app.js';
 import { registerAssets } from '../../web/assets.js';
-import { answeredAsOutage } from '../../web/errors.js';
-import { requestLang, type Text } from '../../web/i18n.js';
 import { addSecurityHeaders, setSecurityHeaders } from '../../web/security-headers.js';
 import { addLanguageToggle } from '../../web/language-toggle.js';
+import { sendErrorPage } from '../../web/site-error-page.js';
+import { registerSiteFallbacks } from '../../web/site-request.js';
 import { consoleBase, openConsole, sendMessage, type BranchConsoleDeps, type Console } from './console-context.js';
-import { brandStylesheet, CONSOLE_SCRIPT_PATH, CONSOLE_STYLESHEET_PATH } from './console-layout.js';
+import { CONSOLE_SCRIPT_PATH, CONSOLE_STYLESHEET_PATH } from './console-layout.js';
 import { C } from './messages.js';
 import { registerApprovalRoutes } from './routes/approval-routes.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
@@ -52,15 +50,10 @@ export function createBranchConsolePart(deps: BranchConsoleDeps): AppParts {
         registerContractRoutes(scope, console);
         registerAuditRoutes(scope, console);
         registerOperatorRoutes(scope, console);
-        scope.get('/branch/:slug/brand.css', async (request, reply) => {
-          const ctx = await openConsole(console, request, reply);
-          if (!ctx) return;
-          return reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=300').send(brandStylesheet(ctx.institution));
-        });
-        scope.get('/branch/:slug/*', async (request, reply) => {
-          const ctx = await openConsole(console, request, reply);
-          if (!ctx) return;
-          return sendMessage(ctx, { status: 404, title: C.notFoundTitle, lines: [C.notFound], kind: 'info' });
+        registerSiteFallbacks(scope, {
+          prefix: '/branch/:slug',
+          open: (request, reply) => openConsole(console, request, reply),
+          notFound: (ctx) => sendMessage(ctx, { status: 404, title: C.notFoundTitle, lines: [C.notFound], kind: 'info' }),
         });
       });
     },
@@ -81,30 +74,17 @@ function registerConsoleAssets(app: FastifyInstance): void {
   }
 }
 
-async function handleError(console: Console, error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  let status: number;
-  let title: Text;
-  let lines: Text[];
-  if (answeredAsOutage(error, request, reply)) {
-    // The authority or the database could not answer: nothing was done, try again later.
-    [status, title, lines] = [503, C.unavailableTitle, [C.unavailable]];
-  } else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
-    [status, title, lines] = [413, C.errorTitle, [C.tooLarge]];
-  } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-    [status, title, lines] = [error.statusCode, C.csrfTitle, [C.csrf]];
-  } else {
-    request.log.error({ err: error, errorId: request.id }, 'request failed');
-    [status, title, lines] = [500, C.internalErrorTitle, [C.internalError, { ja: `${C.errorReference.ja}: ${request.id}`, en: `${C.errorReference.en}: ${request.id}` }]];
-  }
-  if (reply.sent) return;
-  try {
-    const ctx = await openConsole(console, request, reply);
-    if (!ctx) return;
-    return sendMessage(ctx, { status, title, lines, kind: 'error' });
-  } catch (secondary) {
-    if (status !== 503 || !isDatabaseUnavailable(secondary)) request.log.error({ err: secondary, errorId: request.id }, 'error page failed');
-    const slug = (request.params as { slug?: unknown } | undefined)?.slug;
-    const signIn = typeof slug === 'string' && SLUG_PATTERN.test(slug) ? consoleBase(slug) : undefined;
-    return reply.status(status).type('text/html; charset=utf-8').send(standalonePage(requestLang(request), title, lines, signIn).value);
-  }
+function handleError(console: Console, error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  return sendErrorPage(
+    {
+      words: { ...C, tooLargeTitle: C.errorTitle, refusedTitle: C.csrfTitle, refused: C.csrf },
+      open: (request, reply) => openConsole(console, request, reply),
+      send: (ctx, page) => sendMessage(ctx, { ...page, kind: 'error' }),
+      standalone: (lang, page, home) => standalonePage(lang, page.title, page.lines, home),
+      home: consoleBase,
+    },
+    error,
+    request,
+    reply,
+  );
 }

@@ -77,7 +77,3 @@ ${input.body}
 }
 
 /** The institution's colour as a stylesheet of its own (the CSP allows no inline style). */
-export function brandStylesheet(institution: Institution): string {
-  // primary_colour is validated as #rrggbb when the institution is created.
-  return `:root { --brand: ${institution.primaryColour}; }\n`;
-}

@@ -5,14 +5,11 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SLUG_PATTERN } from '../../banking/institutions.js';
-import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import type { AppParts } from '../app.js';
 import { registerAssets } from '../assets.js';
-import { answeredAsOutage } from '../errors.js';
 import { addSecurityHeaders } from '../security-headers.js';
 import { addLanguageToggle } from '../language-toggle.js';
-import { requestLang, type Text } from '../i18n.js';
+import { sendErrorPage } from '../site-error-page.js';
 import { T } from './messages.js';
 import { openPage, sendMessage } from './page-context.js';
 import { registerLoginRoutes } from './routes/login-routes.js';
@@ -52,36 +49,20 @@ export function createPersonalWebPart(deps: PersonalWebDeps): AppParts {
   };
 }
 
-/** The bank site's error page, shared by every part under /ib/<slug>/ (the transfer pages too). */
-export async function handleError(site: Site, error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  let status: number;
-  let title: Text;
-  let lines: Text[];
-  if (answeredAsOutage(error, request, reply)) {
-    // Fail closed: the authority or the database could not answer, and nothing was changed
-    // (the token flows and transfers check the code before any write; a database error rolls
-    // its transaction back). Try again later.
-    [status, title, lines] = [503, T.unavailableTitle, [T.unavailable]];
-  } else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
-    [status, title, lines] = [413, T.tooLargeTitle, [T.tooLarge]];
-  } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-    // Unsupported media type, malformed body or URL: the request is not one our forms send.
-    [status, title, lines] = [error.statusCode, T.csrfTitle, [T.csrf]];
-  } else {
-    request.log.error({ err: error, errorId: request.id }, 'request failed');
-    [status, title, lines] = [500, T.internalErrorTitle, [T.internalError, { ja: `${T.errorReference.ja}: ${request.id}`, en: `${T.errorReference.en}: ${request.id}` }]];
-  }
-  if (reply.sent) return;
-  try {
-    const ctx = await openPage(site, request, reply);
-    if (!ctx) return;
-    return await sendMessage(ctx, { status, title, lines, kind: 'error', withSupport: status >= 500 });
-  } catch (secondary) {
-    // Even the institution lookup failed (e.g. the database is down): a page without branding,
-    // in the request's language, with the way back to the login page when the slug is one.
-    if (status !== 503 || !isDatabaseUnavailable(secondary)) request.log.error({ err: secondary, errorId: request.id }, 'error page failed');
-    const slug = (request.params as { slug?: unknown } | undefined)?.slug;
-    const login = typeof slug === 'string' && SLUG_PATTERN.test(slug) ? `/ib/${slug}/` : undefined;
-    return reply.status(status).type('text/html; charset=utf-8').send(standalonePage(requestLang(request), title, lines, login).value);
-  }
+/** The bank site's error pages (src/web/site-error-page.ts), shared by every part under /ib/<slug>/ (the transfer pages too). */
+export function handleError(site: Site, error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  return sendErrorPage(
+    {
+      words: { ...T, refusedTitle: T.csrfTitle, refused: T.csrf },
+      open: (request, reply) => openPage(site, request, reply),
+      // Fail closed: an outage changed nothing (the token flows and transfers check the code
+      // before any write; a database error rolls its transaction back).
+      send: (ctx, page) => sendMessage(ctx, { ...page, kind: 'error', withSupport: page.status >= 500 }),
+      standalone: (lang, page, home) => standalonePage(lang, page.title, page.lines, home),
+      home: (slug) => `/ib/${slug}/`,
+    },
+    error,
+    request,
+    reply,
+  );
 }

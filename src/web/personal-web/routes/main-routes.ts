@@ -1,7 +1,7 @@
 // The signed-in main page, the help page, the institution's stylesheet and unknown paths.
 import type { FastifyInstance } from 'fastify';
 import { findCustomer } from '../../../banking/customers.js';
-import { brandStylesheet } from '../layout.js';
+import { registerSiteFallbacks } from '../../site-request.js';
 import { T } from '../messages.js';
 import { openPage, redirectTo, requireStage, sendMessage, sendPage } from '../page-context.js';
 import type { Site } from '../site.js';
@@ -29,15 +29,9 @@ export function registerMainRoutes(scope: FastifyInstance, site: Site): void {
     return sendPage(ctx, { title: T.menuHelp, body: helpView(ctx) });
   });
 
-  scope.get('/ib/:slug/brand.css', async (request, reply) => {
-    const ctx = await openPage(site, request, reply);
-    if (!ctx) return;
-    return reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=300').send(brandStylesheet(ctx.institution));
-  });
-
-  scope.get('/ib/:slug/*', async (request, reply) => {
-    const ctx = await openPage(site, request, reply);
-    if (!ctx) return;
-    return sendMessage(ctx, { status: 404, title: T.notFoundTitle, lines: [T.notFound], kind: 'info' });
+  registerSiteFallbacks(scope, {
+    prefix: '/ib/:slug',
+    open: (request, reply) => openPage(site, request, reply),
+    notFound: (ctx) => sendMessage(ctx, { status: 404, title: T.notFoundTitle, lines: [T.notFound], kind: 'info' }),
   });
 }
