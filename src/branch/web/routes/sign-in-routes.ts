@@ -5,7 +5,9 @@ import { appendAudit } from '../../../audit/audit-log.js';
 import type { Text } from '../../../web/i18n.js';
 import { checkWithinAddressLimit } from '../../../web/sign-in-address-limit.js';
 import { registerFirstStep, registerStep } from '../../../web/sign-in-step.js';
+import type { OperatorSessionStage } from '../../../identity/identity.tables.js';
 import { OPERATOR } from '../../../identity/principals.js';
+import { nextSignInStep, type SignInSequence } from '../../../identity/sign-in-sequence.js';
 import { deleteSession } from '../../../identity/sessions.js';
 import { checkOperatorPassword, enrolOperatorToken, verifyOperatorCode, type OperatorCodeFailure } from '../../operator-sign-in.js';
 import { operatorActor } from '../../operators.js';
@@ -59,6 +61,17 @@ function signInEndedMeanwhile(ctx: ConsoleContext) {
   return sendMessage(ctx, { status: 409, title: C.loginTitle, lines: [C.signInEnded], kind: 'error' });
 }
 
+/**
+ * The console's sign-in (src/identity/sign-in-sequence.ts): password, then the operator's
+ * one-time password — or, at the first sign-in, the enrolment of the operator's token — then
+ * the home page. Operators are never made to change their password at sign-in.
+ */
+const SIGN_IN: SignInSequence<OperatorSessionStage, string> = {
+  one_time_code: { stage: 'password_verified', path: 'login/otp' },
+  enrolment: { stage: 'enrolment', path: 'login/enrol' },
+  signed_in: { stage: 'signed_in', path: 'home' },
+};
+
 export function registerSignInRoutes(scope: FastifyInstance, console: Console): void {
   scope.get('/branch/:slug', async (request, reply) => {
     const ctx = await openConsole(console, request, reply);
@@ -97,17 +110,17 @@ export function registerSignInRoutes(scope: FastifyInstance, console: Console): 
       if (!checked.ok) return showLogin(ctx, { status: 401, formError: [C.loginFailed], login });
       if (checked.otpLocked) return sendMessage(ctx, { status: 423, title: C.loginTitle, lines: [C.operatorLocked], kind: 'error' });
       const previous = await ctx.sessions.current();
-      const enrolled = checked.operator.token_binding_id !== null;
+      const next = await nextSignInStep(SIGN_IN, 'password', { subject: login, hasToken: checked.operator.token_binding_id !== null });
       const issued = await stepUp(ctx, {
         login,
-        stage: enrolled ? 'password_verified' : 'enrolment',
+        stage: next.stage,
         passwordHash: checked.operator.password_hash,
         ...(previous.ok ? { replacing: previous.session } : {}),
       });
       // Locked, or given another password, while this one was being checked: the answer that
       // password now gets.
       if (!issued) return showLogin(ctx, { status: 401, formError: [C.loginFailed], login });
-      return redirectTo(ctx, enrolled ? 'login/otp' : 'login/enrol');
+      return redirectTo(ctx, next.path);
     },
   });
 
@@ -123,8 +136,9 @@ export function registerSignInRoutes(scope: FastifyInstance, console: Console): 
       if (code === undefined) return show(400, { errors });
       const checked = await verifyOperatorCode(ctx.db, { authority: ctx.authority(), nowMs: console.nowMs }, { institution: ctx.institution.slug, login: session.subject, code });
       if (checked.ok) {
-        const issued = await stepUp(ctx, { login: session.subject, stage: 'signed_in', previous: session, audit: { action: 'operator_signed_in', details: { timeStep: checked.timeStep } } });
-        return issued ? redirectTo(ctx, 'home') : signInEndedMeanwhile(ctx);
+        const next = await nextSignInStep(SIGN_IN, 'one_time_code', { subject: session.subject, hasToken: true });
+        const issued = await stepUp(ctx, { login: session.subject, stage: next.stage, previous: session, audit: { action: 'operator_signed_in', details: { timeStep: checked.timeStep } } });
+        return issued ? redirectTo(ctx, next.path) : signInEndedMeanwhile(ctx);
       }
       const shown = await codeFailureForm(ctx, checked);
       if (shown) return show(shown.status, shown);
@@ -144,8 +158,9 @@ export function registerSignInRoutes(scope: FastifyInstance, console: Console): 
       if (serial === undefined || code === undefined) return show(400, { errors });
       const result = await enrolOperatorToken(ctx.db, { authority: ctx.authority(), nowMs: console.nowMs }, { institution: ctx.institution.slug, login: session.subject, serial, code });
       if (result.ok) {
-        const issued = await stepUp(ctx, { login: session.subject, stage: 'signed_in', previous: session, audit: { action: 'operator_signed_in', details: { enrolled: result.serial } } });
-        return issued ? redirectTo(ctx, 'home') : signInEndedMeanwhile(ctx);
+        const next = await nextSignInStep(SIGN_IN, 'enrolment', { subject: session.subject, hasToken: true });
+        const issued = await stepUp(ctx, { login: session.subject, stage: next.stage, previous: session, audit: { action: 'operator_signed_in', details: { enrolled: result.serial } } });
+        return issued ? redirectTo(ctx, next.path) : signInEndedMeanwhile(ctx);
       }
       switch (result.reason) {
         case 'unknown_serial':

@@ -3,7 +3,9 @@
 import type { FastifyInstance } from 'fastify';
 import { findCustomer } from '../../../banking/customers.js';
 import { isOtpLocked } from '../../../banking/fail-counters.js';
+import type { CustomerSessionStage } from '../../../identity/identity.tables.js';
 import { isPasswordChangeRequired } from '../../../identity/password-change-requirement.js';
+import { nextSignInStep, type NextStep, type SignInSequence } from '../../../identity/sign-in-sequence.js';
 import { CUSTOMER } from '../../../identity/principals.js';
 import { deleteSession } from '../../../identity/sessions.js';
 import { verifyCustomerCode } from '../../../banking/verify-customer-code.js';
@@ -80,13 +82,25 @@ function noticeOnLogin(ctx: PageContext, notice: LoginNotice | undefined): { inf
 }
 
 /**
- * Where a completed login leads: the main page, or — while the password is one the branch set
- * (initial or reset) — only the password change, at a stage no other page accepts.
+ * The bank site's sign-in (src/identity/sign-in-sequence.ts): password, then the one-time
+ * password when a token is registered; then, while the password is one the branch set (initial
+ * or reset), only the password change, at a stage no other page accepts; then the main page.
  */
-async function afterLogin(ctx: PageContext, contractId: string): Promise<{ stage: 'signed_in' | 'password_change'; path: SitePath; details: Record<string, boolean> }> {
-  return (await isPasswordChangeRequired(ctx.db, { institution: ctx.institution.slug, contractId }))
-    ? { stage: 'password_change', path: 'password/change', details: { passwordChangeRequired: true } }
-    : { stage: 'signed_in', path: 'main', details: {} };
+function signInSequence(ctx: PageContext): SignInSequence<CustomerSessionStage, SitePath> {
+  return {
+    one_time_code: { stage: 'password_verified', path: 'login/otp' },
+    password_change: {
+      stage: 'password_change',
+      path: 'password/change',
+      required: (contractId) => isPasswordChangeRequired(ctx.db, { institution: ctx.institution.slug, contractId }),
+    },
+    signed_in: { stage: 'signed_in', path: 'main' },
+  };
+}
+
+/** What the audit entry of a completed sign-in says of the step it leads to. */
+function signedInDetails(next: NextStep<CustomerSessionStage, SitePath>): Record<string, boolean> {
+  return next.step === 'password_change' ? { passwordChangeRequired: true } : {};
 }
 
 export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
@@ -123,13 +137,13 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
       }
       const previous = await ctx.sessions.current();
       const hasToken = checked.customer.token_binding_id !== null;
-      const next = hasToken ? undefined : await afterLogin(ctx, contractId);
+      const next = await nextSignInStep(signInSequence(ctx), 'password', { subject: contractId, hasToken });
       const issued = await stepUp(ctx, {
         contractId,
-        stage: next?.stage ?? 'password_verified',
+        stage: next.stage,
         passwordHash: checked.customer.login_password_hash,
         ...(previous.ok ? { replacing: previous.session } : {}),
-        ...(next ? { audit: { action: 'signed_in', details: { otp: false, ...next.details } } } : {}),
+        ...(next.step !== 'one_time_code' ? { audit: { action: 'signed_in', details: { otp: false, ...signedInDetails(next) } } } : {}),
       });
       if (!issued) {
         // Suspended, locked by wrong passwords, or given another password (a reset at the branch)
@@ -139,7 +153,7 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
         return showLogin(ctx, { status: 401, formError: [T.loginFailed], contractId });
       }
       if (!hasToken) metrics.logins.inc({ outcome: 'success' });
-      return redirectTo(ctx, next?.path ?? 'login/otp');
+      return redirectTo(ctx, next.path);
     },
   });
 
@@ -162,14 +176,14 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
         throw error;
       });
       if (checked.ok) {
-        const next = await afterLogin(ctx, session.subject);
+        const next = await nextSignInStep(signInSequence(ctx), 'one_time_code', { subject: session.subject, hasToken: true });
         // A burst of wrong codes may lock the contract after this code cleared the count: the
         // session is issued only if no lock came first, and a later lock ends it (src/identity/attempts.ts).
         const issued = await stepUpUnlessOtpLocked(ctx, {
           contractId: session.subject,
           stage: next.stage,
           previous: session,
-          audit: { action: 'signed_in', details: { otp: true, timeStep: checked.timeStep, ...next.details } },
+          audit: { action: 'signed_in', details: { otp: true, timeStep: checked.timeStep, ...signedInDetails(next) } },
         });
         if (issued) {
           metrics.logins.inc({ outcome: 'success' });
