@@ -3,13 +3,11 @@
 // Cookies, form parsing, security headers (CSP, no-store) and the HTML error pages live in this
 // part's own scope and touch no other part.
 import { readFileSync } from 'node:fs';
-import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppParts } from '../../web/app.js';
 import { registerAssets } from '../../web/assets.js';
-import { addSecurityHeaders, setSecurityHeaders } from '../../web/security-headers.js';
-import { addLanguageToggle } from '../../web/language-toggle.js';
+import { setSecurityHeaders } from '../../web/security-headers.js';
+import { registerFormSite } from '../../web/form-site.js';
 import { sendErrorPage } from '../../web/site-error-page.js';
 import { registerSiteFallbacks } from '../../web/site-request.js';
 import { consoleBase, openConsole, sendMessage, type BranchConsoleDeps, type Console } from './console-context.js';
@@ -36,25 +34,22 @@ export function createBranchConsolePart(deps: BranchConsoleDeps): AppParts {
     async register(app: FastifyInstance) {
       registerAssets(app);
       registerConsoleAssets(app);
-      await app.register(async (scope) => {
-        await scope.register(cookie);
-        // Forms only: without the app's JSON and text parsers, any other body is a 415 page.
-        scope.removeAllContentTypeParsers();
-        await scope.register(formbody, { bodyLimit: BRANCH_CONSOLE_BODY_LIMIT });
-        addSecurityHeaders(scope);
-        addLanguageToggle(scope);
-        scope.setErrorHandler((error: FastifyError, request, reply) => handleError(console, error, request, reply));
-        registerSignInRoutes(scope, console);
-        registerCustomerRoutes(scope, console);
-        registerApprovalRoutes(scope, console);
-        registerContractRoutes(scope, console);
-        registerAuditRoutes(scope, console);
-        registerOperatorRoutes(scope, console);
-        registerSiteFallbacks(scope, {
-          prefix: '/branch/:slug',
-          open: (request, reply) => openConsole(console, request, reply),
-          notFound: (ctx) => sendMessage(ctx, { status: 404, title: C.notFoundTitle, lines: [C.notFound], kind: 'info' }),
-        });
+      await registerFormSite(app, {
+        bodyLimit: BRANCH_CONSOLE_BODY_LIMIT,
+        onError: (error, request, reply) => handleError(console, error, request, reply),
+        routes: (scope) => {
+          registerSignInRoutes(scope, console);
+          registerCustomerRoutes(scope, console);
+          registerApprovalRoutes(scope, console);
+          registerContractRoutes(scope, console);
+          registerAuditRoutes(scope, console);
+          registerOperatorRoutes(scope, console);
+          registerSiteFallbacks(scope, {
+            prefix: '/branch/:slug',
+            open: (request, reply) => openConsole(console, request, reply),
+            notFound: (ctx) => sendMessage(ctx, { status: 404, title: C.notFoundTitle, lines: [C.notFound], kind: 'info' }),
+          });
+        },
       });
     },
   };

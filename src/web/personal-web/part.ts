@@ -2,13 +2,10 @@
 // served from one set of routes that look the institution up per request (so an institution
 // created later by the CLI is served at once). Body parsing, cookies, headers and the HTML
 // error pages are registered inside this part's own scope and touch no other part.
-import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppParts } from '../app.js';
 import { registerAssets } from '../assets.js';
-import { addSecurityHeaders } from '../security-headers.js';
-import { addLanguageToggle } from '../language-toggle.js';
+import { registerFormSite } from '../form-site.js';
 import { sendErrorPage } from '../site-error-page.js';
 import { T } from './messages.js';
 import { openPage, sendMessage } from './page-context.js';
@@ -30,20 +27,16 @@ export function createPersonalWebPart(deps: PersonalWebDeps): AppParts {
   return {
     async register(app: FastifyInstance) {
       registerAssets(app);
-      await app.register(async (scope) => {
-        await scope.register(cookie);
-        // The pages read only what their forms send: without the app's JSON and text parsers, any
-        // other body is a 415 page instead of being read as if it were a form.
-        scope.removeAllContentTypeParsers();
-        await scope.register(formbody, { bodyLimit: PERSONAL_WEB_BODY_LIMIT });
-        addSecurityHeaders(scope);
-        addLanguageToggle(scope);
-        scope.setErrorHandler((error: FastifyError, request, reply) => handleError(site, error, request, reply));
-        registerLoginRoutes(scope, site);
-        registerMainRoutes(scope, site);
-        registerPasswordChangeRoutes(scope, site);
-        registerTokenAuthRoutes(scope, site);
-        registerTokenLifecycleRoutes(scope, site);
+      await registerFormSite(app, {
+        bodyLimit: PERSONAL_WEB_BODY_LIMIT,
+        onError: (error, request, reply) => handleError(site, error, request, reply),
+        routes: (scope) => {
+          registerLoginRoutes(scope, site);
+          registerMainRoutes(scope, site);
+          registerPasswordChangeRoutes(scope, site);
+          registerTokenAuthRoutes(scope, site);
+          registerTokenLifecycleRoutes(scope, site);
+        },
       });
     },
   };

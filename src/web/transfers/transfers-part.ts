@@ -5,13 +5,10 @@
 // Wiring (buildApp): pass `transfersWebPart(deps)` after `createPersonalWebPart(deps)`, give the
 // bank site `mainMenuItems: transfersMenuItems` so its main page links here, and seed demo
 // accounts with `onCustomerCreated` → ensureDemoAccount (banking/ledger/demo-accounts.ts).
-import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Institution } from '../../banking/institutions.js';
 import type { AppParts } from '../app.js';
-import { addSecurityHeaders } from '../security-headers.js';
-import { addLanguageToggle } from '../language-toggle.js';
+import { registerFormSite } from '../form-site.js';
 import { pick, type Lang } from '../i18n.js';
 import { handleError, PERSONAL_WEB_BODY_LIMIT } from '../personal-web/part.js';
 import { createSite, type MenuItem } from '../personal-web/site.js';
@@ -36,17 +33,15 @@ export function transfersWebPart(deps: TransfersWebDeps): AppParts {
   const site = createSite(deps);
   return {
     async register(app: FastifyInstance) {
-      await app.register(async (scope) => {
-        await scope.register(cookie);
-        scope.removeAllContentTypeParsers(); // forms only, as on the rest of the bank site (part.ts)
-        await scope.register(formbody, { bodyLimit: PERSONAL_WEB_BODY_LIMIT });
-        addSecurityHeaders(scope);
-        addLanguageToggle(scope);
-        scope.setErrorHandler((error: FastifyError, request, reply) => handleError(site, error, request, reply));
-        registerAccountRoutes(scope, site, deps);
-        registerPayeeRoutes(scope, site, deps);
-        registerLimitRoutes(scope, site, deps);
-        registerTransferRoutes(scope, site, deps);
+      await registerFormSite(app, {
+        bodyLimit: PERSONAL_WEB_BODY_LIMIT, // as on the rest of the bank site (personal-web/part.ts)
+        onError: (error, request, reply) => handleError(site, error, request, reply),
+        routes: (scope) => {
+          registerAccountRoutes(scope, site, deps);
+          registerPayeeRoutes(scope, site, deps);
+          registerLimitRoutes(scope, site, deps);
+          registerTransferRoutes(scope, site, deps);
+        },
       });
     },
   };

@@ -1,0 +1,30 @@
+// The scope of a site of HTML forms — the bank site, its transfer pages, the branch console — set
+// up one way: cookies; forms only, up to the site's body limit (without the app's JSON and text
+// parsers, any other body is a 415 page instead of being read as if it were a form); the security
+// headers; the language toggle; the site's error page; then its routes. Each site is registered
+// inside a scope of its own and touches no other part.
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { addLanguageToggle } from './language-toggle.js';
+import { addSecurityHeaders } from './security-headers.js';
+
+export interface FormSite {
+  /** The largest form body the site reads; larger is refused before parsing (413). */
+  bodyLimit: number;
+  /** The site's error page (site-error-page.ts). */
+  onError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): unknown;
+  routes(scope: FastifyInstance): void;
+}
+
+export async function registerFormSite(app: FastifyInstance, site: FormSite): Promise<void> {
+  await app.register(async (scope) => {
+    await scope.register(cookie);
+    scope.removeAllContentTypeParsers();
+    await scope.register(formbody, { bodyLimit: site.bodyLimit });
+    addSecurityHeaders(scope);
+    addLanguageToggle(scope);
+    scope.setErrorHandler((error: FastifyError, request, reply) => site.onError(error, request, reply));
+    site.routes(scope);
+  });
+}
