@@ -9,22 +9,23 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { addLanguageToggle } from './language-toggle.js';
 import { addSecurityHeaders } from './security-headers.js';
 
-export interface FormSite {
+export interface FormSite<Site> {
   /** The largest form body the site reads; larger is refused before parsing (413). */
   bodyLimit: number;
   /** The site's error page (site-error-page.ts). */
-  onError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): unknown;
-  routes(scope: FastifyInstance): void;
+  onError(site: Site, error: FastifyError, request: FastifyRequest, reply: FastifyReply): unknown;
+  /** The site's routes, in the order they are registered. */
+  routes: readonly ((scope: FastifyInstance, site: Site) => void)[];
 }
 
-export async function registerFormSite(app: FastifyInstance, site: FormSite): Promise<void> {
+export async function registerFormSite<Site>(app: FastifyInstance, site: Site, form: FormSite<Site>): Promise<void> {
   await app.register(async (scope) => {
     await scope.register(cookie);
     scope.removeAllContentTypeParsers();
-    await scope.register(formbody, { bodyLimit: site.bodyLimit });
+    await scope.register(formbody, { bodyLimit: form.bodyLimit });
     addSecurityHeaders(scope);
     addLanguageToggle(scope);
-    scope.setErrorHandler((error: FastifyError, request, reply) => site.onError(error, request, reply));
-    site.routes(scope);
+    scope.setErrorHandler((error: FastifyError, request, reply) => form.onError(site, error, request, reply));
+    for (const register of form.routes) register(scope, site);
   });
 }

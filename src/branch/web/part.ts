@@ -34,22 +34,10 @@ export function createBranchConsolePart(deps: BranchConsoleDeps): AppParts {
     async register(app: FastifyInstance) {
       registerAssets(app);
       registerConsoleAssets(app);
-      await registerFormSite(app, {
+      await registerFormSite(app, console, {
         bodyLimit: BRANCH_CONSOLE_BODY_LIMIT,
-        onError: (error, request, reply) => handleError(console, error, request, reply),
-        routes: (scope) => {
-          registerSignInRoutes(scope, console);
-          registerCustomerRoutes(scope, console);
-          registerApprovalRoutes(scope, console);
-          registerContractRoutes(scope, console);
-          registerAuditRoutes(scope, console);
-          registerOperatorRoutes(scope, console);
-          registerSiteFallbacks(scope, {
-            prefix: '/branch/:slug',
-            open: (request, reply) => openConsole(console, request, reply),
-            notFound: (ctx) => sendMessage(ctx, { status: 404, title: C.notFoundTitle, lines: [C.notFound], kind: 'info' }),
-          });
-        },
+        onError: handleError,
+        routes: [registerSignInRoutes, registerCustomerRoutes, registerApprovalRoutes, registerContractRoutes, registerAuditRoutes, registerOperatorRoutes, registerConsoleFallbacks],
       });
     },
   };
@@ -67,6 +55,14 @@ function registerConsoleAssets(app: FastifyInstance): void {
       return reply.header('Content-Type', type).header('Cache-Control', 'public, max-age=3600').send(body);
     });
   }
+}
+
+function registerConsoleFallbacks(scope: FastifyInstance, console: Console): void {
+  registerSiteFallbacks(scope, {
+    prefix: '/branch/:slug',
+    open: (request, reply) => openConsole(console, request, reply),
+    notFound: (ctx) => sendMessage(ctx, { status: 404, title: C.notFoundTitle, lines: [C.notFound], kind: 'info' }),
+  });
 }
 
 function handleError(console: Console, error: FastifyError, request: FastifyRequest, reply: FastifyReply) {

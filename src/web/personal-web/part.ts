@@ -27,16 +27,10 @@ export function createPersonalWebPart(deps: PersonalWebDeps): AppParts {
   return {
     async register(app: FastifyInstance) {
       registerAssets(app);
-      await registerFormSite(app, {
+      await registerFormSite(app, site, {
         bodyLimit: PERSONAL_WEB_BODY_LIMIT,
-        onError: (error, request, reply) => handleError(site, error, request, reply),
-        routes: (scope) => {
-          registerLoginRoutes(scope, site);
-          registerMainRoutes(scope, site);
-          registerPasswordChangeRoutes(scope, site);
-          registerTokenAuthRoutes(scope, site);
-          registerTokenLifecycleRoutes(scope, site);
-        },
+        onError: handleError,
+        routes: [registerLoginRoutes, registerMainRoutes, registerPasswordChangeRoutes, registerTokenAuthRoutes, registerTokenLifecycleRoutes],
       });
     },
   };

@@ -33,15 +33,10 @@ export function transfersWebPart(deps: TransfersWebDeps): AppParts {
   const site = createSite(deps);
   return {
     async register(app: FastifyInstance) {
-      await registerFormSite(app, {
+      await registerFormSite(app, site, {
         bodyLimit: PERSONAL_WEB_BODY_LIMIT, // as on the rest of the bank site (personal-web/part.ts)
-        onError: (error, request, reply) => handleError(site, error, request, reply),
-        routes: (scope) => {
-          registerAccountRoutes(scope, site, deps);
-          registerPayeeRoutes(scope, site, deps);
-          registerLimitRoutes(scope, site, deps);
-          registerTransferRoutes(scope, site, deps);
-        },
+        onError: handleError,
+        routes: [registerAccountRoutes, registerPayeeRoutes, registerLimitRoutes, registerTransferRoutes].map((register) => (scope, site) => register(scope, site, deps)),
       });
     },
   };
