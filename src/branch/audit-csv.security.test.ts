@@ -66,12 +66,8 @@ describe('CSV cells', () => {
 for (const dialect of DIALECTS) {
   describe(`the audit CSV export [${dialect}]`, { skip: skipReason(dialect) }, () => {
     let h: ConsoleHarness;
-    beforeEach(async () => {
-      h = await createConsoleHarness(dialect);
-    });
-    afterEach(async () => {
-      await h.close();
-    });
+    beforeEach(async () => { h = await createConsoleHarness(dialect); });
+    afterEach(() => h.close());
 
     it('exports filtered lines with formulas neutralised, and audits the export', async () => {
       const teller = await h.signIn('demo', 'teller');

@@ -22,12 +22,8 @@ async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: n
 for (const dialect of DIALECTS) {
   describe(`audit records of console actions cannot be altered unseen [${dialect}]`, { skip: skipReason(dialect) }, () => {
     let h: ConsoleHarness;
-    beforeEach(async () => {
-      h = await createConsoleHarness(dialect);
-    });
-    afterEach(async () => {
-      await h.close();
-    });
+    beforeEach(async () => { h = await createConsoleHarness(dialect); });
+    afterEach(() => h.close());
 
     it('altering the reason of a suspension breaks the chain at exactly that record', async () => {
       const teller = await h.signIn('demo', 'teller');

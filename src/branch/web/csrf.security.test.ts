@@ -16,12 +16,8 @@ const base = '/branch/demo/';
 for (const dialect of DIALECTS) {
   describe(`CSRF and response headers of the console [${dialect}]`, { skip: skipReason(dialect) }, () => {
     let h: ConsoleHarness;
-    beforeEach(async () => {
-      h = await createConsoleHarness(dialect);
-    });
-    afterEach(async () => {
-      await h.close();
-    });
+    beforeEach(async () => { h = await createConsoleHarness(dialect); });
+    afterEach(() => h.close());
 
     async function auditCount(): Promise<number> {
       return (await h.database.db.selectFrom('audit_log').select('seq').where('chain', '=', 'demo').execute()).length;

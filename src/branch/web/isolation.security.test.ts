@@ -20,12 +20,8 @@ const CONSOLE_POSTS = [`customers/${DEMO.contractId}/actions/suspend`, 'approval
 for (const dialect of DIALECTS) {
   describe(`isolation of institutions and of the two sites [${dialect}]`, { skip: skipReason(dialect) }, () => {
     let h: ConsoleHarness;
-    beforeEach(async () => {
-      h = await createConsoleHarness(dialect);
-    });
-    afterEach(async () => {
-      await h.close();
-    });
+    beforeEach(async () => { h = await createConsoleHarness(dialect); });
+    afterEach(() => h.close());
 
     it("an operator never sees another institution's customer, by ID or by name", async () => {
       const opened = await openContract(h.database.db, { hasher: h.hasher, confirmationPepper: h.pepper, randomBytes: systemRandomBytes, nowMs: () => h.clock.nowMs() }, {

@@ -26,12 +26,8 @@ async function passwordStep(h: ConsoleHarness, login: string, password = DEMO_OP
 for (const dialect of DIALECTS) {
   describe(`operator sign-in, locks and sessions [${dialect}]`, { skip: skipReason(dialect) }, () => {
     let h: ConsoleHarness;
-    beforeEach(async () => {
-      h = await createConsoleHarness(dialect, { poolSize: 12 });
-    });
-    afterEach(async () => {
-      await h.close();
-    });
+    beforeEach(async () => { h = await createConsoleHarness(dialect, { poolSize: 12 }); });
+    afterEach(() => h.close());
 
     it('enrolment is forced at the first sign-in and binds operator:<login> at the institution', async () => {
       const first = await passwordStep(h, 'teller');

@@ -35,12 +35,8 @@ function countingHasher(inner: PasswordHasher, counts: { verify: number; dummy: 
 for (const dialect of DIALECTS) {
   describe(`login enumeration [${dialect}]`, { skip: skipReason(dialect) }, () => {
     let h: BankHarness;
-    beforeEach(async () => {
-      h = await createBankHarness(dialect);
-    });
-    afterEach(async () => {
-      await h.close();
-    });
+    beforeEach(async () => { h = await createBankHarness(dialect); });
+    afterEach(() => h.close());
 
     async function attempt(path: string, contractId: string, password: string) {
       const c = h.client();

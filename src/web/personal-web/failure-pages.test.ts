@@ -21,12 +21,8 @@ const unreachable: AuthorityClient = {
 for (const dialect of DIALECTS) {
   describe(`failure pages [${dialect}]`, { skip: skipReason(dialect) }, () => {
     let h: BankHarness;
-    beforeEach(async () => {
-      h = await createBankHarness(dialect);
-    });
-    afterEach(async () => {
-      await h.close();
-    });
+    beforeEach(async () => { h = await createBankHarness(dialect); });
+    afterEach(() => h.close());
 
     async function appWith(options: { authority?: AuthorityClient; secureCookies?: boolean }) {
       return buildApp({ database: h.database, clock: h.clock, randomBytes: systemRandomBytes }, [

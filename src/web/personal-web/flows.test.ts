@@ -18,12 +18,8 @@ for (const dialect of DIALECTS) {
     describe(`Personal Web flows at /ib/${slug}/ [${dialect}]`, { skip: skipReason(dialect) }, () => {
       const base = `/ib/${slug}/`;
       let h: BankHarness;
-      beforeEach(async () => {
-        h = await createBankHarness(dialect);
-      });
-      afterEach(async () => {
-        await h.close();
-      });
+      beforeEach(async () => { h = await createBankHarness(dialect); });
+      afterEach(() => h.close());
 
       it('logs in without a token to the main page, which urges registration; logout ends the session', async () => {
         const c = h.client();

@@ -32,12 +32,8 @@ const NASTY: (string | string[])[] = [
 for (const dialect of DIALECTS) {
   describe(`bad input on every form [${dialect}]`, { skip: skipReason(dialect) }, () => {
     let h: BankHarness;
-    beforeEach(async () => {
-      h = await createBankHarness(dialect);
-    });
-    afterEach(async () => {
-      await h.close();
-    });
+    beforeEach(async () => { h = await createBankHarness(dialect); });
+    afterEach(() => h.close());
 
     async function atStage(path: 'login/otp' | 'register/token' | 'deregister/token' | 'exchange/current', slug = 'demo'): Promise<FormClient> {
       const base = `/ib/${slug}/`;

@@ -42,12 +42,8 @@ async function otpFailures(h: BankHarness): Promise<number> {
 for (const dialect of DIALECTS) {
   describe(`OTP lock and replay [${dialect}]`, { skip: skipReason(dialect) }, () => {
     let h: BankHarness;
-    beforeEach(async () => {
-      h = await createBankHarness(dialect, { poolSize: 12 });
-    });
-    afterEach(async () => {
-      await h.close();
-    });
+    beforeEach(async () => { h = await createBankHarness(dialect, { poolSize: 12 }); });
+    afterEach(() => h.close());
 
     it('the same code cannot log in twice', async () => {
       const token = await registerToken(h);
@@ -162,12 +158,8 @@ async function waitUntil(condition: () => Promise<boolean>, what: string): Promi
 // change is required), which SQLite's single connection cannot do.
 describe('OTP lock against a sign-in in flight [postgres]', { skip: skipReason('postgres') }, () => {
   let h: BankHarness;
-  beforeEach(async () => {
-    h = await createBankHarness('postgres', { poolSize: 12 });
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  beforeEach(async () => { h = await createBankHarness('postgres', { poolSize: 12 }); });
+  afterEach(() => h.close());
 
   it('a lock counted after the right code was checked, before its session was issued: no session survives the lock', async () => {
     const token = await registerToken(h);

@@ -23,12 +23,8 @@ const NEW_PASSWORD = 'Kawasemi-2027';
 for (const dialect of DIALECTS) {
   describe(`forced password change cannot be bypassed [${dialect}]`, { skip: skipReason(dialect) }, () => {
     let h: BankHarness;
-    beforeEach(async () => {
-      h = await createTransferHarness(dialect);
-    });
-    afterEach(async () => {
-      await h.close();
-    });
+    beforeEach(async () => { h = await createTransferHarness(dialect); });
+    afterEach(() => h.close());
 
     async function stages(): Promise<string[]> {
       return (await h.database.db.selectFrom('sessions').select('stage').execute()).map((row) => row.stage);

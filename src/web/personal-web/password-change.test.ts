@@ -44,12 +44,8 @@ describe('the rules of a new login password', () => {
 for (const dialect of DIALECTS) {
   describe(`forced change of a login password the branch set [${dialect}]`, { skip: skipReason(dialect) }, () => {
     let h: BankHarness;
-    beforeEach(async () => {
-      h = await createBankHarness(dialect);
-    });
-    afterEach(async () => {
-      await h.close();
-    });
+    beforeEach(async () => { h = await createBankHarness(dialect); });
+    afterEach(() => h.close());
 
     async function change(c: FormClient, fields: Record<string, string>) {
       await c.get(`${base}password/change`);

@@ -16,12 +16,8 @@ const SUSPENDED_EN = 'We have suspended your use of internet banking.';
 for (const dialect of DIALECTS) {
   describe(`session-end notices on the login page [${dialect}]`, { skip: skipReason(dialect) }, () => {
     let h: BankHarness;
-    beforeEach(async () => {
-      h = await createBankHarness(dialect);
-    });
-    afterEach(async () => {
-      await h.close();
-    });
+    beforeEach(async () => { h = await createBankHarness(dialect); });
+    afterEach(() => h.close());
 
     it('利用一時停止: the next click lands on the login page with the notice and the support centre', async () => {
       const { client: c } = await logIn(h, { base, password: DEMO.password });

@@ -28,12 +28,8 @@ const base = '/ib/demo/';
 for (const dialect of DIALECTS) {
   describe(`sessions, CSRF, forced browsing [${dialect}]`, { skip: skipReason(dialect) }, () => {
     let h: BankHarness;
-    beforeEach(async () => {
-      h = await createBankHarness(dialect);
-    });
-    afterEach(async () => {
-      await h.close();
-    });
+    beforeEach(async () => { h = await createBankHarness(dialect); });
+    afterEach(() => h.close());
 
     it('forced browsing past a step not taken lands on the login page', async () => {
       const c = h.client();
