@@ -4,9 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/database.js';
 import { listInstitutions } from '../banking/institutions.js';
 import type { AppParts } from './app.js';
-import { ICON_PATH, STYLESHEET_PATH } from './assets.js';
+import { STYLESHEET_PATH } from './assets.js';
 import { html } from './html.js';
 import { setSecurityHeaders } from './security-headers.js';
+import { documentHead } from './page-head.js';
 
 export function landingPart(deps: { database: Database; tokenAppPath: string | undefined }): AppParts {
   return {
@@ -15,15 +16,7 @@ export function landingPart(deps: { database: Database; tokenAppPath: string | u
         const institutions = await listInstitutions(deps.database.db);
         setSecurityHeaders(reply);
         reply.header('Cache-Control', 'no-store');
-        const page = html`<!doctype html>
-<html lang="ja">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Mamori インターネットバンキング / Internet banking</title>
-<link rel="stylesheet" href="${STYLESHEET_PATH}">
-<link rel="icon" href="${ICON_PATH}">
-</head>
+        const page = html`${documentHead({ lang: 'ja', title: 'Mamori インターネットバンキング / Internet banking', stylesheets: [STYLESHEET_PATH] })}
 <body>
 <main id="main" class="site-main">
 <section class="card">

@@ -5,6 +5,7 @@
 import type { Institution } from '../../banking/institutions.js';
 import { STYLESHEET_PATH } from '../../web/assets.js';
 import { html, type SafeHtml } from '../../web/html.js';
+import { documentHead } from '../../web/page-head.js';
 import { renderToggle, type LanguageToggle } from '../../web/language-toggle.js';
 import { pick, type Lang } from '../../web/i18n.js';
 import type { OperatorRole } from '../branch.tables.js';
@@ -35,19 +36,13 @@ export function consoleLayout(input: ConsoleLayoutInput): SafeHtml {
   const { institution, lang } = input;
   const name = lang === 'ja' ? institution.name : institution.nameEn;
   const service = pick(lang, C.service);
-  return html`<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex, nofollow">
-<title>${input.title} | ${name} ${service}</title>
-<link rel="stylesheet" href="${STYLESHEET_PATH}">
-<link rel="stylesheet" href="${CONSOLE_STYLESHEET_PATH}">
-<link rel="stylesheet" href="${input.base}brand.css">
-<script src="${CONSOLE_SCRIPT_PATH}" defer></script>
-</head>
+  return html`${documentHead({
+    lang,
+    title: `${input.title} | ${name} ${service}`,
+    stylesheets: [STYLESHEET_PATH, CONSOLE_STYLESHEET_PATH, `${input.base}brand.css`],
+    scripts: [CONSOLE_SCRIPT_PATH],
+    noIndex: true,
+  })}
 <body class="console${input.bare ? ' console--bare' : ''}">
 <a class="skip-link" href="#main">${pick(lang, C.skipToContent)}</a>
 <header class="site-header console-header">

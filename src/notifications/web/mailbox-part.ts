@@ -8,6 +8,7 @@ import { registerAssets, STYLESHEET_PATH } from '../../web/assets.js';
 import { html } from '../../web/html.js';
 import { addSecurityHeaders } from '../../web/security-headers.js';
 import { listMailbox, type MailboxMessage } from '../mailbox.js';
+import { documentHead } from '../../web/page-head.js';
 
 export const MAILBOX_PATH = '/mailbox/';
 const MAILBOX_STYLESHEET_PATH = '/mailbox/mailbox.css';
@@ -39,15 +40,7 @@ export function mailboxPart(deps: { database: Database; mailFrom: string }): App
 const JAPAN_TIME = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 function mailboxPage(input: { messages: MailboxMessage[]; recipient: string | undefined; mailFrom: string }) {
-  return html`<!doctype html>
-<html lang="ja">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>メールボックス (開発用) / Mailbox (development)</title>
-<link rel="stylesheet" href="${STYLESHEET_PATH}">
-<link rel="stylesheet" href="${MAILBOX_STYLESHEET_PATH}">
-</head>
+  return html`${documentHead({ lang: 'ja', title: 'メールボックス (開発用) / Mailbox (development)', stylesheets: [STYLESHEET_PATH, MAILBOX_STYLESHEET_PATH], noIndex: true })}
 <body>
 <header class="site-header"><div class="site-header__inner"><p class="site-header__name">Mamori メールボックス <span class="site-header__service">Mailbox — development only: what would have been sent</span></p></div></header>
 <main class="site-main" id="main">

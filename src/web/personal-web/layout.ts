@@ -1,8 +1,9 @@
 // The page frame: institution branding (name, colour via its own stylesheet), the language
 // toggle, logout on signed-in pages, and the support centre in the footer.
 import type { Institution } from '../../banking/institutions.js';
-import { ICON_PATH, STYLESHEET_PATH } from '../assets.js';
+import { STYLESHEET_PATH } from '../assets.js';
 import { html, type SafeHtml } from '../html.js';
+import { documentHead } from '../page-head.js';
 import { renderToggle, type LanguageToggle } from '../language-toggle.js';
 import { pick, type Lang } from '../i18n.js';
 import { T } from './messages.js';
@@ -38,17 +39,7 @@ export function layout(input: LayoutInput): SafeHtml {
   const { institution, lang } = input;
   const base = basePath(institution);
   const name = institutionName(institution, lang);
-  return html`<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${input.title} | ${name} ${pick(lang, T.service)}</title>
-<link rel="icon" href="${ICON_PATH}" type="image/svg+xml">
-<link rel="stylesheet" href="${STYLESHEET_PATH}">
-<link rel="stylesheet" href="${base}brand.css">
-</head>
+  return html`${documentHead({ lang, title: `${input.title} | ${name} ${pick(lang, T.service)}`, stylesheets: [STYLESHEET_PATH, `${base}brand.css`] })}
 <body>
 <a class="skip-link" href="#main">${pick(lang, T.skipToContent)}</a>
 <header class="site-header">

@@ -4,6 +4,7 @@ import { html, type SafeHtml } from '../../../web/html.js';
 import { pick, type Lang, type Text } from '../../../web/i18n.js';
 import { STYLESHEET_PATH } from '../../../web/assets.js';
 import { C } from '../messages.js';
+import { documentHead } from '../../../web/page-head.js';
 
 export type FieldErrors = Record<string, Text | undefined>;
 
@@ -94,10 +95,7 @@ ${notice(ctx.lang, input.kind, input.lines)}
 
 /** A page without the institution (unknown institution, or the error page when even that failed); `backTo`, the sign-in page. */
 export function standalonePage(lang: Lang, title: Text, lines: Text[], backTo?: string): SafeHtml {
-  return html`<!doctype html>
-<html lang="${lang}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${pick(lang, title)}</title><link rel="stylesheet" href="${STYLESHEET_PATH}"></head>
+  return html`${documentHead({ lang, title: pick(lang, title), stylesheets: [STYLESHEET_PATH], noIndex: true })}
 <body><main id="main" class="site-main"><h1>${pick(lang, title)}</h1>${lines.map((l) => html`<p>${pick(lang, l)}</p>`)}
 ${backTo === undefined ? '' : html`<p><a class="button button--secondary" href="${backTo}">${pick(lang, C.backToLogin)}</a></p>`}</main></body>
 </html>`;

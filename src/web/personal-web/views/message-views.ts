@@ -1,11 +1,12 @@
 // Pages of one message: results, refusals, the lock page, errors.
 import type { Institution } from '../../../banking/institutions.js';
-import { ICON_PATH, STYLESHEET_PATH } from '../../assets.js';
+import { STYLESHEET_PATH } from '../../assets.js';
 import { html, type SafeHtml } from '../../html.js';
 import { pick, type Lang, type Text } from '../../i18n.js';
 import { T } from '../messages.js';
 import { supportHours, supportName } from '../layout.js';
 import { backToLoginButton, notice } from './form-parts.js';
+import { documentHead } from '../../page-head.js';
 
 interface MessageContext {
   lang: Lang;
@@ -40,10 +41,7 @@ export function messagePage(
  * could not be read): no branding, same stylesheet and headers; `backTo`, a login page's path.
  */
 export function standalonePage(lang: Lang, title: Text, lines: Text[], backTo?: string): SafeHtml {
-  return html`<!doctype html>
-<html lang="${lang}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${pick(lang, title)}</title><link rel="icon" href="${ICON_PATH}" type="image/svg+xml"><link rel="stylesheet" href="${STYLESHEET_PATH}"></head>
+  return html`${documentHead({ lang, title: pick(lang, title), stylesheets: [STYLESHEET_PATH] })}
 <body><main id="main" class="site-main"><section class="card"><h1>${pick(lang, title)}</h1>
 ${lines.map((line) => html`<p>${pick(lang, line)}</p>`)}
 ${backTo === undefined ? '' : html`<div class="actions">${backToLoginButton(lang, backTo)}</div>`}
