@@ -2,12 +2,23 @@
 // full of control characters. Each reader returns a tagged result the page turns into a clear
 // message on the form — never an exception, never a 500.
 import { normalizeDigitInput, normalizeSerial } from '../otp/index.js';
+import type { Text } from './i18n.js';
 
 export type FieldProblem = 'missing' | 'repeated' | 'too_long' | 'control_characters' | 'malformed' | 'check_digit';
 
 export type FieldResult = { ok: true; value: string } | { ok: false; problem: FieldProblem };
 
 export type FormBody = Record<string, unknown>;
+
+/** What was wrong with each field of a form, by field name, in the site's words. */
+export type FieldErrors = Record<string, Text | undefined>;
+
+/** A form shown again: its status, the fields' problems and the lines above the form. */
+export interface FormRedisplay {
+  status: number;
+  errors?: FieldErrors;
+  formError?: Text[];
+}
 
 export function asFormBody(body: unknown): FormBody {
   return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as FormBody) : {};

@@ -1,5 +1,5 @@
 // One helper builds the routes of every step a session passes through, at the bank site and at
-// the console: the sign-in's one-time code and enrolment, the forced password change, the
+// the console: the sign-in's one-time code (registerCodeStep, on top of it) and enrolment, the forced password change, the
 // second steps of 利用開始, 利用中止 and 利用登録/交換 (registerStep); and one the first step,
 // the password form shown before any session exists (registerFirstStep). It does what every such route did first
 // — open the request (institution, language), find the live session at one of the step's
@@ -9,7 +9,7 @@
 // what it does.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Session } from '../identity/sessions.js';
-import { asFormBody, type FormBody } from './form-input.js';
+import { asFormBody, type FieldErrors, type FormBody, type FormRedisplay } from './form-input.js';
 import { sessionCsrfOk } from './site-sessions.js';
 
 /** What a step's context has: the request, and the site's sessions (site-sessions.ts). */
@@ -79,5 +79,46 @@ export function registerFirstStep<Ctx extends StepContext>(
     const body = asFormBody(ctx.request.body);
     if (!ctx.sessions.preSessionCsrfOk(body)) return site.csrfRejected(ctx);
     await step.submit(ctx, body);
+  });
+}
+
+/** The one-time-code step of a sign-in (src/identity/sign-in-sequence.ts), at either site. */
+export interface CodeStep<Ctx, Stage extends string, Checked extends { ok: boolean }> {
+  path: string;
+  stages: readonly Stage[];
+  /** The step's form: as first shown, or again with what was wrong. */
+  form(ctx: Ctx, session: Session<Stage>, again?: FormRedisplay): unknown;
+  /** The site's reader of the code field, in its words for a code that is not 6 digits. */
+  readCode(body: FormBody, errors: FieldErrors): string | undefined;
+  /** Checks the code at the authority, under one of the principal's code attempts. */
+  check(ctx: Ctx, session: Session<Stage>, code: string): Promise<Checked>;
+  /** The code was right: the next step of the sign-in. */
+  passed(ctx: Ctx, session: Session<Stage>, checked: Extract<Checked, { ok: true }>): unknown;
+  /** The code was refused: the form again with what to say, or undefined after a page of its own. */
+  refused(ctx: Ctx, checked: Exclude<Checked, { ok: true }>): Promise<FormRedisplay | undefined>;
+}
+
+/**
+ * The code step's routes: its form; on POST, a malformed code is the form again (400) and no
+ * attempt is taken; any other is checked by the site, then passed or refused.
+ */
+export function registerCodeStep<Ctx extends StepContext, Stage extends string, Checked extends { ok: boolean }>(
+  scope: FastifyInstance,
+  site: StepSite<Ctx, Stage>,
+  step: CodeStep<Ctx, Stage, Checked>,
+): void {
+  registerStep(scope, site, {
+    path: step.path,
+    stages: step.stages,
+    show: (ctx, session) => step.form(ctx, session),
+    submit: async (ctx, session, body) => {
+      const errors: FieldErrors = {};
+      const code = step.readCode(body, errors);
+      if (code === undefined) return step.form(ctx, session, { status: 400, errors });
+      const checked = await step.check(ctx, session, code);
+      if (checked.ok) return step.passed(ctx, session, checked as Extract<Checked, { ok: true }>);
+      const again = await step.refused(ctx, checked as Exclude<Checked, { ok: true }>);
+      if (again) return step.form(ctx, session, again);
+    },
   });
 }

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { appendAudit } from '../../../audit/audit-log.js';
 import type { Text } from '../../../web/i18n.js';
 import { checkWithinAddressLimit } from '../../../web/sign-in-address-limit.js';
-import { registerFirstStep, registerStep } from '../../../web/sign-in-step.js';
+import { registerCodeStep, registerFirstStep, registerStep } from '../../../web/sign-in-step.js';
 import type { OperatorSessionStage } from '../../../identity/identity.tables.js';
 import { OPERATOR } from '../../../identity/principals.js';
 import { nextSignInStep, type SignInSequence } from '../../../identity/sign-in-sequence.js';
@@ -24,6 +24,7 @@ import {
   stepUp,
   type Console,
   type ConsoleContext,
+  type OperatorSession,
 } from '../console-context.js';
 import { readCode, readLogin, readPassword, readSerialField } from '../form-fields.js';
 import { C } from '../messages.js';
@@ -124,25 +125,20 @@ export function registerSignInRoutes(scope: FastifyInstance, console: Console): 
     },
   });
 
-  registerStep(scope, stepSite(console), {
+  registerCodeStep(scope, stepSite(console), {
     path: '/branch/:slug/login/otp',
     stages: ['password_verified'],
-    show: (ctx, session) => sendPage(ctx, { title: C.otpTitle, body: otpView(ctx, { csrf: session.csrfToken }) }),
-    submit: async (ctx, session, body) => {
-      const errors: FieldErrors = {};
-      const code = readCode(body, errors);
-      const show = (status: number, state: { errors?: FieldErrors; formError?: Text[] }) =>
-        sendPage(ctx, { status, title: C.otpTitle, togglePath: `${ctx.base}login/otp`, body: otpView(ctx, { csrf: session.csrfToken, ...state }) });
-      if (code === undefined) return show(400, { errors });
-      const checked = await verifyOperatorCode(ctx.db, { authority: ctx.authority(), nowMs: console.nowMs }, { institution: ctx.institution.slug, login: session.subject, code });
-      if (checked.ok) {
-        const next = await nextSignInStep(SIGN_IN, 'one_time_code', { subject: session.subject, hasToken: true });
-        const issued = await stepUp(ctx, { login: session.subject, stage: next.stage, previous: session, audit: { action: 'operator_signed_in', details: { timeStep: checked.timeStep } } });
-        return issued ? redirectTo(ctx, next.path) : signInEndedMeanwhile(ctx);
-      }
-      const shown = await codeFailureForm(ctx, checked);
-      if (shown) return show(shown.status, shown);
+    form: (ctx, session, again) =>
+      sendPage(ctx, { status: again?.status ?? 200, title: C.otpTitle, ...(again ? { togglePath: `${ctx.base}login/otp` } : {}), body: otpView(ctx, { csrf: session.csrfToken, ...again }) }),
+    readCode,
+    check: (ctx: ConsoleContext, session: OperatorSession, code: string) =>
+      verifyOperatorCode(ctx.db, { authority: ctx.authority(), nowMs: console.nowMs }, { institution: ctx.institution.slug, login: session.subject, code }),
+    passed: async (ctx, session, checked) => {
+      const next = await nextSignInStep(SIGN_IN, 'one_time_code', { subject: session.subject, hasToken: true });
+      const issued = await stepUp(ctx, { login: session.subject, stage: next.stage, previous: session, audit: { action: 'operator_signed_in', details: { timeStep: checked.timeStep } } });
+      return issued ? redirectTo(ctx, next.path) : signInEndedMeanwhile(ctx);
     },
+    refused: codeFailureForm,
   });
 
   registerStep(scope, stepSite(console), {

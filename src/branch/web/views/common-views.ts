@@ -5,8 +5,9 @@ import { pick, type Lang, type Text } from '../../../web/i18n.js';
 import { STYLESHEET_PATH } from '../../../web/assets.js';
 import { C } from '../messages.js';
 import { documentHead } from '../../../web/page-head.js';
+import type { FieldErrors } from '../../../web/form-input.js';
 
-export type FieldErrors = Record<string, Text | undefined>;
+export type { FieldErrors };
 
 /**
  * What a view needs of the request: its language. The console's request context

@@ -30,11 +30,12 @@ import {
   stepSite,
   stepUp,
   stepUpUnlessOtpLocked,
+  type CustomerSession,
   type LoginNotice,
   type PageContext,
   type SitePath,
 } from '../page-context.js';
-import { registerFirstStep, registerStep } from '../../sign-in-step.js';
+import { registerCodeStep, registerFirstStep } from '../../sign-in-step.js';
 import type { Site } from '../site.js';
 import type { FieldErrors } from '../views/form-parts.js';
 import { loginView, otpView, sessionEndedNotice } from '../views/login-views.js';
@@ -157,15 +158,14 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
     },
   });
 
-  registerStep(scope, stepSite(site), {
+  registerCodeStep(scope, stepSite(site), {
     path: '/ib/:slug/login/otp',
     stages: ['password_verified'],
-    show: (ctx, session) => sendPage(ctx, { title: T.otpTitle, body: otpView(ctx, { csrf: session.csrfToken }) }),
-    submit: async (ctx, session, body) => {
-      const errors: FieldErrors = {};
-      const code = readCode(body, errors);
-      if (code === undefined) return sendPage(ctx, { status: 400, title: T.otpTitle, togglePath: 'login/otp', body: otpView(ctx, { csrf: session.csrfToken, errors }) });
-      const checked = await verifyCustomerCode(ctx.db, { authority: ctx.authority(), nowMs: site.nowMs }, {
+    form: (ctx, session, again) =>
+      sendPage(ctx, { status: again?.status ?? 200, title: T.otpTitle, ...(again ? { togglePath: 'login/otp' } : {}), body: otpView(ctx, { csrf: session.csrfToken, ...again }) }),
+    readCode,
+    check: (ctx: PageContext, session: CustomerSession, code: string) =>
+      verifyCustomerCode(ctx.db, { authority: ctx.authority(), nowMs: site.nowMs }, {
         institution: ctx.institution.slug,
         contractId: session.subject,
         policy: ctx.institution.policy,
@@ -174,41 +174,41 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
       }).catch((error: unknown) => {
         if (error instanceof AuthorityUnavailableError) metrics.logins.inc({ outcome: 'unavailable' });
         throw error;
+      }),
+    passed: async (ctx, session, checked) => {
+      const next = await nextSignInStep(signInSequence(ctx), 'one_time_code', { subject: session.subject, hasToken: true });
+      // A burst of wrong codes may lock the contract after this code cleared the count: the
+      // session is issued only if no lock came first, and a later lock ends it (src/identity/attempts.ts).
+      const issued = await stepUpUnlessOtpLocked(ctx, {
+        contractId: session.subject,
+        stage: next.stage,
+        previous: session,
+        audit: { action: 'signed_in', details: { otp: true, timeStep: checked.timeStep, ...signedInDetails(next) } },
       });
-      if (checked.ok) {
-        const next = await nextSignInStep(signInSequence(ctx), 'one_time_code', { subject: session.subject, hasToken: true });
-        // A burst of wrong codes may lock the contract after this code cleared the count: the
-        // session is issued only if no lock came first, and a later lock ends it (src/identity/attempts.ts).
-        const issued = await stepUpUnlessOtpLocked(ctx, {
-          contractId: session.subject,
-          stage: next.stage,
-          previous: session,
-          audit: { action: 'signed_in', details: { otp: true, timeStep: checked.timeStep, ...signedInDetails(next) } },
-        });
-        if (issued) {
-          metrics.logins.inc({ outcome: 'success' });
-          return redirectTo(ctx, next.path);
-        }
-        // Nothing issued: locked by wrong codes meanwhile — or suspended, or locked by wrong
-        // passwords, or this session was ended (the password reset at the branch), which this
-        // page cannot tell apart without a look (start again, then).
-        const now = await findCustomer(ctx.db, ctx.institution.slug, session.subject);
-        if (now?.status === 'active' && isOtpLocked(now, ctx.institution.policy)) {
-          metrics.logins.inc({ outcome: 'locked' });
-          return sendLockedPage(ctx);
-        }
-        metrics.logins.inc({ outcome: 'token_unusable' });
-        // The branch ended this session (a password reset, a token reissue): the login page says so.
-        const ended = await ctx.sessions.endNote();
-        if (ended) {
-          ctx.sessions.clearCookie();
-          return redirectTo(ctx, '', ended);
-        }
-        return sendChangedMeanwhile(ctx);
+      if (issued) {
+        metrics.logins.inc({ outcome: 'success' });
+        return redirectTo(ctx, next.path);
       }
+      // Nothing issued: locked by wrong codes meanwhile — or suspended, or locked by wrong
+      // passwords, or this session was ended (the password reset at the branch), which this
+      // page cannot tell apart without a look (start again, then).
+      const now = await findCustomer(ctx.db, ctx.institution.slug, session.subject);
+      if (now?.status === 'active' && isOtpLocked(now, ctx.institution.policy)) {
+        metrics.logins.inc({ outcome: 'locked' });
+        return sendLockedPage(ctx);
+      }
+      metrics.logins.inc({ outcome: 'token_unusable' });
+      // The branch ended this session (a password reset, a token reissue): the login page says so.
+      const ended = await ctx.sessions.endNote();
+      if (ended) {
+        ctx.sessions.clearCookie();
+        return redirectTo(ctx, '', ended);
+      }
+      return sendChangedMeanwhile(ctx);
+    },
+    refused: (ctx, checked) => {
       metrics.logins.inc({ outcome: loginOutcomeOf(checked) });
-      const shown = await showCodeFailure(ctx, checked);
-      if (shown) return sendPage(ctx, { status: shown.status, title: T.otpTitle, togglePath: 'login/otp', body: otpView(ctx, { csrf: session.csrfToken, errors: shown.errors, formError: shown.formError }) });
+      return showCodeFailure(ctx, checked);
     },
   });
 

@@ -3,8 +3,9 @@
 import { html, type SafeHtml } from '../../html.js';
 import { pick, type Lang, type Text } from '../../i18n.js';
 import { T } from '../messages.js';
+import type { FieldErrors } from '../../form-input.js';
 
-export type FieldErrors = Record<string, Text | undefined>;
+export type { FieldErrors };
 
 export interface FieldSpec {
   name: string;
