@@ -31,14 +31,8 @@ async function atCodeStep(h: ConsoleHarness, login: string): Promise<FormClient>
 describe('operator sign-in and lock queue on PostgreSQL [postgres]', { skip: skipReason('postgres') }, () => {
   let h: ConsoleHarness;
   let s: LockStaging;
-  before(async () => {
-    h = await createConsoleHarness('postgres');
-    s = await lockStaging(h.database);
-  });
-  after(async () => {
-    await s?.end();
-    await h?.close();
-  });
+  before(async () => { h = await createConsoleHarness('postgres'); s = await lockStaging(h.database); });
+  after(async () => { await s?.end(); await h?.close(); });
 
   it('a right code signs in while a wrong code of the same operator is counted: both answered, neither a 500', async () => {
     await h.addOperator('demo', 'racer-a', 'teller');

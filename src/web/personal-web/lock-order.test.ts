@@ -18,14 +18,8 @@ const BASE = '/ib/demo/';
 describe('a logout and the lock of the same contract queue on PostgreSQL [postgres]', { skip: skipReason('postgres') }, () => {
   let h: BankHarness;
   let s: LockStaging;
-  before(async () => {
-    h = await createBankHarness('postgres');
-    s = await lockStaging(h.database);
-  });
-  after(async () => {
-    await s?.end();
-    await h?.close();
-  });
+  before(async () => { h = await createBankHarness('postgres'); s = await lockStaging(h.database); });
+  after(async () => { await s?.end(); await h?.close(); });
 
   it('the fifth wrong code locks the contract and ends its sessions while one of them logs out: a lock page and a logout, neither a 500', async () => {
     // 利用開始, then one browser signed in and another at the one-time password step.
