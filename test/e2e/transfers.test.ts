@@ -165,7 +165,11 @@ async function walkInstitution(slug: Slug): Promise<void> {
     const set = await setInstitutionPolicy(server.database.db, slug, 'transactionAuth', 'account_amount', { nowMs: Date.now(), actor: 'test' });
     assert.ok(set.ok);
     await walk.fillTransfer({ bankSearch: 'みずほ', bankChoice: '0001 みずほ', branchSearch: '100', accountNumber: '0123456', payeeName: 'ミズホ ハナコ', amount: '45000' });
-    await walk.expectText('mamori token sign --account 0123456 --amount 45000');
+    await walk.expectText('振込先の口座番号「0123456」と金額「45000」を入力し');
+    // The customer sees the app's words and the QR code, never a command line or the raw payload.
+    const shown = await walk.text();
+    assert.ok(!shown.includes('mamori token') && !shown.includes('mamori-tx:'), `${slug}: developer text on the 取引認証 page`);
+    assert.equal(await page.locator('figure.transaction-qr svg').count(), 1);
     const code = await signTransaction(join(tokenDir, `transfers-${slug}.json`), { account: '0123456', amountYen: 45000 });
     await walk.field('取引認証コード').fill(code);
     await walk.shot('10-transaction-code');

@@ -32,8 +32,8 @@ export const C = {
   otpLead: { ja: 'ご自身のトークンに表示されたワンタイムパスワードを入力してください。', en: 'Enter the one-time password your own token shows.' },
   enrolTitle: { ja: 'トークンの登録(初回ログイン)', en: 'Register your token (first sign-in)' },
   enrolLead: {
-    ja: '初回ログインです。ご自身専用のソフトウェアトークンを登録してください。トークンはブラウザ版(/token/)またはコマンド「mamori token new」で作成できます。',
-    en: 'This is your first sign-in. Register a software token of your own: make one with the browser token (/token/) or the command “mamori token new”.',
+    ja: '初回ログインです。ご自身専用のソフトウェアトークンを登録してください。「ブラウザ版トークンを開く」でトークンを作成し、表示されたシリアル番号とワンタイムパスワードを入力してください。',
+    en: 'This is your first sign-in. Register a software token of your own: make one with “Open the browser token”, then enter the serial number and the one-time password it shows.',
   },
   openTokenApp: { ja: 'ブラウザ版トークンを開く', en: 'Open the browser token' },
   wrongCode: { ja: 'ワンタイムパスワードが正しくありません。', en: 'The one-time password is not correct.' },

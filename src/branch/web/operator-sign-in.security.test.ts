@@ -34,6 +34,9 @@ for (const dialect of DIALECTS) {
       assert.equal(first.location, `${base}login/enrol`);
       const page = await first.c.get(first.location!);
       assert.match(page.body, /トークンの登録/);
+      // The app's words, never a command line (issue 19).
+      assert.match(page.body, /ブラウザ版トークンを開く/);
+      assert.doesNotMatch(page.body, /mamori token/);
       await h.signIn('demo', 'teller');
       const operator = (await findOperator(h.database.db, 'demo', 'teller'))!;
       const binding = await h.database.db.selectFrom('bindings').selectAll().where('id', '=', operator.token_binding_id!).executeTakeFirstOrThrow();

@@ -66,9 +66,15 @@ export const TT = {
   transactionCode: { ja: '取引認証コード', en: 'Transaction code' },
   transactionCodeHint: { ja: 'トークンアプリの取引認証に表示された6桁の数字', en: 'The 6 digits the token app shows for this transaction' },
   transactionQrLabel: { ja: '取引認証用QRコード', en: 'QR code for transaction signing' },
-  transactionQrCaption: { ja: 'ブラウザトークンの「取引認証」でこのQRコードを読み取れます。', en: 'Scan this QR code in the browser token’s transaction signing.' },
-  transactionPasteHint: { ja: 'ブラウザトークンに貼り付ける場合', en: 'To paste into the browser token' },
-  transactionCliHint: { ja: 'CLIトークンの場合', en: 'With the CLI token' },
+  transactionQrCaption: {
+    ja: 'トークンアプリの「取引認証」で「QRコードを読み取る」を押し、このQRコードを読み取ることもできます。',
+    en: 'Or press “Scan QR code” in the token app’s “Transaction” tab and scan this QR code.',
+  },
+  /** After a wrong 取引認証 code: what this step asked for, not the one-time password. */
+  transactionCodeRetry: {
+    ja: 'トークンアプリの「取引認証」に表示されている最新の取引認証コードを入力してください。',
+    en: 'Enter the latest transaction code shown in the token app’s “Transaction” tab.',
+  },
   passwordLead: {
     ja: 'ワンタイムパスワードが未登録のため、お客様カードに記載のパスワードで本人確認を行います。',
     en: 'As no token is registered, your identity is checked with the password on your customer card.',
@@ -151,6 +157,27 @@ export const TT = {
 
 export function yenText(amount: number): string {
   return `¥${amount.toLocaleString('ja-JP')}`;
+}
+
+/** The 取引認証 step's lead: where in the token app the customer makes the code. */
+export function transactionLead(payeeAccount: string, amount: string | undefined): Text {
+  return amount
+    ? {
+        ja: `トークンアプリの「取引認証」で、振込先の口座番号「${payeeAccount}」と金額「${amount}」を入力し、表示された取引認証コードを入力してください。`,
+        en: `In the token app’s “Transaction” tab, enter the payee account number “${payeeAccount}” and the amount “${amount}”, then type the transaction code it shows.`,
+      }
+    : {
+        ja: `トークンアプリの「取引認証」で、振込先の口座番号「${payeeAccount}」を入力し、表示された取引認証コードを入力してください。`,
+        en: `In the token app’s “Transaction” tab, enter the payee account number “${payeeAccount}”, then type the transaction code it shows.`,
+      };
+}
+
+/** The 4th wrong 取引認証 code warns in the step's own words. */
+export function transactionCodeRemaining(remaining: number): Text {
+  return {
+    ja: `取引認証コードをあと${remaining}回誤るとロックされます。`,
+    en: remaining === 1 ? 'One more wrong transaction code will lock internet banking.' : `${remaining} more wrong transaction codes will lock internet banking.`,
+  };
 }
 
 export function limitExceededText(remainingYen: number): Text {

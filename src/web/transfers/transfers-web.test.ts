@@ -132,12 +132,21 @@ for (const dialect of DIALECTS) {
         const c = await signIn(h, base, { token });
         const { authUrl, auth } = await reachAuthPage(c, await fillTransfer(c, base, { bank: bankCode, amount: '7000' }));
         assert.match(auth.body, /<label for="f-code">取引認証コード<\/label>/);
-        assert.match(auth.body, /mamori token sign --account 1000002 --amount 7000/);
-        assert.match(auth.body, /<code class="transaction-payload">mamori-tx:v1\?account=1000002&amp;amount=7000<\/code>/);
+        // The app's words and its QR code, never a command line or the raw payload (issue 19).
+        assert.match(auth.body, /トークンアプリの「取引認証」で、振込先の口座番号「1000002」と金額「7000」を入力し/);
+        assert.match(auth.body, /<figure class="transaction-qr">\s*<svg class="qr-code"/);
+        assert.doesNotMatch(auth.body, /mamori token|mamori-tx:/);
         const forOther = token.transactionCodeAt({ nowMs: h.clock.nowMs(), payeeAccount: BOB_ACCOUNT, amountYen: 70000 });
         const refused = await c.post(authUrl, { ...hiddenFields(auth.body), code: forOther });
         assert.equal(refused.statusCode, 401);
         assert.match(refused.body, /取引認証コードが正しくありません/);
+        // The hint names what this step asked for: the transaction code, not the one-time password.
+        assert.match(refused.body, /最新の取引認証コードを入力してください/);
+        assert.doesNotMatch(refused.body, /最新のワンタイムパスワード/);
+        let fourth = refused;
+        for (let i = 0; i < 3; i++) fourth = await c.post(authUrl, { ...hiddenFields(auth.body), code: forOther });
+        assert.equal(fourth.statusCode, 401);
+        assert.match(fourth.body, /取引認証コードをあと1回誤るとロックされます/);
         h.clock.advance(60_000);
         const code = token.transactionCodeAt({ nowMs: h.clock.nowMs(), payeeAccount: BOB_ACCOUNT, amountYen: 7000 });
         const done = await c.post(authUrl, { ...hiddenFields(auth.body), code });

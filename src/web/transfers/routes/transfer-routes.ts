@@ -28,7 +28,7 @@ import type { ConfirmationSpec } from '../../personal-web/views/token-views.js';
 import { accountLabel } from '../format.js';
 import { openSignedIn, ownAccounts, postedForm, seeOther, show, type OwnAccount, type SignedIn } from '../signed-in.js';
 import { readOp, readTransferValues, resolveBankAndBranch, payeeInputOf, textOf, type TransferFormValues } from '../transfer-form.js';
-import { prepareErrorText, TT } from '../transfer-messages.js';
+import { prepareErrorText, transactionCodeRemaining, TT } from '../transfer-messages.js';
 import type { TransfersWebDeps } from '../transfers-deps.js';
 import { transferInputView } from '../views/transfer-input-view.js';
 import { transferAuthView, transferConfirmView, transferResultView } from '../views/transfer-steps-view.js';
@@ -152,8 +152,19 @@ function readAnswer(body: Record<string, unknown>, challenge: ConfirmChallenge, 
 }
 
 /** Each outcome of confirmTransfer as a page: the result, the form again, or a message. */
-async function showConfirmOutcome(page: SignedIn, transfer: TransferView, result: ConfirmTransferResult, codeLabel: Text) {
+/** What the step asked for, so that its errors name it: the one-time password or the 取引認証 code. */
+interface CodeWords {
+  label: Text;
+  retry: Text;
+  remaining: (remaining: number) => Text;
+}
+
+const OTP_WORDS: CodeWords = { label: T.otp, retry: T.wrongCodeRetry, remaining: withRemaining };
+const TRANSACTION_CODE_WORDS: CodeWords = { label: TT.transactionCode, retry: TT.transactionCodeRetry, remaining: transactionCodeRemaining };
+
+async function showConfirmOutcome(page: SignedIn, transfer: TransferView, result: ConfirmTransferResult, words: CodeWords) {
   const { ctx } = page;
+  const codeLabel = words.label;
   if (result.ok) return seeOther(page, `transfers/${transfer.id}/result`);
   switch (result.error) {
     case 'transfer_not_found':
@@ -176,7 +187,7 @@ async function showConfirmOutcome(page: SignedIn, transfer: TransferView, result
       return showAuth(page, transfer, {
         status: 401,
         errors: { code: { ja: `${codeLabel.ja}が正しくありません。`, en: `The ${codeLabel.en.toLowerCase()} is not correct.` } },
-        formError: result.warn && result.remainingAttempts !== undefined ? [withRemaining(result.remainingAttempts), T.wrongCodeRetry] : [T.wrongCodeRetry],
+        formError: result.warn && result.remainingAttempts !== undefined ? [words.remaining(result.remainingAttempts), words.retry] : [words.retry],
       });
     case 'code_locked':
       return sendLockedPage(ctx);
@@ -311,7 +322,7 @@ export function registerTransferRoutes(scope: FastifyInstance, site: Site, deps:
     if (!transfer) return;
     const { ctx } = page;
     const { challenge, confirmation } = challengeOf(page, transfer);
-    const codeLabel = challenge.kind === 'transaction_code' ? TT.transactionCode : T.otp;
+    const words = challenge.kind === 'transaction_code' ? TRANSACTION_CODE_WORDS : OTP_WORDS;
     const errors: FieldErrors = {};
     // A done transfer answers with its result whatever was typed (a double submit).
     const answer = transfer.status === 'done' ? ({ kind: 'code', code: '' } as const) : readAnswer(form, challenge, confirmation, errors);
@@ -334,7 +345,7 @@ export function registerTransferRoutes(scope: FastifyInstance, site: Site, deps:
         answer,
       },
     );
-    return showConfirmOutcome(page, transfer, result, codeLabel);
+    return showConfirmOutcome(page, transfer, result, words);
   });
 
   scope.get('/ib/:slug/transfers/:id/result', async (request, reply) => {

@@ -10,7 +10,7 @@ import { T } from '../../personal-web/messages.js';
 import { csrfField, errorSummary, field, notice, stepList, submitButton, type FieldErrors } from '../../personal-web/views/form-parts.js';
 import { confirmationFields, type ConfirmationSpec } from '../../personal-web/views/token-views.js';
 import { japanDateTime } from '../format.js';
-import { TT, yenText } from '../transfer-messages.js';
+import { transactionLead, TT, yenText } from '../transfer-messages.js';
 import { facts, hidden, linkButton } from './controls.js';
 import { TRANSFER_STEPS, transferDetails } from './transfer-details.js';
 
@@ -46,20 +46,10 @@ function challengeFields(ctx: ViewContext, challenge: ConfirmChallenge, confirma
 ${field({ name: 'code', label: pick(lang, T.otp), kind: 'code', hint: pick(lang, T.otpHint), error: e('code') })}`;
     case 'transaction_code': {
       const amount = challenge.includeAmount && challenge.amountYen !== null ? String(challenge.amountYen) : undefined;
-      const lead: Text = amount
-        ? {
-            ja: `ソフトウェアトークンアプリの「取引認証」で、振込先の口座番号「${challenge.payeeAccount}」と金額「${amount}」を入力し、表示された取引認証コードを入力してください。`,
-            en: `In the token app’s transaction signing, enter the payee account number “${challenge.payeeAccount}” and the amount “${amount}”, then type the code it shows.`,
-          }
-        : {
-            ja: `ソフトウェアトークンアプリの「取引認証」で、振込先の口座番号「${challenge.payeeAccount}」を入力し、表示された取引認証コードを入力してください。`,
-            en: `In the token app’s transaction signing, enter the payee account number “${challenge.payeeAccount}”, then type the code it shows.`,
-          };
-      const cli = `mamori token sign --account ${challenge.payeeAccount}${amount ? ` --amount ${amount}` : ''}`;
-      // The browser token scans this payload as a QR code (docs/token-app.md: the transaction QR
-      // payload), or takes the same text in its paste field where there is no camera.
+      // The token app scans this payload as a QR code (docs/token-app.md: the transaction QR
+      // payload); the page shows the QR code only, never the payload text or a command line.
       const payload = transactionQrPayload({ payeeAccount: challenge.payeeAccount, ...(challenge.includeAmount && challenge.amountYen !== null ? { amountYen: challenge.amountYen } : {}) });
-      return html`<p class="lead">${pick(lang, lead)}</p>
+      return html`<p class="lead">${pick(lang, transactionLead(challenge.payeeAccount, amount))}</p>
 ${facts([
   [pick(lang, TT.accountNumber), html`<strong>${challenge.payeeAccount}</strong>`],
   ...(amount ? [[pick(lang, TT.amount), html`<strong>${amount}</strong>`] as [string, SafeHtml]] : []),
@@ -68,8 +58,6 @@ ${facts([
 ${qrSvg(payload, { label: pick(lang, TT.transactionQrLabel) })}
 <figcaption>${pick(lang, TT.transactionQrCaption)}</figcaption>
 </figure>
-<p class="hint">${pick(lang, TT.transactionPasteHint)}: <code class="transaction-payload">${payload}</code></p>
-<p class="hint">${pick(lang, TT.transactionCliHint)}: <code>${cli}</code></p>
 ${field({ name: 'code', label: pick(lang, TT.transactionCode), kind: 'code', hint: pick(lang, TT.transactionCodeHint), error: e('code') })}`;
     }
     case 'confirmation_password':
