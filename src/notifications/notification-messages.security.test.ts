@@ -61,8 +61,9 @@ describe('notification messages', () => {
       const english = body.indexOf('(English)');
       assert.ok(english > 0, 'an English part');
       assert.ok(body.startsWith('守 太郎 様\n'), 'Japanese first');
-      assert.match(body.slice(0, english), /受付日時: 2026年11月21日 15:09（日本時間）/);
-      assert.match(body.slice(english), /Date and time: 21 November 2026 at 15:09 \(Japan time\)/);
+      // One date format in both parts (DESIGN §3.5: YYYY/MM/DD HH:MM, JST).
+      assert.match(body.slice(0, english), /受付日時: 2026\/11\/21 15:09（日本時間）/);
+      assert.match(body.slice(english), /Date and time: 2026\/11\/21 15:09 \(Japan time\)/);
       assert.doesNotMatch(body.slice(0, english), /[A-Za-z]{12,}/, 'no English sentence in the Japanese part');
       for (const part of [body.slice(0, english), body.slice(english)]) assert.ok(part.includes('0120-000-000'), 'support phone in both parts');
       // Nothing that could be used: no full serial, no full account number, no code or password.

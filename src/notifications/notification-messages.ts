@@ -9,6 +9,7 @@
 // noticed, and the message says so.
 import { maskAccountNumber, maskSerial } from './masking.js';
 import type { NotificationEvent, TokenKind } from './notification-events.js';
+import { japanDateTime } from '../shared/japan-time.js';
 import { pick, type Lang, type Text } from '../shared/text.js';
 
 export interface MessageInstitution {
@@ -50,7 +51,7 @@ export function renderNotification(input: RenderInput): RenderedMessage {
 /** The body in one language: the same lines, in the same order, in both. */
 function part(lang: Lang, input: RenderInput, w: Wording): string[] {
   const { institution: i, customerName: customer } = input;
-  const [name, support, phone, at] = [pick(lang, i.name), pick(lang, i.support.name), i.support.phone, pick(lang, TIME).format(input.atMs)];
+  const [name, support, phone, at] = [pick(lang, i.name), pick(lang, i.support.name), i.support.phone, japanDateTime(input.atMs)];
   return [
     pick(lang, { ja: `${customer} 様`, en: `Dear ${customer},` }),
     '',
@@ -177,8 +178,6 @@ function yen(amount: number): Text {
   return { ja: `${amount.toLocaleString('ja-JP')}円`, en: `¥${amount.toLocaleString('en-US')}` };
 }
 
-const TIME_OPTIONS: Intl.DateTimeFormatOptions = { timeZone: 'Asia/Tokyo', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
-const TIME: Text<Intl.DateTimeFormat> = { ja: new Intl.DateTimeFormat('ja-JP', TIME_OPTIONS), en: new Intl.DateTimeFormat('en-GB', TIME_OPTIONS) };
 
 /** A header line: no line breaks (header injection), whatever the data held. */
 function oneLine(text: string): string {

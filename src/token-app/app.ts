@@ -14,6 +14,7 @@ import { computeLoginCode, computeTransactionCode, type ShownCode } from './toke
 import { deleteToken, loadToken, saveNewToken } from './token-store.js';
 import { parseTypedTransaction } from './transaction-input.js';
 import { parseTransactionQr, type TransactionDetails } from '../otp/pure.js';
+import { japanDateTime } from '../shared/japan-time.js';
 import { pick, type Lang } from '../shared/text.js';
 
 const LANGUAGE_STORAGE_KEY = 'mamori-token-language';
@@ -207,10 +208,7 @@ function renderToken(): void {
   if (token === undefined) return;
   renderGroups(byId('serial'), serialGroups(token.serial));
   byId('settings-serial').textContent = serialGroups(token.serial).join(' ');
-  byId('settings-created').textContent = new Intl.DateTimeFormat(state.language === 'ja' ? 'ja-JP' : 'en-GB', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  }).format(token.createdAtMs);
+  byId('settings-created').textContent = japanDateTime(token.createdAtMs);
 }
 
 function renderTransaction(): void {

@@ -1,5 +1,6 @@
 // Builds the browser token into src/token-app/dist/ with esbuild: app.js (minified ESM bundle
-// of app.ts, the pure src/otp modules and the shared message shape, src/shared/text.ts), sw.js,
+// of app.ts, the pure src/otp modules, the shared message shape and date format, src/shared/text.ts
+// and src/shared/japan-time.ts), sw.js,
 // styles.css, index.html, the manifest and the icons. The server (serve.ts) calls
 // `ensureTokenAppBuilt` at startup, so `npm start` needs no separate build step; by hand:
 // `node --import tsx src/token-app/build.ts`.
@@ -20,9 +21,10 @@ import { ICON_FILES, renderIconPng } from './icons.js';
 export const TOKEN_APP_DIR = fileURLToPath(new URL('.', import.meta.url));
 export const DEFAULT_DIST_DIR = join(TOKEN_APP_DIR, 'dist');
 const OTP_DIR = fileURLToPath(new URL('../otp/', import.meta.url));
-/** The one file outside src/token-app and src/otp that the app bundles: the words' shape (pure). */
-const SHARED_TEXT_FILE = fileURLToPath(new URL('../shared/text.ts', import.meta.url));
-const SHARED_TEXT_INPUT = 'src/shared/text.ts';
+/** The files outside src/token-app and src/otp that the app bundles (pure): the words' shape, the date format. */
+const BROWSER_SHARED = ['text.ts', 'japan-time.ts'] as const;
+const SHARED_FILES = BROWSER_SHARED.map((file) => fileURLToPath(new URL(`../shared/${file}`, import.meta.url)));
+const SHARED_INPUTS: readonly string[] = BROWSER_SHARED.map((file) => `src/shared/${file}`);
 const REPOSITORY_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Budget from issue 4: the app's JavaScript, gzipped. */
@@ -63,7 +65,7 @@ function sourceFiles(): string[] {
   return [
     ...listFiles(TOKEN_APP_DIR, (path) => notTest(path) && /\.(ts|css|html|webmanifest)$/.test(path)),
     ...listFiles(OTP_DIR, (path) => notTest(path) && path.endsWith('.ts')),
-    SHARED_TEXT_FILE,
+    ...SHARED_FILES,
   ];
 }
 
@@ -105,7 +107,7 @@ const BROWSER_TARGETS = ['es2022', 'chrome100', 'edge100', 'firefox100', 'safari
 /**
  * The app bundle. Its inputs are checked: the app may import only its own files, src/otp (whose
  * pure.ts keeps node:crypto out; platform 'browser' would fail on a Node built-in anyway) and
- * src/shared/text.ts.
+ * src/shared/text.ts and src/shared/japan-time.ts.
  */
 async function bundleApp(esbuild: Esbuild): Promise<Uint8Array> {
   const result = await esbuild.build({
@@ -123,8 +125,8 @@ async function bundleApp(esbuild: Esbuild): Promise<Uint8Array> {
     absWorkingDir: REPOSITORY_DIR,
   });
   for (const input of Object.keys(result.metafile.inputs)) {
-    if (!input.startsWith('src/token-app/') && !input.startsWith('src/otp/') && input !== SHARED_TEXT_INPUT) {
-      throw new Error(`the token app must import only src/token-app, src/otp and ${SHARED_TEXT_INPUT}, but the bundle includes ${input}`);
+    if (!input.startsWith('src/token-app/') && !input.startsWith('src/otp/') && !SHARED_INPUTS.includes(input)) {
+      throw new Error(`the token app must import only src/token-app, src/otp and ${SHARED_INPUTS.join(', ')}, but the bundle includes ${input}`);
     }
     if (input.startsWith('src/otp/') && input.endsWith('hmac-node.ts')) {
       throw new Error('the token app bundle includes src/otp/hmac-node.ts (node:crypto); import src/otp/pure.js');

@@ -48,7 +48,7 @@ const ALLOWED_UP: ReadonlySet<string> = new Set<string>([]);
 /** The browser token's entry points (src/token-app/build.ts bundles them). */
 const BROWSER_ENTRIES = ['token-app/app.ts', 'token-app/sw.ts'];
 /** Besides src/otp/pure.ts's reach, what the browser token may bundle (build.ts checks it too). */
-const BROWSER_SHARED = ['shared/text.ts'];
+const BROWSER_SHARED = ['shared/text.ts', 'shared/japan-time.ts'];
 /** What may see all of src/authority/ (the others see only authority-client.ts). */
 const WIRING_FLOORS = new Set(['wiring', 'server', 'cli']);
 

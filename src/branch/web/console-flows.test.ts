@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { findCustomer } from '../../banking/customers.js';
+import { japanDateTime } from '../../shared/japan-time.js';
 import { getDailyLimit } from '../../banking/limits/daily-limit.js';
 import { CUSTOMER } from '../../identity/principals.js';
 import { findSessionEndNote, hashSessionToken } from '../../identity/sessions.js';
@@ -140,6 +141,9 @@ for (const dialect of DIALECTS) {
       assert.equal(after.registration_blocked_until, h.clock.nowMs() + 30 * 60_000);
       const live = await h.database.db.selectFrom('bindings').select('deleted_at').where('id', '=', binding).executeTakeFirstOrThrow();
       assert.notEqual(live.deleted_at, null, 'unbound at the authority');
+      // The console writes the reopening time in the one date format (DESIGN §3.5), in both languages.
+      const reopens = japanDateTime(h.clock.nowMs() + 30 * 60_000);
+      assert.match((await teller.get(customerPage)).body, new RegExp(`再登録可能になる日時</dt><dd>${reopens}</dd>`));
 
       // Registering a new token is refused until the wait is over.
       const c = h.client();

@@ -270,13 +270,8 @@ export const FIELD_PROBLEMS = {
   check_digit: C.checkDigit,
 } satisfies Record<string, Text>;
 
-export function japanDateTime(ms: number, lang: Lang): string {
-  const d = new Date(ms + 9 * 3600_000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const date = `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}`;
-  const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
-  return pick(lang, { ja: `${date} ${time}`, en: `${date} ${time} JST` });
-}
+/** 2026/11/21 10:05 (Japan time) in both languages: the one date format (src/shared/japan-time.ts). */
+export { japanDateTime } from '../../shared/japan-time.js';
 
 export function yen(amount: number, lang: Lang): string {
   const digits = amount.toLocaleString('en-US');

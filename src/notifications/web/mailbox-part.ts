@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../db/database.js';
 import type { AppParts } from '../../web/app.js';
 import { registerAssets, STYLESHEET_PATH } from '../../web/assets.js';
+import { japanDateTime } from '../../shared/japan-time.js';
 import { html } from '../../web/html.js';
 import { addSecurityHeaders } from '../../web/security-headers.js';
 import { listMailbox, type MailboxMessage } from '../mailbox.js';
@@ -37,8 +38,6 @@ export function mailboxPart(deps: { database: Database; mailFrom: string }): App
   };
 }
 
-const JAPAN_TIME = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-
 function mailboxPage(input: { messages: MailboxMessage[]; recipient: string | undefined; mailFrom: string }) {
   return html`${documentHead({ lang: 'ja', title: 'メールボックス (開発用) / Mailbox (development)', stylesheets: [STYLESHEET_PATH, MAILBOX_STYLESHEET_PATH], noIndex: true })}
 <body>
@@ -49,7 +48,7 @@ function mailboxPage(input: { messages: MailboxMessage[]; recipient: string | un
 ${input.messages.map(
   (m) => html`<article class="card mail" data-kind="${m.kind}" data-status="${m.status}">
 <h2>${m.subject}</h2>
-<p class="hint">To: ${m.recipient} — From: ${m.senderName} &lt;${input.mailFrom}&gt; — ${JAPAN_TIME.format(m.createdAtMs)} JST — ${m.status}</p>
+<p class="hint">To: ${m.recipient} — From: ${m.senderName} &lt;${input.mailFrom}&gt; — ${japanDateTime(m.createdAtMs)} — ${m.status}</p>
 <pre class="mail__body">${m.body}</pre>
 </article>`,
 )}

@@ -7,6 +7,7 @@ import { findCustomer } from '../../banking/customers.js';
 import { verifyAuditChain } from '../../audit/audit-log.js';
 import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
 import { confirmationFields, createBankHarness, DEMO, type BankHarness, type FormClient } from '../../../test/support/web/personal-web/personal-web-testing.js';
+import { japanDateTime } from '../../shared/japan-time.js';
 
 async function passAuthStep(client: FormClient, base: string, flow: 'register' | 'deregister' | 'exchange', contractId: string = DEMO.contractId) {
   await client.get(`${base}${flow}`);
@@ -141,6 +142,9 @@ for (const dialect of DIALECTS) {
         const blocked = await passAuthStep(h.client(), base, 'register');
         assert.equal(blocked.statusCode, 409);
         assert.match(blocked.body, /トークン再発行のお手続き後、しばらくの間は利用登録ができません/);
+        // The time in the one date format (DESIGN §3.5): YYYY/MM/DD HH:MM of Japan, nothing after it.
+        assert.ok(blocked.body.includes(`${japanDateTime(h.clock.nowMs() + 30 * 60_000)}以降に再度お試しください`), blocked.body);
+        assert.doesNotMatch(blocked.body, /\(JST\)/);
         h.clock.advance(30 * 60_000 + 1);
         const open = await passAuthStep(h.client(), base, 'register');
         assert.equal(open.headers.location, `${base}register/token`);

@@ -1,6 +1,7 @@
 // Every word the bank site shows, in Japanese (the seeds' words, verbatim where the seeds name
 // them) and English. Institution-specific words (its name, the name of its confirmation
 // password, its support centre) are passed in.
+import { japanDayStart } from '../../shared/japan-time.js';
 import type { Text } from '../i18n.js';
 
 export const T = {
@@ -292,15 +293,15 @@ export function passwordLockedBody(name: Text): Text {
 
 /** Seed 000: 「パソコン用のソフトウェアトークン(VIP Access)は、平成30年3月(予定)以降、利用登録ができなくなります」. */
 export function desktopClosed(closedFrom: string): Text {
-  const [year, month, day] = closedFrom.split('-').map(Number) as [number, number, number];
-  // Closed from the 1st of a month reads, as in the seed, "after the previous month".
+  // The seed's own date (平成30年3月) keeps the seed's words; any other is written as every date is.
+  const since = japanDayStart(closedFrom);
   const ja =
     closedFrom === '2018-04-01'
       ? 'パソコン用のソフトウェアトークンは平成30年3月以降、利用登録ができなくなりました。'
-      : `パソコン用のソフトウェアトークンは${year}年${month}月${day}日以降、利用登録ができなくなりました。`;
+      : `パソコン用のソフトウェアトークンは${since}以降、利用登録ができなくなりました。`;
   return {
     ja: `${ja}スマートフォン用のソフトウェアトークンをご利用ください。`,
-    en: `Software tokens for PCs can no longer be registered (since ${closedFrom}). Please use the smartphone software token.`,
+    en: `Software tokens for PCs can no longer be registered (since ${since}). Please use the smartphone software token.`,
   };
 }
 
@@ -344,9 +345,4 @@ export function wholeConfirmationFormat(name: Text): Text {
 
 function lowerFirst(text: string): string {
   return /^[A-Z][a-z]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
-}
-
-/** An instant as the Japan wall-clock time, e.g. "2026-11-21 14:30 (JST)". */
-export function japanTimeText(ms: number): string {
-  return `${new Date(ms + 9 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')} (JST)`;
 }

@@ -48,7 +48,7 @@ ${notice(ctx.lang, 'warn', [C.resetDoneLead])}
   <dt>${ctx.t(C.contractId)}</dt><dd>${input.contractId}</dd>
   <dt>${ctx.t(C.name)}</dt><dd>${input.name}</dd>
   <dt>${ctx.t(C.initialLoginPassword)}</dt><dd><code class="secret">${input.initialPassword}</code></dd>
-  <dt>${ctx.t(C.issuedAt)}</dt><dd>${japanDateTime(input.issuedAt, ctx.lang)}</dd>
+  <dt>${ctx.t(C.issuedAt)}</dt><dd>${japanDateTime(input.issuedAt)}</dd>
 </dl>
 <p>${ctx.t(C.initialPasswordNote)}</p>
 </section>

@@ -44,7 +44,7 @@ ${field({ name: 'operator', label: ctx.t(C.operator), maxlength: 32, required: f
 ${scrollTable(
   ctx.t(C.auditTitle),
   ['#', ctx.t(C.at), ctx.t(C.actor), ctx.t(C.action), ctx.t(C.subject), ctx.t(C.details)],
-  page.lines.map((line) => html`<tr><td>${line.seq}</td><td class="nowrap">${japanDateTime(line.at, ctx.lang)}</td><td>${line.actor}</td><td><code>${line.action}</code></td><td>${line.subject}</td><td class="details">${line.details === '{}' ? '' : line.details}</td></tr>`),
+  page.lines.map((line) => html`<tr><td>${line.seq}</td><td class="nowrap">${japanDateTime(line.at)}</td><td>${line.actor}</td><td><code>${line.action}</code></td><td>${line.subject}</td><td class="details">${line.details === '{}' ? '' : line.details}</td></tr>`),
 )}
 <nav class="pager" aria-label="${ctx.t(C.pageOf)}">
 ${page.page > 1 ? html`<a rel="prev" href="${ctx.base}audit${auditQuery(filter, page.page - 1)}">${ctx.t(C.previous)}</a>` : ''}

@@ -77,7 +77,7 @@ ${shown.replayed ? notice(ctx.lang, 'warn', [C.cardAlreadyIssued, C.cardPassword
   <dt>${ctx.t(C.initialLoginPassword)}</dt>${shown.replayed ? html`<dd>${notShown}</dd>` : html`<dd class="customer-card__value">${shown.card.initialLoginPassword}<span class="customer-card__note">${ctx.t(C.initialPasswordNote)}</span></dd>`}
   <dt>${confirmationName}</dt>${shown.replayed ? html`<dd>${notShown}</dd>` : html`<dd class="customer-card__value">${shown.card.confirmationPassword}</dd>`}
   <dt>${ctx.t(C.accountNumber)}</dt><dd>${card.branchName}(${card.branchCode}) ${ctx.t(C.ordinary)} ${card.accountNumber} ${card.holderName}</dd>
-  <dt>${ctx.t(C.issuedAt)}</dt><dd>${japanDateTime(card.issuedAt, ctx.lang).slice(0, 10)}</dd>
+  <dt>${ctx.t(C.issuedAt)}</dt><dd>${japanDateTime(card.issuedAt)}</dd>
 </dl>
 <p class="customer-card__warning">${ctx.t(C.keepCardSafe)}</p>
 <p class="customer-card__support">${institution.support.name} ${institution.support.phone} ${institution.support.hours}</p>

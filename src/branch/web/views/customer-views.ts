@@ -46,7 +46,7 @@ ${scrollTable(ctx.t(C.searchTitle), [ctx.t(C.contractId), ctx.t(C.name), ctx.t(C
 }
 
 function when(ctx: ConsoleContext, ms: number | null): string {
-  return ms === null ? ctx.t(C.none) : japanDateTime(ms, ctx.lang);
+  return ms === null ? ctx.t(C.none) : japanDateTime(ms);
 }
 
 function counter(ctx: ConsoleContext, value: { failures: number; threshold: number; locked: boolean }): SafeHtml {
@@ -62,14 +62,14 @@ export function auditTable(ctx: ConsoleContext, caption: Text, lines: AuditLine[
   if (lines.length === 0) return html`<h2>${ctx.t(caption)}</h2><p>${ctx.t(C.none)}</p>`;
   return html`<h2>${ctx.t(caption)}</h2>
 ${scrollTable(ctx.t(caption), [ctx.t(C.at), ctx.t(C.actor), ctx.t(C.action), ctx.t(C.details)], lines.map((line) => html`<tr>
-<td class="nowrap">${japanDateTime(line.at, ctx.lang)}</td><td>${line.actor}</td><td><code>${line.action}</code></td><td class="details">${line.details === '{}' ? '' : options.maskSerials ? maskSerials(line.details) : line.details}</td>
+<td class="nowrap">${japanDateTime(line.at)}</td><td>${line.actor}</td><td><code>${line.action}</code></td><td class="details">${line.details === '{}' ? '' : options.maskSerials ? maskSerials(line.details) : line.details}</td>
 </tr>`))}`;
 }
 
 export function proposalSummary(ctx: ConsoleContext, proposal: Proposal): SafeHtml {
   const request = proposal.request;
   return html`<strong>${ctx.t(ACTION_NAMES[request.kind])}</strong>${request.kind === 'change_limit' ? html` → ${yen(request.newLimitYen, ctx.lang)}` : ''}
-<span class="meta">${ctx.t(C.requestFormNo)}: ${proposal.written.requestFormNo} / ${ctx.t(C.reason)}: ${proposal.written.reason} / ${ctx.t(C.proposedBy)}: ${proposal.proposedBy} (${japanDateTime(proposal.proposedAt, ctx.lang)})</span>`;
+<span class="meta">${ctx.t(C.requestFormNo)}: ${proposal.written.requestFormNo} / ${ctx.t(C.reason)}: ${proposal.written.reason} / ${ctx.t(C.proposedBy)}: ${proposal.proposedBy} (${japanDateTime(proposal.proposedAt)})</span>`;
 }
 
 /** Which of the role's actions apply to the customer as they are now. */

@@ -27,8 +27,8 @@ ${failure ? errorSummary(ctx.lang, failure.lines) : ''}
 <dl class="facts">
   <dt>${ctx.t(C.passwordCounter)}</dt><dd>${op.password_failures} / ${OPERATOR_LOCK_THRESHOLD}</dd>
   <dt>${ctx.t(C.otpCounter)}</dt><dd>${op.otp_failures} / ${OPERATOR_LOCK_THRESHOLD}</dd>
-  <dt>${ctx.t(C.token)}</dt><dd>${op.token_serial === null ? ctx.t(C.tokenNone) : html`${ctx.t(C.enrolled)} ${japanDateTime(Number(op.token_enrolled_at), ctx.lang)}`}</dd>
-  <dt>${ctx.t(C.lastSignIn)}</dt><dd>${op.last_sign_in_at === null ? ctx.t(C.none) : japanDateTime(Number(op.last_sign_in_at), ctx.lang)}</dd>
+  <dt>${ctx.t(C.token)}</dt><dd>${op.token_serial === null ? ctx.t(C.tokenNone) : html`${ctx.t(C.enrolled)} ${japanDateTime(Number(op.token_enrolled_at))}`}</dd>
+  <dt>${ctx.t(C.lastSignIn)}</dt><dd>${op.last_sign_in_at === null ? ctx.t(C.none) : japanDateTime(Number(op.last_sign_in_at))}</dd>
 </dl>
 ${op.login === input.signedIn.operator.login
   ? ''

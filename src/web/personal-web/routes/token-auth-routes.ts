@@ -8,7 +8,8 @@ import type { Customer } from '../../../banking/customers.js';
 import type { SessionData } from '../../../identity/sessions.js';
 import { readCredentials } from '../form-readers.js';
 import type { Text } from '../../i18n.js';
-import { japanTimeText, registrationBlocked, T } from '../messages.js';
+import { japanDateTime } from '../../../shared/japan-time.js';
+import { registrationBlocked, T } from '../messages.js';
 import { sendLockedPage } from '../outcome-pages.js';
 import { checkPasswordStep } from '../password-step.js';
 import {
@@ -38,7 +39,7 @@ function refusal(ctx: PageContext, flow: Flow, customer: Customer, nowMs: number
   if (flow === 'register') {
     if (hasToken) return { status: 409, lines: [T.alreadyRegistered] };
     const until = customer.registration_blocked_until;
-    if (until !== null && until > nowMs) return { status: 409, lines: [registrationBlocked(japanTimeText(until))] };
+    if (until !== null && until > nowMs) return { status: 409, lines: [registrationBlocked(japanDateTime(until))] };
     return undefined;
   }
   return hasToken ? undefined : { status: 409, lines: [T.notRegistered] };

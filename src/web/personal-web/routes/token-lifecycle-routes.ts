@@ -11,7 +11,8 @@ import { registerToken } from '../../../banking/register-token.js';
 import { verifyCustomerCode } from '../../../banking/verify-customer-code.js';
 import type { FormBody } from '../../form-input.js';
 import { readCode, readSerialField } from '../form-readers.js';
-import { japanTimeText, registrationBlocked, T } from '../messages.js';
+import { japanDateTime } from '../../../shared/japan-time.js';
+import { registrationBlocked, T } from '../messages.js';
 import { sendChangedMeanwhile } from '../outcome-pages.js';
 import { redirectTo, sendMessage, stepUp, type CustomerSession, type PageContext } from '../page-context.js';
 import type { Site } from '../site.js';
@@ -46,7 +47,7 @@ export function registerTokenLifecycleRoutes(scope: FastifyInstance, site: Site)
       if (result.ok) return finishFlow(ctx, session, 'register', [T.registerDone, T.registerDoneNext]);
       if (result.reason !== 'already_registered' && result.reason !== 'registration_blocked') return result;
       ctx.sessions.clearCookie();
-      const line = result.reason === 'already_registered' ? T.alreadyRegistered : registrationBlocked(japanTimeText(result.untilMs));
+      const line = result.reason === 'already_registered' ? T.alreadyRegistered : registrationBlocked(japanDateTime(result.untilMs));
       return sendMessage(ctx, { status: 409, title: T.registerTitle, lines: [line], kind: 'warn' });
     },
   });

@@ -6,7 +6,7 @@ import type { TransferView } from '../../../banking/transfers/transfer-store.js'
 import { html, type SafeHtml } from '../../html.js';
 import { pick, type Lang } from '../../i18n.js';
 import { notice } from '../../personal-web/views/form-parts.js';
-import { accountLabel, japanDate, japanDateTime } from '../format.js';
+import { accountLabel, japanDateTime } from '../format.js';
 import type { OwnAccount } from '../signed-in.js';
 import { TT, yenText } from '../transfer-messages.js';
 import { facts, linkButton } from './controls.js';
@@ -77,7 +77,7 @@ export function historyView(ctx: ViewContext, input: { accounts: OwnAccount[]; s
     ? html`<p>${pick(lang, TT.noHistory)}</p>`
     : html`<p class="hint">${pick(lang, TT.historyTitle)} (${page.page} / ${page.pageCount} ${pick(lang, TT.pageOf)})</p>
   <dl class="facts statement">${page.items.map(
-    (line) => html`<dt>${japanDate(line.postedAtMs)}</dt><dd><strong>${line.description}</strong><br>${
+    (line) => html`<dt>${japanDateTime(line.postedAtMs)}</dt><dd><strong>${line.description}</strong><br>${
       line.amountYen < 0 ? `${pick(lang, TT.paidOut)} ${yenText(-line.amountYen)}` : `${pick(lang, TT.paidIn)} ${yenText(line.amountYen)}`
     } / ${pick(lang, TT.balance)} ${yenText(line.balanceAfterYen)}</dd>`,
   )}</dl>`}
