@@ -23,7 +23,9 @@ export async function createBankHarness(dialect: DialectName, options: { poolSiz
   const hasher = createPasswordHasher(TEST_ARGON2);
   const pepper = systemRandomBytes(32);
   await seedDemoData({ database: t.database, authority: t.authority, clock: t.clock, hasher, confirmationPepper: pepper });
-  const app = await buildApp({ database: t.database, clock: t.clock, randomBytes: systemRandomBytes }, [
+  // MAMORI_TEST_LOG=error (or warn…) shows the app's log on stderr: what a 500 page hid.
+  const logger = process.env.MAMORI_TEST_LOG ? { level: process.env.MAMORI_TEST_LOG } : false;
+  const app = await buildApp({ database: t.database, clock: t.clock, randomBytes: systemRandomBytes, logger }, [
     createPersonalWebPart({
       database: t.database,
       clock: t.clock,
