@@ -380,7 +380,9 @@ describe('code replay over HTTP [sqlite]', { timeout: 240_000 }, () => {
 
       const toY = await prepareTransfer(outsider, payer, payeeY, 7_000);
       assert.ok(toY.authPage.includes('取引認証コード'), 'the confirmation asks for the transaction code');
-      assert.ok(toY.authPage.includes(`mamori token sign --account ${payeeY.accountNumber} --amount 7000`));
+      // What the customer types into the token app's 取引認証 tab, in the app's words (no command line, no raw payload).
+      assert.ok(toY.authPage.includes(`口座番号「${payeeY.accountNumber}」と金額「7000」`), 'the page names the account and amount to enter');
+      assert.ok(!toY.authPage.includes('mamori token') && !toY.authPage.includes('mamori-tx:'), 'no developer text on the page');
       assertTransferRefused(await confirmTransfer(outsider, payer, toY, await sign(payeeX.accountNumber, 7_000)), 'a code signed for X at a transfer to Y');
       assert.equal(await referenceNoOf(outsider, payer, toY), undefined);
 
