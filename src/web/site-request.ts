@@ -63,8 +63,9 @@ export async function openSiteRequest<Stage extends string>(
 }
 
 /**
- * The two routes every site ends with: the institution's colour (`<base>brand.css`, which the
- * site's layout links) and the site's 404 page for every other path below its base.
+ * The two routes every site ends with: the institution's colour as a stylesheet of its own
+ * (`<base>brand.css`, which the site's layout links: the CSP allows no inline style) and the
+ * site's 404 page for every other path below its base.
  */
 export function registerSiteFallbacks<Ctx extends OpenedRequest<string>>(
   scope: FastifyInstance,

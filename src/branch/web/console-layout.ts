@@ -67,4 +67,3 @@ ${input.body}
 </html>`;
 }
 
-/** The institution's colour as a stylesheet of its own (the CSP allows no inline style). */
