@@ -67,11 +67,11 @@ function signInEndedMeanwhile(ctx: ConsoleContext) {
  * one-time password — or, at the first sign-in, the enrolment of the operator's token — then
  * the home page. Operators are never made to change their password at sign-in.
  */
-const SIGN_IN: SignInSequence<OperatorSessionStage, string> = {
+const SIGN_IN = {
   one_time_code: { stage: 'password_verified', path: 'login/otp' },
   enrolment: { stage: 'enrolment', path: 'login/enrol' },
   signed_in: { stage: 'signed_in', path: 'home' },
-};
+} as const satisfies SignInSequence<OperatorSessionStage, string>;
 
 export function registerSignInRoutes(scope: FastifyInstance, console: Console): void {
   scope.get('/branch/:slug', async (request, reply) => {
@@ -126,10 +126,10 @@ export function registerSignInRoutes(scope: FastifyInstance, console: Console): 
   });
 
   registerCodeStep(scope, stepSite(console), {
-    path: '/branch/:slug/login/otp',
-    stages: ['password_verified'],
+    path: `/branch/:slug/${SIGN_IN.one_time_code.path}`,
+    stages: [SIGN_IN.one_time_code.stage],
     form: (ctx, session, again) =>
-      sendPage(ctx, { status: again?.status ?? 200, title: C.otpTitle, ...(again ? { togglePath: `${ctx.base}login/otp` } : {}), body: otpView(ctx, { csrf: session.csrfToken, ...again }) }),
+      sendPage(ctx, { status: again?.status ?? 200, title: C.otpTitle, ...(again ? { togglePath: `${ctx.base}${SIGN_IN.one_time_code.path}` } : {}), body: otpView(ctx, { csrf: session.csrfToken, ...again }) }),
     readCode,
     check: (ctx: ConsoleContext, session: OperatorSession, code: string) =>
       verifyOperatorCode(ctx.db, { authority: ctx.authority(), nowMs: console.nowMs }, { institution: ctx.institution.slug, login: session.subject, code }),
@@ -142,15 +142,15 @@ export function registerSignInRoutes(scope: FastifyInstance, console: Console): 
   });
 
   registerStep(scope, stepSite(console), {
-    path: '/branch/:slug/login/enrol',
-    stages: ['enrolment'],
+    path: `/branch/:slug/${SIGN_IN.enrolment.path}`,
+    stages: [SIGN_IN.enrolment.stage],
     show: (ctx, session) => sendPage(ctx, { title: C.enrolTitle, body: enrolView(ctx, { csrf: session.csrfToken }) }),
     submit: async (ctx, session, body) => {
       const errors: FieldErrors = {};
       const serial = readSerialField(body, errors);
       const code = readCode(body, errors);
       const show = (status: number, state: { errors?: FieldErrors; formError?: Text[] }) =>
-        sendPage(ctx, { status, title: C.enrolTitle, togglePath: `${ctx.base}login/enrol`, body: enrolView(ctx, { csrf: session.csrfToken, ...state }) });
+        sendPage(ctx, { status, title: C.enrolTitle, togglePath: `${ctx.base}${SIGN_IN.enrolment.path}`, body: enrolView(ctx, { csrf: session.csrfToken, ...state }) });
       if (serial === undefined || code === undefined) return show(400, { errors });
       const result = await enrolOperatorToken(ctx.db, { authority: ctx.authority(), nowMs: console.nowMs }, { institution: ctx.institution.slug, login: session.subject, serial, code });
       if (result.ok) {

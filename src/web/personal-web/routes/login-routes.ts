@@ -5,7 +5,7 @@ import { findCustomer } from '../../../banking/customers.js';
 import { isOtpLocked } from '../../../banking/fail-counters.js';
 import type { CustomerSessionStage } from '../../../identity/identity.tables.js';
 import { isPasswordChangeRequired } from '../../../identity/password-change-requirement.js';
-import { nextSignInStep, type NextStep, type SignInSequence } from '../../../identity/sign-in-sequence.js';
+import { nextSignInStep, type NextStep, type SignInSequence, type StepPlace } from '../../../identity/sign-in-sequence.js';
 import { CUSTOMER } from '../../../identity/principals.js';
 import { deleteSession } from '../../../identity/sessions.js';
 import { verifyCustomerCode } from '../../../banking/verify-customer-code.js';
@@ -82,6 +82,9 @@ function noticeOnLogin(ctx: PageContext, notice: LoginNotice | undefined): { inf
   }
 }
 
+/** The one-time-code step: its session's stage and its page (the route below is built from it). */
+const ONE_TIME_CODE = { stage: 'password_verified', path: 'login/otp' } as const satisfies StepPlace<CustomerSessionStage, SitePath>;
+
 /**
  * The bank site's sign-in (src/identity/sign-in-sequence.ts): password, then the one-time
  * password when a token is registered; then, while the password is one the branch set (initial
@@ -89,7 +92,7 @@ function noticeOnLogin(ctx: PageContext, notice: LoginNotice | undefined): { inf
  */
 function signInSequence(ctx: PageContext): SignInSequence<CustomerSessionStage, SitePath> {
   return {
-    one_time_code: { stage: 'password_verified', path: 'login/otp' },
+    one_time_code: ONE_TIME_CODE,
     password_change: {
       stage: 'password_change',
       path: 'password/change',
@@ -159,10 +162,10 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
   });
 
   registerCodeStep(scope, stepSite(site), {
-    path: '/ib/:slug/login/otp',
-    stages: ['password_verified'],
+    path: `/ib/:slug/${ONE_TIME_CODE.path}`,
+    stages: [ONE_TIME_CODE.stage],
     form: (ctx, session, again) =>
-      sendPage(ctx, { status: again?.status ?? 200, title: T.otpTitle, ...(again ? { togglePath: 'login/otp' } : {}), body: otpView(ctx, { csrf: session.csrfToken, ...again }) }),
+      sendPage(ctx, { status: again?.status ?? 200, title: T.otpTitle, ...(again ? { togglePath: ONE_TIME_CODE.path } : {}), body: otpView(ctx, { csrf: session.csrfToken, ...again }) }),
     readCode,
     check: (ctx: PageContext, session: CustomerSession, code: string) =>
       verifyCustomerCode(ctx.db, { authority: ctx.authority(), nowMs: site.nowMs }, {
