@@ -1,12 +1,13 @@
 // One helper builds the routes of every step a session passes through, at the bank site and at
-// the console: the sign-in's one-time code (registerCodeStep, on top of it) and enrolment, the forced password change, the
-// second steps of 利用開始, 利用中止 and 利用登録/交換 (registerStep); and one the first step,
-// the password form shown before any session exists (registerFirstStep). It does what every such route did first
-// — open the request (institution, language), find the live session at one of the step's
-// stages (else the login page, or the page that stage must go to), and on a POST check the
-// session's CSRF token (else the 403 page) — and hands the step the context, the session and
-// the form. Each site says how it does those (its StepSite); each step keeps only its form and
-// what it does.
+// the console (registerStep): the sign-in's enrolment and forced password change directly; the
+// one-time code through registerCodeStep (below); the second steps of 利用開始, 利用中止 and
+// 利用登録/交換 through registerFlowStep (personal-web/routes/token-flow.ts). One more builds the
+// first step, the password form shown before any session exists (registerFirstStep). They do
+// what every such route did first — open the request (institution, language), find the live
+// session at one of the step's stages (else the login page, or the page that stage must go to),
+// and on a POST check the session's CSRF token (else the 403 page) — and hand the step the
+// context, the session and the form. Each site says how it does those (its StepSite); each step
+// keeps only its form and what it does.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Session } from '../identity/sessions.js';
 import { asFormBody, type FieldErrors, type FormBody, type FormRedisplay } from './form-input.js';
