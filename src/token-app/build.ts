@@ -21,10 +21,14 @@ import { ICON_FILES, renderIconPng } from './icons.js';
 export const TOKEN_APP_DIR = fileURLToPath(new URL('.', import.meta.url));
 export const DEFAULT_DIST_DIR = join(TOKEN_APP_DIR, 'dist');
 const OTP_DIR = fileURLToPath(new URL('../otp/', import.meta.url));
-/** The files outside src/token-app and src/otp that the app bundles (pure): the words' shape, the date format. */
-const BROWSER_SHARED = ['text.ts', 'japan-time.ts'] as const;
-const SHARED_FILES = BROWSER_SHARED.map((file) => fileURLToPath(new URL(`../shared/${file}`, import.meta.url)));
-const SHARED_INPUTS: readonly string[] = BROWSER_SHARED.map((file) => `src/shared/${file}`);
+/**
+ * The files outside src/token-app and src/otp that the app bundles (pure), relative to src/: the
+ * words' shape, the date format. The build refuses a bundle with any other; the layers test
+ * (test/integration/layers.test.ts) checks the imports against the same list.
+ */
+export const BROWSER_SHARED: readonly string[] = ['shared/text.ts', 'shared/japan-time.ts'];
+const SHARED_FILES = BROWSER_SHARED.map((file) => fileURLToPath(new URL(`../${file}`, import.meta.url)));
+const SHARED_INPUTS: readonly string[] = BROWSER_SHARED.map((file) => `src/${file}`);
 const REPOSITORY_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Budget from issue 4: the app's JavaScript, gzipped. */

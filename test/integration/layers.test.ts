@@ -10,6 +10,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+// Besides src/otp/pure.ts's reach, what the browser token may bundle: the build's own list.
+import { BROWSER_SHARED } from '../../src/token-app/build.js';
 
 const src = fileURLToPath(new URL('../../src/', import.meta.url));
 
@@ -47,8 +49,6 @@ const ALLOWED_UP: ReadonlySet<string> = new Set<string>([]);
 
 /** The browser token's entry points (src/token-app/build.ts bundles them). */
 const BROWSER_ENTRIES = ['token-app/app.ts', 'token-app/sw.ts'];
-/** Besides src/otp/pure.ts's reach, what the browser token may bundle (build.ts checks it too). */
-const BROWSER_SHARED = ['shared/text.ts', 'shared/japan-time.ts'];
 /** What may see all of src/authority/ (the others see only authority-client.ts). */
 const WIRING_FLOORS = new Set(['wiring', 'server', 'cli']);
 
