@@ -60,26 +60,26 @@ export interface FlowStep<Fields> {
 
 export function registerFlowStep<Fields>(scope: FastifyInstance, site: Site, step: FlowStep<Fields>): void {
   const flow = step.path.split('/')[0] as Flow;
-  const showFormOf = (ctx: PageContext, session: CustomerSession): ShowForm => {
-    const confirmation = confirmationSpecOf(ctx, session);
-    return ({ status, ...state }) =>
+  const showFormOf =
+    (ctx: PageContext, session: CustomerSession, confirmation: ConfirmationSpec): ShowForm =>
+    ({ status, ...state }) =>
       sendPage(ctx, {
         status: status ?? 200,
         title: FLOW_TITLES[flow],
         togglePath: step.path,
         body: step.view(ctx, { csrf: session.csrfToken, confirmation, ...state }),
       });
-  };
 
   registerStep(scope, stepSite(site), {
     path: `/ib/:slug/${step.path}`,
     stages: [step.stage],
-    show: (ctx, session) => showFormOf(ctx, session)({}),
+    show: (ctx, session) => showFormOf(ctx, session, confirmationSpecOf(ctx, session))({}),
     submit: async (ctx, session, body) => {
-      const showForm = showFormOf(ctx, session);
+      const confirmation = confirmationSpecOf(ctx, session);
+      const showForm = showFormOf(ctx, session, confirmation);
       const errors: FieldErrors = {};
       const fields = step.read(body, errors);
-      const answer = step.confirms ? readConfirmation(body, confirmationSpecOf(ctx, session), errors) : undefined;
+      const answer = step.confirms ? readConfirmation(body, confirmation, errors) : undefined;
       if (fields === undefined || (step.confirms && answer === undefined)) return showForm({ status: 400, errors });
       if (answer && !(await confirmedForFlow(ctx, session, { flow, answer, showForm }))) return;
 
