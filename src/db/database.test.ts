@@ -123,6 +123,29 @@ describe('SQLite readiness: the write lock', () => {
     });
   });
 
+  it("a transaction that reads, then writes, is not failed by another connection's commit in between (BEGIN IMMEDIATE)", async () => {
+    // What failed `institution set-policy` beside a busy server: with a deferred BEGIN the
+    // transaction's read snapshot went stale when the server committed, and its write then
+    // failed with SQLITE_BUSY at once, without waiting.
+    await withFile(async (database, other) => {
+      other.pragma('busy_timeout = 0');
+      let otherWrite: unknown;
+      await database.db.transaction().execute(async (trx) => {
+        await sql`select count(*) from t`.execute(trx);
+        try {
+          other.exec('insert into t values (7)');
+        } catch (error) {
+          otherWrite = error;
+        }
+        await sql`insert into t values (8)`.execute(trx);
+      });
+      assert.equal((otherWrite as { code?: string } | undefined)?.code, 'SQLITE_BUSY', 'the transaction held the write lock from its BEGIN');
+      other.exec('insert into t values (9)');
+      const rows = await sql<{ x: number }>`select x from t order by x`.execute(database.db);
+      assert.deepEqual(rows.rows.map((r) => r.x), [8, 9]);
+    });
+  });
+
   it('never probes inside a transaction of its own process: it waits for the transaction, like any query', async () => {
     await withFile(async (database) => {
       let probed = false;

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, sql, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, sql, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 import type { Schema } from './schema.js';
 
@@ -73,13 +73,39 @@ function openSqlite(file: string, busyTimeoutMs: number): Database {
   connection.pragma('foreign_keys = ON');
   // Other processes on the same file (CLI beside a server) wait for the write lock, not fail.
   connection.pragma(`busy_timeout = ${busyTimeoutMs}`);
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+  const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(connection) }) });
   return {
     db,
     dialect: 'sqlite',
     checkReady: (withinMs = busyTimeoutMs) => probeWriteLock(db, connection, busyTimeoutMs, Math.min(withinMs, busyTimeoutMs)),
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Every transaction takes SQLite's write lock at BEGIN (`BEGIN IMMEDIATE`), waiting for it under
+ * the busy timeout. Kysely's own `BEGIN` is deferred: a transaction that reads and then writes
+ * holds only a read snapshot until its first write, and if another process (a CLI command beside
+ * the server, a second server on the file) committed in between, the upgrade fails at once with
+ * SQLITE_BUSY — the busy handler is not called for it, because waiting cannot help a stale
+ * snapshot. In one process this changes nothing (Kysely runs one transaction at a time on the
+ * one connection); across processes, transactions are serialised whole instead of failing.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 /**
