@@ -68,7 +68,7 @@ export async function describeMachine(): Promise<MachineInfo> {
     sqlite,
     postgres,
     postgresSettings,
-    packages: Object.fromEntries(['better-sqlite3', 'kysely', 'pg', 'fastify', 'argon2', 'otpauth', 'otplib', 'speakeasy', '@oslojs/otp'].map((name) => [name, packageVersion(name)])),
+    packages: Object.fromEntries(['better-sqlite3', 'kysely', 'pg', 'fastify', '@node-rs/argon2', 'otpauth', 'otplib', 'speakeasy', '@oslojs/otp'].map((name) => [name, packageVersion(name)])),
     uvThreadpoolSize: Number(process.env.UV_THREADPOOL_SIZE ?? 4),
   };
 }

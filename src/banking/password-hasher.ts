@@ -1,6 +1,12 @@
-// argon2id for login and confirmation passwords. The `argon2` package hashes on libuv's
-// threadpool, so a login never blocks the event loop (DESIGN §6).
-import argon2 from 'argon2';
+// argon2id for login and confirmation passwords. `@node-rs/argon2` hashes on libuv's
+// threadpool, so a login never blocks the event loop (DESIGN §6); it ships prebuilt binaries as
+// ordinary registry packages, so a host needs no compiler for it. Its PHC strings are the same
+// as those of the `argon2` package it replaced (password-hasher.test.ts verifies hashes made by
+// that package), so every stored hash keeps verifying.
+import { hash as argon2Hash, verify as argon2Verify, type Algorithm } from '@node-rs/argon2';
+
+/** `Algorithm.Argon2id`: the package declares it as a const enum, which isolated modules cannot read. */
+const ARGON2ID = 2 as Algorithm;
 
 export interface Argon2Params {
   memoryCost: number; // KiB
@@ -25,10 +31,10 @@ export interface PasswordHasher {
 
 export function createPasswordHasher(params: Argon2Params = PRODUCTION_ARGON2): PasswordHasher {
   let dummy: Promise<string> | undefined;
-  const hash = (plain: string) => argon2.hash(plain, { type: argon2.argon2id, ...params });
+  const hash = (plain: string) => argon2Hash(plain, { algorithm: ARGON2ID, ...params });
   const verify = async (digest: string, plain: string) => {
     try {
-      return await argon2.verify(digest, plain);
+      return await argon2Verify(digest, plain);
     } catch {
       return false; // a malformed stored hash verifies nothing
     }
