@@ -1,6 +1,7 @@
 // The `mamori` command line: one entry point that dispatches to a small module per command
 // (commands/<name>.ts). Exit codes: 0 done, 1 could not be done (or a check failed), 2 the
 // command line is wrong. Results go to stdout, everything else to stderr.
+import { MAMORI_VERSION } from '../shared/version.js';
 import { CliError, UsageError, type CliIo, type Command } from './command.js';
 
 interface CommandEntry {
@@ -48,6 +49,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     printOverview(io.err); // no command at all is a usage error
     return 2;
   }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.out(`mamori ${MAMORI_VERSION}`);
+    return 0;
+  }
   if (name === 'help' || name === '--help' || name === '-h') {
     if (args[0] !== undefined) return printUsage(args[0], io);
     printOverview(io.out);
@@ -92,6 +97,7 @@ function printOverview(print: (line: string) => void): void {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
   for (const [name, entry] of Object.entries(COMMANDS)) print(`  ${name.padEnd(width)}  ${entry.summary}`);
   print(`  ${'help'.padEnd(width)}  this list`);
+  print(`  ${'version'.padEnd(width)}  the release (also --version)`);
 }
 
 async function printUsage(name: string, io: CliIo): Promise<number> {

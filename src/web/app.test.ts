@@ -1,6 +1,7 @@
 // The application shell answers every error with a coded JSON body that reveals nothing: a
 // router rejection must not echo the URL back, and a 5xx shows only an error id.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { systemClock, systemRandomBytes } from '../shared/clock.js';
 import type { Database } from '../db/database.js';
@@ -68,5 +69,13 @@ describe('application shell', () => {
     const response = await app.inject('/nowhere');
     assert.equal(response.statusCode, 404);
     assert.equal(response.json().error, 'not_found');
+  });
+
+  it('says at /healthz that it lives and which release it is (the version of package.json)', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const app = await appWithRoutes();
+    const response = await app.inject('/healthz');
+    assert.equal(response.statusCode, 200);
+    assert.deepEqual(response.json(), { status: 'ok', version });
   });
 });

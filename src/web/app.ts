@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Database } from '../db/database.js';
 import type { Clock, RandomBytes } from '../shared/clock.js';
+import { MAMORI_VERSION } from '../shared/version.js';
 import { answeredAsOutage, errorBody, PUBLIC_ERRORS } from './errors.js';
 
 export interface AppDeps {
@@ -83,7 +84,7 @@ export async function buildApp(deps: AppDeps, parts: AppParts[]): Promise<Fastif
     for (const method of [route.method].flat()) catalogue.push({ method, url: route.url });
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', async () => ({ status: 'ok', version: MAMORI_VERSION }));
 
   for (const part of parts) await part.register(app);
   await app.ready();

@@ -143,6 +143,15 @@ describe('mamori help', () => {
     assert.equal(code, 0);
   });
 
+  it('says its release with --version (and `version`, `-V`): the version of package.json', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V', 'version']) {
+      const result = await runMamori([flag], sandbox.env);
+      assert.equal(result.code, 0, flag);
+      assert.equal(result.stdout, `mamori ${version}\n`, flag);
+    }
+  });
+
   it('shows a command\'s usage with --help', async () => {
     const result = await runMamori(['otp', 'totp', '--help'], sandbox.env);
     assert.equal(result.code, 0);
