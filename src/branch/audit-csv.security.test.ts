@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { DIALECTS, skipReason } from '../../test/support/db/testing.js';
-import { csvCell, csvRow } from './audit-csv.js';
+import { csvCell, csvRow } from '../shared/csv.js';
 import { createConsoleHarness, DEMO, type ConsoleHarness } from '../../test/support/branch/web/branch-console-testing.js';
 
 /** A minimal RFC 4180 reader, to check that what we write reads back cell for cell. */

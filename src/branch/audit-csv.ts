@@ -1,22 +1,9 @@
-// CSV of audit lines (RFC 4180: every cell quoted, quotes doubled, CRLF), safe to open in a
-// spreadsheet: a cell that begins with = + - @ (or a tab or carriage return) would be run as
-// a formula by Excel or LibreOffice (OWASP "CSV Injection"), so it gets a leading apostrophe.
-// Customer names and reasons typed at the counter reach the audit log, so this is not academic.
+// CSV of audit lines, written with the one formula-injection guard of every CSV we write
+// (src/shared/csv.ts): customer names and reasons typed at the counter reach the audit log.
+import { csvRow } from '../shared/csv.js';
 import type { AuditLine } from './customer-status.js';
 
 export const AUDIT_CSV_HEADER = ['seq', 'at_jst', 'actor', 'action', 'subject', 'details'] as const;
-
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-export function csvCell(value: string | number): string {
-  let text = String(value);
-  if (FORMULA_START.test(text)) text = `'${text}`;
-  return `"${text.replace(/"/g, '""')}"`;
-}
-
-export function csvRow(cells: readonly (string | number)[]): string {
-  return `${cells.map(csvCell).join(',')}\r\n`;
-}
 
 /** 2026-04-01 09:00:05 in Japan time (UTC+9, no daylight saving). */
 export function japanTimestamp(ms: number): string {
@@ -26,6 +13,3 @@ export function japanTimestamp(ms: number): string {
 export function auditCsvLine(line: AuditLine): string {
   return csvRow([line.seq, japanTimestamp(line.at), line.actor, line.action, line.subject, line.details]);
 }
-
-/** A byte-order mark first, so that Excel reads the UTF-8 (Japanese names) correctly. */
-export const CSV_BOM = '\uFEFF';

@@ -1,8 +1,9 @@
 // 入出金明細: an account's postings, newest first, a page at a time. Postings are numbered
 // 1..last_seq per account, so a page is a range of sequence numbers read by the primary key:
 // the cost of page 1 does not grow with the account's age.
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Schema } from '../../db/schema.js';
+import type { PostingTable } from './ledger.tables.js';
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -23,6 +24,21 @@ export interface HistoryPage {
   pageCount: number; // at least 1, so an empty history still has a page to show
 }
 
+/** The columns of `postings` a history line is read from. */
+export const HISTORY_COLUMNS = ['seq', 'posted_at', 'amount', 'balance_after', 'description', 'entry_id'] as const;
+
+/** A row of those columns as a history line. */
+export function historyLineOf(r: Pick<Selectable<PostingTable>, (typeof HISTORY_COLUMNS)[number]>): HistoryLine {
+  return {
+    seq: Number(r.seq),
+    postedAtMs: Number(r.posted_at),
+    amountYen: Number(r.amount),
+    balanceAfterYen: Number(r.balance_after),
+    description: r.description,
+    entryId: r.entry_id,
+  };
+}
+
 export async function listHistory(
   db: Kysely<Schema>,
   input: { accountId: string; page: number; pageSize: number },
@@ -38,21 +54,14 @@ export async function listHistory(
   const highestSeq = totalItems - (page - 1) * input.pageSize;
   const rows = await db
     .selectFrom('postings')
-    .select(['seq', 'posted_at', 'amount', 'balance_after', 'description', 'entry_id'])
+    .select(HISTORY_COLUMNS)
     .where('account_id', '=', input.accountId)
     .where('seq', '<=', highestSeq)
     .orderBy('seq', 'desc')
     .limit(input.pageSize)
     .execute();
   return {
-    items: rows.map((r) => ({
-      seq: Number(r.seq),
-      postedAtMs: Number(r.posted_at),
-      amountYen: Number(r.amount),
-      balanceAfterYen: Number(r.balance_after),
-      description: r.description,
-      entryId: r.entry_id,
-    })),
+    items: rows.map(historyLineOf),
     page,
     pageSize: input.pageSize,
     totalItems,

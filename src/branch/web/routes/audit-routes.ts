@@ -3,7 +3,8 @@
 import type { FastifyInstance } from 'fastify';
 import { appendAudit } from '../../../audit/audit-log.js';
 import { normalizeDigitInput } from '../../../otp/index.js';
-import { auditCsvLine, AUDIT_CSV_HEADER, CSV_BOM, csvRow } from '../../audit-csv.js';
+import { CSV_BOM, csvRow } from '../../../shared/csv.js';
+import { auditCsvLine, AUDIT_CSV_HEADER } from '../../audit-csv.js';
 import { AUDIT_ACTION_PATTERN, listAuditActions, readAuditForExport, readAuditPage, type AuditFilter } from '../../audit-query.js';
 import { OPERATOR_LOGIN_PATTERN, operatorActor } from '../../operators.js';
 import { openConsole, queryOf, requireOperator, sendPage, type Console, type ConsoleContext } from '../console-context.js';
