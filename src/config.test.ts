@@ -2,6 +2,10 @@
 // never echoed, and production refusing what is unsafe (a missing master key or pepper,
 // insecure cookies, a wildcard proxy, no mail relay) — for the roles that need them.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig } from './config.js';
 
@@ -92,5 +96,64 @@ describe('configuration', () => {
     const errors = errorsOf({ MAMORI_MASTER_KEY: 'short-secret-key', MAMORI_CONFIRMATION_PEPPER: 'pepper-secret', MAMORI_SMTP_URL: 'http://user:smtp-secret@relay' });
     assert.equal(errors.length, 3);
     assert.ok(errors.every((e) => !/secret/.test(e)), errors.join('\n'));
+  });
+
+  it('reads each secret from <NAME>_FILE instead (container and systemd credentials), naming the file, never its content', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mamori-config-'));
+    try {
+      const key = randomBytes(32).toString('base64');
+      writeFileSync(join(dir, 'master'), `${key}\n`);
+      writeFileSync(join(dir, 'pepper'), randomBytes(32).toString('base64'));
+      writeFileSync(join(dir, 'rp'), `demo:${RP_KEY}\r\n`);
+      writeFileSync(join(dir, 'smtp'), 'smtp://user:file-secret@relay:587\n');
+      writeFileSync(join(dir, 'db'), 'postgres://mamori:db-secret@db/mamori\n');
+      writeFileSync(join(dir, 'empty'), '\n');
+      const result = loadConfig({
+        MAMORI_MASTER_KEY_FILE: join(dir, 'master'),
+        MAMORI_CONFIRMATION_PEPPER_FILE: join(dir, 'pepper'),
+        MAMORI_RP_KEYS_FILE: join(dir, 'rp'),
+        MAMORI_SMTP_URL_FILE: join(dir, 'smtp'),
+        DATABASE_URL_FILE: join(dir, 'db'),
+      });
+      assert.ok(result.ok, result.ok ? '' : result.errors.join('\n'));
+      assert.equal(result.config.masterKey, key, 'the trailing line break is not part of the value');
+      assert.deepEqual([...result.config.relyingPartyKeys], [['demo', RP_KEY]]);
+      assert.equal(result.config.smtpUrl, 'smtp://user:file-secret@relay:587');
+      assert.equal(result.config.databaseUrl, 'postgres://mamori:db-secret@db/mamori');
+
+      const errors = errorsOf({
+        MAMORI_MASTER_KEY: key,
+        MAMORI_MASTER_KEY_FILE: join(dir, 'master'),
+        MAMORI_CONFIRMATION_PEPPER_FILE: join(dir, 'missing'),
+        MAMORI_SMTP_URL_FILE: join(dir, 'empty'),
+        MAMORI_RP_KEYS_FILE: join(dir, 'smtp'),
+      });
+      assert.deepEqual(errors.slice(0, 3), [
+        'set MAMORI_MASTER_KEY or MAMORI_MASTER_KEY_FILE, not both',
+        `MAMORI_CONFIRMATION_PEPPER_FILE names a file that cannot be read: ${join(dir, 'missing')} (ENOENT)`,
+        `MAMORI_SMTP_URL_FILE names an empty file: ${join(dir, 'empty')}`,
+      ]);
+      assert.equal(errors.length, 4, errors.join('\n')); // and the RP keys file holds no slug:key pair
+      assert.ok(errors.every((e) => !e.includes('file-secret') && !e.includes(key)), errors.join('\n'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads the management listener and the migration at start', () => {
+    const defaults = loadConfig({});
+    assert.ok(defaults.ok);
+    assert.equal(defaults.config.managementPort, undefined);
+    assert.equal(defaults.config.migrateOnStart, true);
+    const set = loadConfig({ MAMORI_MANAGEMENT_PORT: '9464', HOST: '10.0.0.5', MAMORI_MIGRATE_ON_START: 'false' });
+    assert.ok(set.ok);
+    assert.equal(set.config.managementPort, 9464);
+    assert.equal(set.config.managementHost, '10.0.0.5', 'the customers\' address unless MAMORI_MANAGEMENT_HOST says otherwise');
+    assert.equal(set.config.migrateOnStart, false);
+    assert.deepEqual(errorsOf({ MAMORI_MANAGEMENT_PORT: '3000' }), ["MAMORI_MANAGEMENT_PORT must differ from PORT: the management listener keeps health, readiness and metrics off the customers' port"]);
+    assert.deepEqual(errorsOf({ MAMORI_MANAGEMENT_PORT: 'x', MAMORI_MIGRATE_ON_START: 'sometimes' }), [
+      'MAMORI_MANAGEMENT_PORT must be a whole number from 0 to 65535, not "x"',
+      'MAMORI_MIGRATE_ON_START must be true or false',
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 // Configuration comes from environment variables only, validated once at start. Each variable
 // is documented in ONE table in docs/OPERATIONS.md; a bad value is a clear message, not a late
 // surprise. Secret values (keys, the pepper, the SMTP password) are never echoed in a message.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { POSTGRES_STATEMENT_TIMEOUT_MS } from './db/database.js';
 import { LOG_LEVELS, type LogLevel } from './observability/logging.js';
@@ -18,6 +19,14 @@ export interface Config {
   readonly mode: RunMode;
   readonly host: string;
   readonly port: number;
+  /**
+   * MAMORI_MANAGEMENT_PORT: a second listener for /healthz, /readyz and /metrics, away from the
+   * customers' port (which then no longer answers them); undefined: the one port serves both.
+   */
+  readonly managementPort: number | undefined;
+  readonly managementHost: string;
+  /** `serve` brings the schema up to date at start; off, it refuses to start on a schema behind. */
+  readonly migrateOnStart: boolean;
   readonly dataDir: string;
   /** postgres://… for PostgreSQL; undefined for the embedded SQLite file in dataDir. */
   readonly databaseUrl: string | undefined;
@@ -50,6 +59,13 @@ export interface Config {
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
+/**
+ * The variables whose values are secrets. Each may instead name a file that holds the value,
+ * as `<NAME>_FILE` (container secrets, systemd's LoadCredential=): the file's content with its
+ * trailing line break is the value. Setting both is an error; so is a file that cannot be read.
+ */
+export const SECRET_VARIABLES = ['DATABASE_URL', 'MAMORI_MASTER_KEY', 'MAMORI_CONFIRMATION_PEPPER', 'MAMORI_RP_KEYS', 'MAMORI_SMTP_URL'] as const;
+
 const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const API_KEY_PATTERN = /^mamori_rp_[A-Za-z0-9_-]{43}$/;
 // A plain address (local@domain): the From of every notification. Display names come from the
@@ -58,13 +74,24 @@ const MAIL_ADDRESS_PATTERN = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A
 
 export function loadConfig(env: NodeJS.ProcessEnv, { purpose = 'cli' }: { purpose?: ConfigPurpose } = {}): ConfigResult {
   const errors: string[] = [];
-  const value = (name: string): string | undefined => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  const plain = (name: string): string | undefined => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  const fromFiles = new Map(SECRET_VARIABLES.map((name) => [name as string, secretFromFile(name, plain(name), plain(`${name}_FILE`), errors)]));
+  const value = (name: string): string | undefined => (fromFiles.has(name) ? fromFiles.get(name) : plain(name));
 
   const mode = (value('MAMORI_MODE') ?? (env.NODE_ENV === 'production' ? 'production' : 'development')) as RunMode;
   if (mode !== 'development' && mode !== 'production') errors.push(`MAMORI_MODE must be development or production, not "${String(mode)}"`);
 
   const port = value('PORT') === undefined ? 3000 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) errors.push(`PORT must be a whole number from 0 to 65535, not "${env.PORT}"`);
+
+  const managementPort = value('MAMORI_MANAGEMENT_PORT') === undefined ? undefined : Number(env.MAMORI_MANAGEMENT_PORT);
+  if (managementPort !== undefined && (!Number.isInteger(managementPort) || managementPort < 0 || managementPort > 65535)) {
+    errors.push(`MAMORI_MANAGEMENT_PORT must be a whole number from 0 to 65535, not "${env.MAMORI_MANAGEMENT_PORT}"`);
+  } else if (managementPort !== undefined && managementPort !== 0 && managementPort === port) {
+    errors.push('MAMORI_MANAGEMENT_PORT must differ from PORT: the management listener keeps health, readiness and metrics off the customers\' port');
+  }
+  const migrateOnStart = parseBoolean(value('MAMORI_MIGRATE_ON_START'), true);
+  if (migrateOnStart === undefined) errors.push('MAMORI_MIGRATE_ON_START must be true or false');
 
   const databaseUrl = value('DATABASE_URL');
   if (databaseUrl !== undefined && !/^(postgres(ql)?:\/\/|sqlite:)/.test(databaseUrl)) {
@@ -136,6 +163,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, { purpose = 'cli' }: { purpos
       mode,
       host: env.HOST ?? '0.0.0.0',
       port,
+      managementPort,
+      managementHost: env.MAMORI_MANAGEMENT_HOST ?? env.HOST ?? '0.0.0.0',
+      migrateOnStart: migrateOnStart ?? true,
       dataDir: resolve(env.MAMORI_DATA_DIR ?? './data'),
       databaseUrl,
       databaseStatementTimeoutMs,
@@ -153,6 +183,24 @@ export function loadConfig(env: NodeJS.ProcessEnv, { purpose = 'cli' }: { purpos
       logLevel,
     },
   };
+}
+
+/** `<name>_FILE`'s content when it is set (the message names the file, never its content). */
+function secretFromFile(name: string, direct: string | undefined, file: string | undefined, errors: string[]): string | undefined {
+  if (file === undefined) return direct;
+  if (direct !== undefined) {
+    errors.push(`set ${name} or ${name}_FILE, not both`);
+    return direct;
+  }
+  let content: string;
+  try {
+    content = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    errors.push(`${name}_FILE names a file that cannot be read: ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    return undefined;
+  }
+  if (content === '') errors.push(`${name}_FILE names an empty file: ${file}`);
+  return content === '' ? undefined : content;
 }
 
 function parseBoolean(value: string | undefined, fallback: boolean): boolean | undefined {

@@ -25,7 +25,7 @@ import { demoOperatorsBanner } from './branch/operators.js';
 import { createBranchConsolePart } from './branch/web/part.js';
 import type { Config } from './config.js';
 import { locationFromUrl, openDatabase, type Database } from './db/database.js';
-import { migrateToLatest } from './db/migrate.js';
+import { migrateToLatest, migrationStatus } from './db/migrate.js';
 import { NO_RELYING_PARTY_REGISTRAR, seedDemo } from './demo-seed.js';
 import { scheduleJobs } from './jobs/index.js';
 import { createSmtpTransport, mailboxTransport } from './notifications/mail-transport.js';
@@ -75,6 +75,25 @@ export interface StartServerOptions {
   randomBytes?: RandomBytes;
 }
 
+/**
+ * MAMORI_MIGRATE_ON_START (default on, the embedded default's convenience): migrate at start.
+ * Off (production: `mamori migrate` is the release's one-shot job, and the servers' database role
+ * needs no DDL rights), a schema behind this release stops the start with what to run.
+ */
+async function bringSchemaUpToDate(database: Database, migrateOnStart: boolean): Promise<void> {
+  if (!migrateOnStart) {
+    const pending = (await migrationStatus(database.db)).filter((state) => state.appliedAt === undefined).map((state) => state.name);
+    if (pending.length > 0) {
+      throw new ServerStartError(`the database schema is behind this release (pending: ${pending.join(', ')}): run \`mamori migrate\` first, or set MAMORI_MIGRATE_ON_START=true`);
+    }
+    return;
+  }
+  const migrated = await migrateToLatest(database.db);
+  if (!migrated.ok) {
+    throw new ServerStartError(`migration ${migrated.failed} failed: ${migrated.error instanceof Error ? migrated.error.message : String(migrated.error)}`);
+  }
+}
+
 export async function startServer({ config, role, clock = systemClock, randomBytes = systemRandomBytes }: StartServerOptions): Promise<RunningServer> {
   if (role === 'bank' && (config.authorityUrl === undefined || config.relyingPartyKeys.size === 0)) {
     throw new ServerStartError('`serve bank` needs MAMORI_AUTHORITY_URL and MAMORI_RP_KEYS (docs/OPERATIONS.md, "Split deployment")');
@@ -86,10 +105,7 @@ export async function startServer({ config, role, clock = systemClock, randomByt
   let outbox: OutboxWorker | undefined;
   const stopCollecting: (() => void)[] = [];
   try {
-    const migrated = await migrateToLatest(database.db);
-    if (!migrated.ok) {
-      throw new ServerStartError(`migration ${migrated.failed} failed: ${migrated.error instanceof Error ? migrated.error.message : String(migrated.error)}`);
-    }
+    await bringSchemaUpToDate(database, config.migrateOnStart);
     const readinessChecks: Record<string, ReadinessCheck> = {};
     const parts: AppParts[] = [];
     const banner: ((baseUrl: string) => string[])[] = [];

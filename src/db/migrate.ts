@@ -11,6 +11,9 @@ import * as m0007 from './migrations/0007-relying-party-key-overlap.js';
 import * as m0008 from './migrations/0008-code-attempt-reservations.js';
 import * as m0010 from './migrations/0010-contract-openings.js';
 import * as m0011 from './migrations/0011-identity-core.js';
+import * as m0012 from './migrations/0012-notification-address.js';
+import * as m0013 from './migrations/0013-sign-in-environments.js';
+import * as m0014 from './migrations/0014-limit-shaping.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-authority': m0001,
@@ -23,6 +26,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-code-attempt-reservations': m0008,
   '0010-contract-openings': m0010,
   '0011-identity-core': m0011,
+  '0012-notification-address': m0012,
+  '0013-sign-in-environments': m0013,
+  '0014-limit-shaping': m0014,
 };
 
 class ListedMigrations implements MigrationProvider {
@@ -65,4 +71,22 @@ async function runMigrator(db: Kysely<any>, migrationTableSchema: string | undef
     return { ok: false, failed, error };
   }
   return { ok: true, applied };
+}
+
+export interface MigrationState {
+  name: string;
+  /** When it was applied; undefined: pending. */
+  appliedAt: Date | undefined;
+}
+
+/**
+ * Every listed migration and whether the database has it, in order (`mamori migrate --status`,
+ * and `serve` with MAMORI_MIGRATE_ON_START=false, which refuses a schema that is behind).
+ * Reads only: on a database never migrated, everything is pending.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function migrationStatus(db: Kysely<any>): Promise<MigrationState[]> {
+  const schema = db.getExecutor().adapter instanceof PostgresAdapter ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+  const migrator = new Migrator({ db, provider: new ListedMigrations(), ...(schema ? { migrationTableSchema: schema } : {}) });
+  return (await migrator.getMigrations()).map((m) => ({ name: m.name, appliedAt: m.executedAt }));
 }

@@ -221,6 +221,29 @@ describe('mamori migrate and audit verify', () => {
     }
   });
 
+  it('--status lists applied and pending migrations and exits 1 while one is pending; serve with MAMORI_MIGRATE_ON_START=false refuses a schema behind', async () => {
+    const { env, remove } = createSandbox();
+    try {
+      const none = await runMamori(['migrate', '--status'], env);
+      assert.equal(none.code, 1);
+      assert.match(none.stderr, /no database at .*mamori migrate/, 'says so rather than creating one');
+      const refused = await runMamori(['serve'], { ...env, PORT: '0', MAMORI_MIGRATE_ON_START: 'false' });
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /the database schema is behind this release \(pending: 0001-authority, .*\): run `mamori migrate` first/);
+
+      assert.equal((await runMamori(['migrate'], env)).code, 0);
+      const status = await runMamori(['migrate', '--status'], env);
+      assert.equal(status.code, 0, status.stderr);
+      assert.match(status.stdout, /^applied {2}0001-authority {2}\d{4}\/\d{2}\/\d{2} \d{2}:\d{2} JST$/m);
+      assert.doesNotMatch(status.stdout, /^pending/m);
+      assert.match(status.stdout, /^up to date$/m);
+      const usage = await runMamori(['migrate', '--stats'], env);
+      assert.equal(usage.code, 2);
+    } finally {
+      remove();
+    }
+  });
+
   it('refuses an invalid configuration, listing every problem', async () => {
     const result = await runMamori(['migrate'], { ...sandbox.env, DATABASE_URL: 'mysql://db', MAMORI_MODE: 'staging' });
     assert.equal(result.code, 1);
