@@ -54,7 +54,7 @@ export function transferMenuView(ctx: ViewContext, input: { accounts: OwnAccount
 </section>`;
 }
 
-export function historyView(ctx: ViewContext, input: { accounts: OwnAccount[]; selected: OwnAccount; page: HistoryPage }): SafeHtml {
+export function historyView(ctx: ViewContext, input: { accounts: OwnAccount[]; selected: OwnAccount; page: HistoryPage; download?: SafeHtml }): SafeHtml {
   const { lang, base } = ctx;
   const { page, selected } = input;
   const pageHref = (n: number) => `${base}transfers/history?account=${selected.account.id}&page=${n}`;
@@ -91,6 +91,7 @@ export function historyView(ctx: ViewContext, input: { accounts: OwnAccount[]; s
     </ul>
   </nav>
   <div class="actions">${linkButton(`${base}transfers`, pick(lang, TT.backToTransfers))}</div>
-</section>`;
+</section>
+${input.download ?? ''}`;
 }
 
