@@ -62,6 +62,10 @@ export const RELATIONSHIPS: readonly Relationship[] = [
   to('registered_payees', customerKey, 'customers', customerKey, ['id'], true),
   to('transfer_limits', customerKey, 'customers', customerKey, customerKey, true),
   to('daily_usage', customerKey, 'customers', customerKey, [...customerKey, 'business_day'], true),
+  // The notification address being changed (0012).
+  to('notification_address_changes', customerKey, 'customers', customerKey, [...customerKey, 'started_at'], true),
+  // Limits shaped in time (0014).
+  to('limit_cap_lifts', customerKey, 'customers', customerKey, customerKey, true),
   // The branch console (0005).
   to('operators', ['institution'], 'institutions', ['slug'], ['institution', 'login'], true),
   to('operator_sessions', ['institution', 'login'], 'operators', ['institution', 'login'], ['institution', 'login', 'stage'], false),
@@ -73,6 +77,9 @@ export const RELATIONSHIPS: readonly Relationship[] = [
   // 新規契約 per form (0010).
   to('contract_openings', customerKey, 'customers', customerKey, [...customerKey, 'opened_at'], true),
   to('contract_openings', ['institution', 'opened_by'], 'operators', ['institution', 'login'], [...customerKey, 'opened_at'], false),
+  // The customer's own defences (0013): the browsers signed in from, the 「心当たりがない」 reports.
+  to('sign_in_devices', customerKey, 'customers', customerKey, [...customerKey, 'first_signed_in_at'], true),
+  to('sign_in_reports', customerKey, 'customers', customerKey, ['id'], true),
   // Notifications (0006).
   to('notification_outbox', customerKey, 'customers', customerKey, ['id'], false),
 ];

@@ -9,8 +9,8 @@ import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Schema } from '../db/schema.js';
 import type { RandomBytes } from '../shared/clock.js';
-import type { NotificationEvent } from './notification-events.js';
-import { renderNotification, type MessageInstitution } from './notification-messages.js';
+import { ADDRESS_CODE_KIND, type NotificationEvent } from './notification-events.js';
+import { renderAddressCode, renderNotification, type MessageInstitution } from './notification-messages.js';
 
 export interface NotificationInput {
   institution: string;
@@ -18,6 +18,8 @@ export interface NotificationInput {
   /** When the event happened (the transaction's nowMs). */
   atMs: number;
   event: NotificationEvent;
+  /** Another recipient than the customer's current address: the new one of a notification address change. */
+  to?: string;
 }
 
 export type EnqueueResult =
@@ -27,6 +29,29 @@ export type EnqueueResult =
   | { queued: false; reason: 'no_email' | 'unknown_customer' | 'unknown_institution' };
 
 export async function enqueueNotification(trx: Transaction<Schema>, input: NotificationInput, deps: { randomBytes?: RandomBytes } = {}): Promise<EnqueueResult> {
+  return enqueueRendered(trx, input, input.event.kind, (facts) => renderNotification({ ...facts, event: input.event }), deps);
+}
+
+/**
+ * The confirmation code of a new notification address (renderAddressCode), to that address, in
+ * the transaction that stored the code's MAC: the same outbox, so it is sent exactly when the
+ * code can be used.
+ */
+export async function enqueueAddressCode(
+  trx: Transaction<Schema>,
+  input: { institution: string; contractId: string; atMs: number; to: string; code: string; expiresAtMs: number },
+  deps: { randomBytes?: RandomBytes } = {},
+): Promise<EnqueueResult> {
+  return enqueueRendered(trx, input, ADDRESS_CODE_KIND, (facts) => renderAddressCode({ ...facts, code: input.code, expiresAtMs: input.expiresAtMs }), deps);
+}
+
+async function enqueueRendered(
+  trx: Transaction<Schema>,
+  input: { institution: string; contractId: string; atMs: number; to?: string },
+  kind: string,
+  render: (facts: { institution: MessageInstitution; customerName: string; atMs: number }) => { subject: string; body: string },
+  deps: { randomBytes?: RandomBytes },
+): Promise<EnqueueResult> {
   // The point of the outbox is the shared transaction: outside one, a crash between the event
   // and this row would lose the message (or send one for an event that never happened).
   if (!trx.isTransaction) throw new TypeError('enqueueNotification must be given the transaction of the event');
@@ -38,11 +63,12 @@ export async function enqueueNotification(trx: Transaction<Schema>, input: Notif
     .where('contract_id', '=', input.contractId)
     .executeTakeFirst();
   if (!customer) return { queued: false, reason: 'unknown_customer' };
-  if (customer.email === null || customer.email === '') return { queued: false, reason: 'no_email' };
+  const recipient = input.to ?? customer.email;
+  if (recipient === null || recipient === '') return { queued: false, reason: 'no_email' };
   const institution = await messageInstitution(trx, input.institution);
   if (!institution) return { queued: false, reason: 'unknown_institution' };
 
-  const { subject, body } = renderNotification({ institution, customerName: customer.name, atMs: input.atMs, event: input.event });
+  const { subject, body } = render({ institution, customerName: customer.name, atMs: input.atMs });
   const id = `ntf_${Buffer.from((deps.randomBytes ?? defaultRandomBytes)(16)).toString('base64url')}`;
   await trx
     .insertInto('notification_outbox')
@@ -50,8 +76,8 @@ export async function enqueueNotification(trx: Transaction<Schema>, input: Notif
       id,
       institution: input.institution,
       contract_id: input.contractId,
-      kind: input.event.kind,
-      recipient: customer.email,
+      kind,
+      recipient,
       sender_name: institution.name.ja,
       subject,
       body,

@@ -15,3 +15,14 @@ export function maskAccountNumber(accountNumber: string): string {
   if (digits.length < 4) return '****';
   return `${'*'.repeat(digits.length - 3)}${digits.slice(-3)}`;
 }
+
+/**
+ * taro.yamada@docomo.ne.jp → t***@docomo.ne.jp: the first character of the local part and the
+ * domain, enough for the customer to recognise the address (which provider, which one of theirs),
+ * never enough to write to it.
+ */
+export function maskEmailAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at < 1 || at === address.length - 1) return '***';
+  return `${address.slice(0, 1)}***@${address.slice(at + 1)}`;
+}

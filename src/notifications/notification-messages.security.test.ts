@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEMO_INSTITUTIONS } from '../banking/demo-data.js';
-import { maskAccountNumber, maskSerial } from './masking.js';
+import { maskAccountNumber, maskEmailAddress, maskSerial } from './masking.js';
 import { NOTIFICATION_KINDS, type NotificationEvent } from './notification-events.js';
-import { renderNotification, type MessageInstitution } from './notification-messages.js';
+import { renderAddressCode, renderNotification, type MessageInstitution } from './notification-messages.js';
 
 const demo = DEMO_INSTITUTIONS[0]!;
 const institution: MessageInstitution = {
@@ -20,6 +20,7 @@ const institution: MessageInstitution = {
 const SERIAL = 'MMOB12345678';
 const OLD_SERIAL = 'MDSK87654321';
 const ACCOUNT = '7654321';
+const ADDRESS = 'hanako.mamori@example.co.jp';
 const AT = Date.UTC(2026, 10, 21, 6, 9, 0); // 15:09 in Japan
 
 const EVENTS: Record<NotificationEvent['kind'], NotificationEvent> = {
@@ -28,9 +29,13 @@ const EVENTS: Record<NotificationEvent['kind'], NotificationEvent> = {
   token_exchanged: { kind: 'token_exchanged', oldSerial: OLD_SERIAL, serial: SERIAL },
   token_reissued: { kind: 'token_reissued', serial: SERIAL },
   otp_locked: { kind: 'otp_locked' },
+  login_password_changed: { kind: 'login_password_changed' },
+  confirmation_password_changed: { kind: 'confirmation_password_changed', name: { ja: '確認用パスワード', en: 'confirmation password' } },
   suspended: { kind: 'suspended' },
+  signed_in: { kind: 'signed_in', environment: { browser: 'Chrome', os: 'Windows', address: '203.0.113.*' } },
   resumed: { kind: 'resumed' },
   limit_changed: { kind: 'limit_changed', fromYen: 500_000, toYen: 1_000_000, by: 'customer' },
+  limit_raise_cancelled: { kind: 'limit_raise_cancelled', limitYen: 500_000, cancelledYen: 1_000_000 },
   transfer_done: {
     kind: 'transfer_done',
     referenceNo: '20261121-000123',
@@ -38,6 +43,7 @@ const EVENTS: Record<NotificationEvent['kind'], NotificationEvent> = {
     feeYen: 330,
     payee: { bankCode: '9901', bankName: 'デモ信用金庫', branchCode: '001', accountNumber: ACCOUNT, name: 'ﾏﾓﾘ ﾊﾅｺ' },
   },
+  notification_address_changed: { kind: 'notification_address_changed', newAddress: ADDRESS, by: 'customer' },
 };
 
 function render(event: NotificationEvent) {
@@ -67,7 +73,7 @@ describe('notification messages', () => {
       assert.doesNotMatch(body.slice(0, english), /[A-Za-z]{12,}/, 'no English sentence in the Japanese part');
       for (const part of [body.slice(0, english), body.slice(english)]) assert.ok(part.includes('0120-000-000'), 'support phone in both parts');
       // Nothing that could be used: no full serial, no full account number, no code or password.
-      for (const secret of [SERIAL, OLD_SERIAL, '12345678', '87654321', ACCOUNT, '246810', 'Mamori-2026']) {
+      for (const secret of [SERIAL, OLD_SERIAL, '12345678', '87654321', ACCOUNT, '246810', 'Mamori-2026', ADDRESS, 'hanako']) {
         assert.ok(!body.includes(secret) && !subject.includes(secret), `${kind} shows ${secret}`);
       }
       // No six-digit number that could pass for a code (the 受付番号 is YYYYMMDD-NNNNNN, by design).
@@ -87,6 +93,38 @@ describe('notification messages', () => {
     assert.match(transfer, /Amount: ¥1,234,567/);
     assert.match(render(EVENTS.limit_changed).body, /変更前: 500,000円\n {2}変更後: 1,000,000円/);
     assert.match(render(EVENTS.otp_locked).body, /ワンタイムパスワードのロック解除/);
+  });
+
+  // ログイン通知 (issue 14 §2): the families and the masked address only, what to do if it was
+  // not the customer — 「心当たりがない」 on ログイン履歴, or the support centre — and no link.
+  it('a sign-in notice: browser and OS families, the masked address, what to do, no link', () => {
+    const { subject, body } = render(EVENTS.signed_in);
+    assert.match(subject, /ログイン/);
+    assert.match(body, /ブラウザ: Chrome\n {2}OS: Windows\n {2}接続元IPアドレス: 203\.0\.113\.\*（一部のみ表示）/);
+    assert.match(body, /IP address: 203\.0\.113\.\* \(partly shown\)/);
+    assert.match(body, /「ログイン履歴」の「心当たりがない」/);
+    assert.match(body, /0120-000-000/);
+    assert.doesNotMatch(body, /https?:|www\.|\/ib\//, 'no link');
+    const unknown = render({ kind: 'signed_in', environment: { browser: 'other', os: 'other', address: 'unknown' } }).body;
+    assert.match(unknown, /ブラウザ: 不明\n {2}OS: 不明\n {2}接続元IPアドレス: 不明/);
+  });
+
+  it('masks an e-mail address to its first character and its domain', () => {
+    assert.equal(maskEmailAddress(ADDRESS), 'h***@example.co.jp');
+    assert.equal(maskEmailAddress('x@example.jp'), 'x***@example.jp');
+    assert.equal(maskEmailAddress('nonsense'), '***');
+    assert.match(render(EVENTS.notification_address_changed).body, /新しいメールアドレス: h\*\*\*@example\.co\.jp（一部のみ表示）/);
+  });
+
+  // The one mail that carries a code (a new address proves itself by it): it says where to type
+  // it and until when, carries no link, and tells who did not ask that nothing changes.
+  it('the confirmation code mail: the code, its expiry in JST, no link, what to do if it was not you', () => {
+    const { subject, body } = renderAddressCode({ institution, customerName: '守 太郎', atMs: AT, code: '482913', expiresAtMs: AT + 10 * 60_000 });
+    assert.match(subject, /^【デモ信用金庫】メールアドレス確認コードのお知らせ \/ E-mail address confirmation code \(Demo Shinkin Bank\)$/);
+    assert.match(body, /確認コード: 482913\n {2}有効期限: 2026\/11\/21 15:19（日本時間）まで/);
+    assert.match(body, /Confirmation code: 482913\n {2}Valid until: 2026\/11\/21 15:19 \(Japan time\)/);
+    assert.match(body, /確認コードを入力しない限り、メールアドレスは登録されません/);
+    assert.doesNotMatch(body, /https?:|www\.|\/ib\//, 'no link');
   });
 
   it('keeps data on one header line whatever it holds', () => {

@@ -7,10 +7,11 @@
 // Nothing secret is ever passed in (see notification-events.ts); identifiers are masked here.
 // Every message names the support centre: an event the customer did not cause is how fraud is
 // noticed, and the message says so.
-import { maskAccountNumber, maskSerial } from './masking.js';
+import { maskAccountNumber, maskEmailAddress, maskSerial } from './masking.js';
 import type { NotificationEvent, TokenKind } from './notification-events.js';
 import { japanDateTime } from '../shared/japan-time.js';
 import { pick, type Lang, type Text } from '../shared/text.js';
+import { environmentWords, UNKNOWN_ADDRESS } from '../shared/sign-in-environment.js';
 
 export interface MessageInstitution {
   name: Text;
@@ -42,14 +43,42 @@ interface Wording {
 const RULE = '――――――――――――――――――――――――――――――';
 
 export function renderNotification(input: RenderInput): RenderedMessage {
-  const w = wordingOf(input.event);
+  return renderWording(input, wordingOf(input.event));
+}
+
+/**
+ * The one mail that carries a code: the 6-digit code that proves a new notification address
+ * (src/banking/notification-address.ts), sent only to that address and typed on the page where
+ * it was asked — no link, like every mail of ours. It is not a NotificationEvent, whose facts
+ * are never secret; the outbox clears its body once it is sent (outbox-delivery.ts).
+ */
+export function renderAddressCode(input: Omit<RenderInput, 'event'> & { code: string; expiresAtMs: number }): RenderedMessage {
+  const until = japanDateTime(input.expiresAtMs);
+  return renderWording(input, {
+    title: { ja: 'メールアドレス確認コード', en: 'E-mail address confirmation code' },
+    what: {
+      ja: 'お知らせメールの送信先としてこのメールアドレスを登録するお手続きがありました。次の確認コードを「メールアドレス」の画面に入力してください。',
+      en: 'This address is being registered for our notices. Enter the following confirmation code on the “E-mail address” page.',
+    },
+    details: [
+      { ja: `確認コード: ${input.code}`, en: `Confirmation code: ${input.code}` },
+      { ja: `有効期限: ${until}（日本時間）まで`, en: `Valid until: ${until} (Japan time)` },
+    ],
+    next: {
+      ja: 'お手続きにお心当たりのない場合は、このメールを破棄してください。確認コードを入力しない限り、メールアドレスは登録されません。当金庫の職員が確認コードをお尋ねすることはありません。',
+      en: 'If you did not ask for this, delete this mail: unless the code is entered, the address is not registered. Our staff never ask you for this code.',
+    },
+  });
+}
+
+function renderWording(input: Omit<RenderInput, 'event'>, w: Wording): RenderedMessage {
   const { name } = input.institution;
   const subject = oneLine(`【${name.ja}】${w.title.ja}のお知らせ / ${w.title.en} (${name.en})`);
   return { subject, body: [...part('ja', input, w), '', RULE, '(English)', '', ...part('en', input, w), ''].join('\n') };
 }
 
 /** The body in one language: the same lines, in the same order, in both. */
-function part(lang: Lang, input: RenderInput, w: Wording): string[] {
+function part(lang: Lang, input: Omit<RenderInput, 'event'>, w: Wording): string[] {
   const { institution: i, customerName: customer } = input;
   const [name, support, phone, at] = [pick(lang, i.name), pick(lang, i.support.name), i.support.phone, japanDateTime(input.atMs)];
   return [
@@ -127,6 +156,39 @@ function wordingOf(event: NotificationEvent): Wording {
         details: [],
         next: { ja: 'ご利用の再開は、お取引店舗へお届けください。', en: 'To resume it, please contact your branch.' },
       };
+    case 'signed_in': {
+      const { browser, os, address } = environmentWords(event.environment);
+      return {
+        title: { ja: 'ログイン', en: 'Sign-in' },
+        what: { ja: 'インターネットバンキングへのログインがありました。', en: 'Someone signed in to your internet banking.' },
+        details: [
+          { ja: `ブラウザ: ${browser.ja}`, en: `Browser: ${browser.en}` },
+          { ja: `OS: ${os.ja}`, en: `Operating system: ${os.en}` },
+          event.environment.address === UNKNOWN_ADDRESS
+            ? { ja: `接続元IPアドレス: ${address.ja}`, en: `IP address: ${address.en}` }
+            : { ja: `接続元IPアドレス: ${address.ja}（一部のみ表示）`, en: `IP address: ${address.en} (partly shown)` },
+        ],
+        next: {
+          ja: 'お客様ご自身のログインでない場合は、ログイン後のメニュー「ログイン履歴」の「心当たりがない」を押してください。インターネットバンキングのご利用をすぐに停止します。ログインできない場合は、下記のサポートセンターへお電話ください。',
+          en: 'If this was not you, sign in and press “It wasn\'t me” (心当たりがない) on “Sign-in history” (ログイン履歴): your internet banking is suspended at once. If you cannot sign in, call the support centre below.',
+        },
+      };
+    }
+    case 'login_password_changed':
+      return {
+        title: { ja: 'ログインパスワード変更', en: 'Login password changed' },
+        what: {
+          ja: 'ログインパスワードの変更を受け付けました。ほかの端末でのログインはすべて終了しました。',
+          en: 'Your login password was changed. Every other signed-in session has ended.',
+        },
+        details: [],
+      };
+    case 'confirmation_password_changed':
+      return {
+        title: { ja: `${event.name.ja}変更`, en: `${capitalised(event.name.en)} changed` },
+        what: { ja: `${event.name.ja}の変更を受け付けました。`, en: `Your ${event.name.en} was changed.` },
+        details: [],
+      };
     case 'resumed':
       return {
         title: { ja: 'インターネットバンキングの利用再開', en: 'Internet banking resumed' },
@@ -147,6 +209,18 @@ function wordingOf(event: NotificationEvent): Wording {
         details: [
           { ja: `変更前: ${yen(event.fromYen).ja}`, en: `Before: ${yen(event.fromYen).en}` },
           { ja: `変更後: ${yen(event.toYen).ja}`, en: `After: ${yen(event.toYen).en}` },
+          ...(event.effectiveFromMs === undefined
+            ? []
+            : [{ ja: `適用開始: ${japanDateTime(event.effectiveFromMs)}（それまでは変更前の限度額です）`, en: `In force from: ${japanDateTime(event.effectiveFromMs)} (until then the previous limit holds)` }]),
+        ],
+      };
+    case 'limit_raise_cancelled':
+      return {
+        title: { ja: '1日あたり振込限度額の引き上げの取消', en: 'Raise of the daily transfer limit cancelled' },
+        what: { ja: '予約されていた1日あたり振込限度額の引き上げを取り消しました。', en: 'The pending raise of your daily transfer limit was cancelled.' },
+        details: [
+          { ja: `取り消した引き上げ: ${yen(event.cancelledYen).ja}`, en: `Raise cancelled: ${yen(event.cancelledYen).en}` },
+          { ja: `現在の限度額: ${yen(event.limitYen).ja}`, en: `Current limit: ${yen(event.limitYen).en}` },
         ],
       };
     case 'transfer_done': {
@@ -167,6 +241,18 @@ function wordingOf(event: NotificationEvent): Wording {
         ],
       };
     }
+    case 'notification_address_changed': {
+      const masked = maskEmailAddress(event.newAddress);
+      return {
+        title: { ja: 'メールアドレスの変更', en: 'E-mail address changed' },
+        what:
+          event.by === 'customer'
+            ? { ja: 'お知らせメールの送信先メールアドレスの変更を受け付けました。', en: 'The e-mail address our notices go to was changed.' }
+            : { ja: 'お届けにより、お知らせメールの送信先メールアドレスを変更しました。', en: 'At your request, the bank changed the e-mail address our notices go to.' },
+        details: [{ ja: `新しいメールアドレス: ${masked}（一部のみ表示）`, en: `New e-mail address: ${masked} (partly shown)` }],
+        next: { ja: '今後のお知らせは新しいメールアドレスへお送りします。', en: 'From now on, our notices go to the new address.' },
+      };
+    }
   }
 }
 
@@ -182,4 +268,9 @@ function yen(amount: number): Text {
 /** A header line: no line breaks (header injection), whatever the data held. */
 function oneLine(text: string): string {
   return text.replace(/[\r\n\u2028\u2029]+/g, ' ');
+}
+
+/** 'confirmation password' → 'Confirmation password' (an institution's name, used as a title). */
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -13,6 +13,7 @@
 import type { Database } from '../db/database.js';
 import type { Clock, RandomBytes } from '../shared/clock.js';
 import { MailSendError, type MailTransport } from './mail-transport.js';
+import { ADDRESS_CODE_KIND } from './notification-events.js';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -66,6 +67,7 @@ export async function deliverDueNotifications(deps: DeliveryDeps, { maxBatches =
 
 interface ClaimedRow {
   id: string;
+  kind: string;
   recipient: string;
   sender_name: string;
   subject: string;
@@ -94,7 +96,7 @@ async function claimDueRows(deps: DeliveryDeps): Promise<{ token: string; rows: 
     // Checked again on the row being written: a row claimed meanwhile is not claimed twice.
     .where('status', '=', 'pending')
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', nowMs)]))
-    .returning(['id', 'recipient', 'sender_name', 'subject', 'body', 'attempts'])
+    .returning(['id', 'kind', 'recipient', 'sender_name', 'subject', 'body', 'attempts'])
     .execute();
   return { token, rows: rows.map((row) => ({ ...row, attempts: Number(row.attempts) })) };
 }
@@ -113,7 +115,7 @@ async function deliverOne(deps: DeliveryDeps, token: string, row: ClaimedRow, re
   const mine = db.updateTable('notification_outbox').where('id', '=', row.id).where('claim_token', '=', token).where('status', '=', 'pending');
   if (failure === undefined) {
     const marked = await mine
-      .set({ status: 'sent', sent_at: nowMs, attempts, transport: deps.transport.name, claim_token: null, claimed_until: null, last_error: null })
+      .set({ status: 'sent', sent_at: nowMs, attempts, transport: deps.transport.name, claim_token: null, claimed_until: null, last_error: null, ...clearedCode(row, deps) })
       .executeTakeFirst();
     if (Number(marked.numUpdatedRows) === 1) report.sent++;
     else report.lostClaims++;
@@ -129,6 +131,7 @@ async function deliverOne(deps: DeliveryDeps, token: string, row: ClaimedRow, re
       claim_token: null,
       claimed_until: null,
       last_error: failure.message.slice(0, 300),
+      ...(giveUp ? clearedCode(row, deps) : {}),
     })
     .execute();
   if (giveUp) report.failed++;
@@ -158,4 +161,14 @@ export async function outboxBacklog(database: Pick<Database, 'db'>, nowMs: numbe
     failed: Number(failed?.count ?? 0),
     oldestPendingAgeMs: oldest === undefined ? 0 : Math.max(0, nowMs - oldest),
   };
+}
+
+/**
+ * A confirmation code's mail (enqueueAddressCode) keeps its code in the outbox only until it was
+ * handed to the relay, or given up: then its body is replaced, so the table never keeps a usable
+ * code. The development mailbox IS the outbox, so there the body stays to be read.
+ */
+function clearedCode(row: ClaimedRow, deps: DeliveryDeps): { body?: string } {
+  if (row.kind !== ADDRESS_CODE_KIND || deps.transport.name === 'mailbox') return {};
+  return { body: '(確認コードのメールは送信後に本文を消去しました / the body of a confirmation code mail is cleared once sent)' };
 }
