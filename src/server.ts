@@ -34,7 +34,7 @@ import { startOutboxWorker, type OutboxWorker } from './notifications/outbox-wor
 import { MAILBOX_PATH, mailboxPart } from './notifications/web/mailbox-part.js';
 import { loggerOptions } from './observability/logging.js';
 import { metrics } from './observability/mamori-metrics.js';
-import { authorityReadinessCheck, observabilityPart, type ReadinessCheck } from './observability/web/observability-part.js';
+import { authorityReachabilityCheck, managementEndpointsPart, observabilityPart, type ReadinessCheck } from './observability/web/observability-part.js';
 import { systemClock, systemRandomBytes, type Clock, type RandomBytes } from './shared/clock.js';
 import { createRelyingPartyClients } from './split-deployment.js';
 import { TOKEN_APP_BASE_PATH, tokenAppPart } from './token-app/serve.js';
@@ -62,6 +62,8 @@ export interface RunningServer {
   readonly app: FastifyInstance;
   /** The base URL people can open, e.g. http://localhost:3000 */
   readonly baseUrl: string;
+  /** The management listener's base URL, when MAMORI_MANAGEMENT_PORT set one. */
+  readonly managementUrl?: string;
   /** Lines for a person: what is served where (and, in development, the demo credentials). */
   readonly banner: string[];
   /** Stops accepting, lets in-flight requests finish, stops the workers, closes the database. Idempotent. */
@@ -102,15 +104,16 @@ export async function startServer({ config, role, clock = systemClock, randomByt
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const database = openDatabase(locationFromUrl(config.databaseUrl, config.dataDir, { statementTimeoutMs: config.databaseStatementTimeoutMs }));
   let app: FastifyInstance | undefined;
+  let management: FastifyInstance | undefined;
   let outbox: OutboxWorker | undefined;
   const stopCollecting: (() => void)[] = [];
   try {
     await bringSchemaUpToDate(database, config.migrateOnStart);
-    const readinessChecks: Record<string, ReadinessCheck> = {};
     const parts: AppParts[] = [];
     const banner: ((baseUrl: string) => string[])[] = [];
 
     let authority: Authority | undefined;
+    let authorityReachability: ReadinessCheck | undefined;
     if (role !== 'bank') {
       const keyring = loadKeyring({ masterKey: config.masterKey, dataDir: config.dataDir, randomBytes });
       authority = createAuthority({ database, keyring, clock, randomBytes });
@@ -120,7 +123,7 @@ export async function startServer({ config, role, clock = systemClock, randomByt
 
     if (role !== 'authority') {
       const { authorityFor, registrar } = bankSideAuthority({ config, authority });
-      if (role === 'bank') readinessChecks.authority = authorityReadinessCheck(config.authorityUrl!);
+      if (role === 'bank') authorityReachability = authorityReachabilityCheck(config.authorityUrl!);
       const bank = await bankParts({ config, database, clock, randomBytes, authorityFor, registrar, authorityBaseUrl: role === 'bank' ? config.authorityUrl : undefined });
       parts.push(...bank.parts, landingPart({ database, tokenAppPath: role === 'all' ? TOKEN_APP_BASE_PATH : undefined }));
       banner.push(...bank.banner);
@@ -128,6 +131,9 @@ export async function startServer({ config, role, clock = systemClock, randomByt
       stopCollecting.push(collectOutboxBacklog(database, clock));
     }
 
+    // /healthz, /readyz and /metrics: on the customers' port, or on a listener of their own.
+    const endpoints = managementEndpointsPart({ database, ...(authorityReachability ? { authority: authorityReachability } : {}) });
+    const apart = config.managementPort !== undefined;
     const built = await buildApp(
       {
         database,
@@ -136,11 +142,16 @@ export async function startServer({ config, role, clock = systemClock, randomByt
         logger: loggerOptions(config),
         trustProxy: config.trustProxy === 'true' ? true : config.trustProxy,
         secureCookies: config.secureCookies,
+        healthEndpoint: !apart,
       },
-      // Observability first: its hooks (request id, HTTP metrics) must see every route.
-      [observabilityPart({ database, readinessChecks }), ...parts],
+      // Observability first: its hooks (request id, HTTP metrics, the log line) must see every route.
+      [observabilityPart(), ...(apart ? [] : [endpoints]), ...parts],
     );
     app = built;
+    if (apart) {
+      management = await buildApp({ database, clock, randomBytes, logger: loggerOptions(config) }, [endpoints]);
+      await management.listen({ host: config.managementHost, port: config.managementPort });
+    }
     applyTimeouts(built.server);
     if (role === 'bank') {
       await warnAboutMissingKeys(built, database, config);
@@ -162,6 +173,7 @@ export async function startServer({ config, role, clock = systemClock, randomByt
         jobs?.stop();
         try {
           await built.close();
+          await management?.close();
           await outbox?.stop();
         } finally {
           for (const stop of stopCollecting) stop();
@@ -170,10 +182,12 @@ export async function startServer({ config, role, clock = systemClock, randomByt
       })();
       return closing;
     };
-    return { app: built, baseUrl, banner: lines, close };
+    if (management) lines.push(`  health, readiness and metrics: ${publicBaseUrl(config.managementHost, management)} (/healthz, /readyz, /metrics)`);
+    return { app: built, baseUrl, ...(management ? { managementUrl: publicBaseUrl(config.managementHost, management) } : {}), banner: lines, close };
   } catch (error) {
     for (const stop of stopCollecting) stop();
     await outbox?.stop().catch(() => {});
+    await management?.close().catch(() => {});
     await app?.close().catch(() => {});
     await database.close().catch(() => {});
     throw error;

@@ -5,6 +5,7 @@
 // so the number of series stays small and no metric identifies a customer.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { MetricsRegistry } from './metrics.js';
+import { registerProcessMetrics } from './process-metrics.js';
 
 export type LoginOutcome = 'success' | 'password_failed' | 'address_limited' | 'code_failed' | 'locked' | 'throttled' | 'token_unusable' | 'unavailable';
 export type VerificationResult =
@@ -26,7 +27,6 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 
 function createMamoriMetrics() {
   const registry = new MetricsRegistry();
-  const startedAtSeconds = Math.floor(Date.now() / 1000);
   const metrics = {
     registry,
     logins: registry.counter<'outcome'>('mamori_logins_total', 'Login attempts at the bank site by outcome (password step and one-time password step).', ['outcome']),
@@ -60,19 +60,18 @@ function createMamoriMetrics() {
     httpRequests: registry.counter<'method' | 'route' | 'status'>('mamori_http_requests_total', 'HTTP requests by method, route pattern and status code.', ['method', 'route', 'status']),
     httpRequestSeconds: registry.histogram<'route'>('mamori_http_request_duration_seconds', 'HTTP request duration by route pattern.', ['route'], LATENCY_BUCKETS),
     eventLoopDelaySeconds: registry.gauge<'quantile'>('mamori_event_loop_delay_seconds', 'Event-loop delay since the last scrape (p50, p99, max): high values mean blocked requests.', ['quantile']),
-    residentMemoryBytes: registry.gauge('process_resident_memory_bytes', 'Resident memory of this process.'),
-    startTimeSeconds: registry.gauge('process_start_time_seconds', 'When this process started (Unix seconds).'),
+    authorityUp: registry.gauge('mamori_authority_up', "Whether this bank process's token authority answered its /readyz at the last check (1) or not (0): read at each scrape and each /readyz. A bank process stays ready without it (sign-ins of customers without a token still work); alert on this instead."),
   };
-  metrics.startTimeSeconds.set(startedAtSeconds);
   const loopDelay = monitorEventLoopDelay({ resolution: 20 });
   loopDelay.enable();
+  // The standard process_* and nodejs_* series; they read the monitor before it is reset below.
+  registerProcessMetrics(registry, loopDelay);
   registry.onCollect(() => {
     // Histogram values are nanoseconds; reset, so each scrape reports its own interval.
     metrics.eventLoopDelaySeconds.set({ quantile: '0.5' }, loopDelay.percentile(50) / 1e9);
     metrics.eventLoopDelaySeconds.set({ quantile: '0.99' }, loopDelay.percentile(99) / 1e9);
     metrics.eventLoopDelaySeconds.set({ quantile: '1' }, loopDelay.max / 1e9);
     loopDelay.reset();
-    metrics.residentMemoryBytes.set(process.memoryUsage.rss());
   });
   return metrics;
 }

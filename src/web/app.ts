@@ -4,6 +4,8 @@
 // Each part registers its own routes through one explicit function call below; nothing is
 // auto-loaded, so the wiring of the whole platform is readable in this file.
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import proxyAddr from '@fastify/proxy-addr';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Database } from '../db/database.js';
 import type { Clock, RandomBytes } from '../shared/clock.js';
@@ -17,6 +19,27 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   trustProxy?: string | boolean;
   secureCookies?: boolean;
+  /** Whether this app answers /healthz (default yes; not when a management listener does). */
+  healthEndpoint?: boolean;
+}
+
+/** A request id a proxy may hand on: printable, bounded, nothing a log line could be split by. */
+const PROXY_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+
+/**
+ * The request id: the X-Request-Id of a proxy this app trusts (MAMORI_TRUST_PROXY, as Fastify
+ * trusts its X-Forwarded-For), so one id follows a request from the proxy's log into ours; from
+ * anyone else, or malformed, a random UUID.
+ */
+function requestIdGenerator(trustProxy: string | boolean | undefined): (request: IncomingMessage) => string {
+  const trusted =
+    trustProxy === true ? () => true : typeof trustProxy === 'string' && trustProxy !== '' ? proxyAddr.compile(trustProxy.split(',').map((entry) => entry.trim())) : () => false;
+  return (request) => {
+    const offered = request.headers['x-request-id'];
+    const peer = request.socket.remoteAddress;
+    if (typeof offered === 'string' && PROXY_REQUEST_ID.test(offered) && peer !== undefined && trusted(peer, 0)) return offered;
+    return randomUUID();
+  };
 }
 
 export interface AppParts {
@@ -42,7 +65,10 @@ export async function buildApp(deps: AppDeps, parts: AppParts[]): Promise<Fastif
     logger: deps.logger ?? false,
     trustProxy: deps.trustProxy ?? false,
     bodyLimit: 64 * 1024,
-    genReqId: () => randomUUID(),
+    genReqId: requestIdGenerator(deps.trustProxy),
+    // One line per request, written by observabilityPart when it is answered, instead of
+    // Fastify's two ("incoming request", "request completed").
+    disableRequestLogging: true,
     // Paths and query strings are logged (ours never carry secrets); bodies and the cookie and
     // Authorization headers never are (see loggerOptions in server.ts).
     //
@@ -84,7 +110,7 @@ export async function buildApp(deps: AppDeps, parts: AppParts[]): Promise<Fastif
     for (const method of [route.method].flat()) catalogue.push({ method, url: route.url });
   });
 
-  app.get('/healthz', async () => ({ status: 'ok', version: MAMORI_VERSION }));
+  if (deps.healthEndpoint !== false) app.get('/healthz', async () => ({ status: 'ok', version: MAMORI_VERSION }));
 
   for (const part of parts) await part.register(app);
   await app.ready();

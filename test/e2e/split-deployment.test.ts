@@ -179,7 +179,8 @@ describe('split deployment: a bank process and a separate authority process', { 
     await field('契約者ID').waitFor();
     assert.equal(await countSignedIn(), signedInBefore, 'no login without a code');
     const ready = await fetch(`${bank.url}/readyz`);
-    assert.equal(ready.status, 503);
+    assert.equal(ready.status, 200, 'the bank stays in rotation while its authority is away');
+    assert.deepEqual(await ready.json(), { status: 'ready', checks: { database: 'ok' }, dependencies: { authority: 'unavailable' } });
 
     // The authority is back (same address): the login works again.
     authority = await startMamori('authority', authorityEnv, { port: authority.port });

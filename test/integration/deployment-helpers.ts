@@ -70,9 +70,9 @@ export interface MamoriProcess {
  * `mamori serve <role>` on a free port with `env` (nothing of this process's environment but
  * PATH). Resolves once /healthz answers. With `logFile`, stdout and stderr go to that file.
  */
-export async function startMamori(role: 'all' | 'authority' | 'bank', env: NodeJS.ProcessEnv, options: { logFile?: string; port?: number } = {}): Promise<MamoriProcess> {
+export async function startMamori(role: 'all' | 'authority' | 'bank', env: NodeJS.ProcessEnv, options: { logFile?: string; port?: number; managementPort?: number } = {}): Promise<MamoriProcess> {
   const port = options.port ?? (await freePort());
-  const fullEnv = { PATH: process.env.PATH, HOST: '127.0.0.1', ...env, PORT: String(port) };
+  const fullEnv = { PATH: process.env.PATH, HOST: '127.0.0.1', ...env, PORT: String(port), ...(options.managementPort ? { MAMORI_MANAGEMENT_PORT: String(options.managementPort) } : {}) };
   const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, 'a');
   const child = spawn(process.execPath, ['bin/mamori.js', 'serve', role], {
     cwd: ROOT,
@@ -87,6 +87,8 @@ export async function startMamori(role: 'all' | 'authority' | 'bank', env: NodeJ
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code === null ? -1 : code));
   const url = `http://127.0.0.1:${port}`;
+  // With a management listener, /healthz is there (and no longer on the customers' port).
+  const healthUrl = options.managementPort ? `http://127.0.0.1:${options.managementPort}` : url;
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (exitCode !== undefined) throw new Error(`mamori serve ${role} exited (${exitCode}) before it was ready:\n${output}`);
@@ -95,7 +97,7 @@ export async function startMamori(role: 'all' | 'authority' | 'bank', env: NodeJ
       throw new Error(`mamori serve ${role} did not become ready:\n${output}`);
     }
     try {
-      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+      const response = await fetch(`${healthUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
       if (response.status === 200) break;
     } catch {
       // not listening yet

@@ -163,11 +163,13 @@ describe('logs of a full journey in a split deployment', { skip: skipReason('pos
       }
     }
 
-    // …and they are still logs worth having: JSON lines, each request under its id.
+    // …and they are still logs worth having: JSON lines, each request under its id, in one line.
     for (const [name, text] of Object.entries(logs)) {
-      const lines = text.split('\n').filter((line) => line.startsWith('{'));
-      assert.ok(lines.length > 10, `${name}: ${lines.length} JSON lines`);
-      for (const line of lines) JSON.parse(line);
+      const lines = text.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { reqId?: string; msg?: string });
+      const requests = lines.filter((line) => line.msg === 'request completed').map((line) => line.reqId);
+      assert.ok(requests.length >= 5, `${name}: ${requests.length} requests logged`);
+      assert.equal(new Set(requests).size, requests.length, `${name}: one line per request`);
+      assert.ok(!lines.some((line) => line.msg === 'incoming request'), `${name}: no second line per request`);
     }
     const bankLines = logs.bank.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { reqId?: string; req?: { url?: string } });
     assert.ok(bankLines.some((l) => l.req?.url === '/ib/demo/login/otp' && typeof l.reqId === 'string'));
