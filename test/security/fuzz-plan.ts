@@ -466,6 +466,17 @@ export const ROUTE_SPECS: Readonly<Record<string, RouteSpec>> = {
     fields: [f('currentPassword', 'password', sym('cardPassword')), f('newPassword', 'password', sym('newPassword')), f('newPasswordAgain', 'password', sym('newPassword'))],
     weight: 2.5,
   },
+  // メールアドレス: the new address with the OTP (or the confirmation password), then the mailed code.
+  'GET /ib/:slug/email': { states: SIGNED_IN_STATES, csrf: 'none', fields: [], query: [LANG_QUERY, f('done', 'enum', lit('changed'), ['changed', 'changed_told'])], weight: 0.5 },
+  'POST /ib/:slug/email': {
+    states: SIGNED_IN_STATES,
+    csrf: 'ib-session',
+    fields: [f('email', 'text', lit('fuzz.new@example.jp'), ['fuzz.new@example.jp', 'a@xn--r8jz45g.jp', 'no-at.example.jp', 'x@例え.jp', 'a@@b.jp']), f('code', 'code', sym('code')), CONFIRMATION, ...POSITIONS],
+    weight: 3,
+  },
+  'GET /ib/:slug/email/code': { states: SIGNED_IN_STATES, csrf: 'none', fields: [], weight: 0.5 },
+  'POST /ib/:slug/email/code': { states: SIGNED_IN_STATES, csrf: 'ib-session', fields: [f('code', 'code', lit('123456'))], weight: 2 },
+  'POST /ib/:slug/email/code/resend': { states: SIGNED_IN_STATES, csrf: 'ib-session', fields: [], weight: 0.5 },
   // Transfers.
   'GET /ib/:slug/transfers': { states: SIGNED_IN_STATES, csrf: 'none', fields: [], weight: 0.7 },
   'GET /ib/:slug/transfers/new': { states: SIGNED_IN_STATES, csrf: 'none', fields: [], query: [f('payee', 'id', sym('payeeId')), f('from', 'id', sym('transferId'))], weight: 1 },

@@ -2,6 +2,7 @@
 // them) and English. Institution-specific words (its name, the name of its confirmation
 // password, its support centre) are passed in.
 import { japanDayStart } from '../../shared/japan-time.js';
+import type { EmailAddressProblem } from '../../banking/email-address.js';
 import type { Text } from '../i18n.js';
 
 export const T = {
@@ -178,6 +179,48 @@ export const T = {
     en: 'The two new passwords you entered do not match.',
   },
 
+  // メールアドレス (the notification address, issue 14 §1).
+  emailTitle: { ja: 'メールアドレス', en: 'E-mail address' },
+  emailLead: {
+    ja: '当金庫からのお知らせメール（お取引やお手続きのご連絡）の送信先です。メールにURLを記載することはありません。',
+    en: 'Where our notices (of your transactions and changes to your internet banking) are sent. Our mails never contain a link.',
+  },
+  emailCurrent: { ja: '登録中のメールアドレス', en: 'Registered address' },
+  emailNone: { ja: '登録されていません', en: 'None registered' },
+  emailNoneNotice: {
+    ja: 'メールアドレスが登録されていないため、お取引やお手続きのお知らせメールをお送りできません。',
+    en: 'No address is registered, so we cannot send you notices of your transactions and changes.',
+  },
+  emailStepAddress: { ja: '新しいメールアドレス', en: 'New address' },
+  emailStepCode: { ja: '確認コードの入力', en: 'Confirmation code' },
+  emailStepDone: { ja: '変更完了', en: 'Done' },
+  emailNew: { ja: '新しいメールアドレス', en: 'New e-mail address' },
+  emailNewHint: { ja: '半角英数字で入力してください(例: taro@example.jp)', en: 'For example taro@example.jp' },
+  emailOtpLead: {
+    ja: '新しいメールアドレスとワンタイムパスワードを入力し、「確認コードを送信」をクリックしてください。新しいメールアドレスあてに6桁の確認コードをお送りします。',
+    en: 'Enter the new address and a one-time password, then press “Send the confirmation code”. We send a 6-digit code to the new address.',
+  },
+  emailSendCode: { ja: '確認コードを送信', en: 'Send the confirmation code' },
+  emailCode: { ja: '確認コード', en: 'Confirmation code' },
+  emailCodeHint: { ja: 'メールに記載の6桁の数字', en: 'The 6 digits in the mail' },
+  emailCodeFormat: { ja: '確認コードは6桁の数字で入力してください。', en: 'The confirmation code is 6 digits.' },
+  emailResend: { ja: '確認コードを再送信', en: 'Send a new code' },
+  emailResent: { ja: '新しい確認コードをお送りしました。以前の確認コードは使えません。', en: 'We sent a new code. The previous code can no longer be used.' },
+  emailChangeAddress: { ja: 'メールアドレスを入力しなおす', en: 'Enter another address' },
+  emailChanged: { ja: 'メールアドレスを登録しました。今後のお知らせはこのメールアドレスへお送りします。', en: 'The address is registered. From now on, our notices go to it.' },
+  emailChangedOldTold: { ja: '変更前のメールアドレスにも変更のお知らせをお送りしました。', en: 'We told the previous address of the change as well.' },
+  emailSame: { ja: '登録中のメールアドレスと同じです。', en: 'This is the address already registered.' },
+  emailCodeWrong: { ja: '確認コードが正しくありません。', en: 'The confirmation code is not correct.' },
+  emailCodeExpired: {
+    ja: '確認コードの有効期限が切れました。「確認コードを再送信」で新しい確認コードを受け取ってください。',
+    en: 'The confirmation code has expired. Press “Send a new code” to receive a new one.',
+  },
+  emailCodeUsedUp: {
+    ja: '確認コードを所定の回数誤って入力されたため、この確認コードは使えなくなりました。「確認コードを再送信」で新しい確認コードを受け取ってください。',
+    en: 'The confirmation code was entered wrongly too many times and can no longer be used. Press “Send a new code” to receive a new one.',
+  },
+  emailNothingUnderWay: { ja: 'お手続き中のメールアドレス変更はありません。', en: 'No change of address is under way.' },
+
   errorTitle: { ja: '入力内容をご確認ください', en: 'Please check what you entered' },
   loginFailed: {
     ja: '契約者IDまたはログインパスワードが正しくないか、現在ご利用いただけない状態です。',
@@ -249,6 +292,88 @@ export const T = {
   },
   errorReference: { ja: 'お問い合わせ番号', en: 'Reference' },
   contactUs: { ja: 'お問い合わせ先', en: 'Contact' },
+
+  // 前回ログイン日時, ログイン履歴 and 「心当たりがない」 (issue 14 §3–4; DESIGN §3.5 names them).
+  previousSignIn: { ja: '前回ログイン日時', en: 'Previous sign-in' },
+  previousSignInNone: { ja: '今回が初めてのログインです', en: 'This is your first sign-in' },
+  menuSignInHistory: { ja: 'ログイン履歴', en: 'Sign-in history' },
+  signInHistoryTitle: { ja: 'ログイン履歴', en: 'Sign-in history' },
+  signInHistoryLead: {
+    ja: '最近30件のログインとログインの失敗を新しい順に表示しています。心当たりのないものがあれば、選んで「心当たりがない」を押してください。インターネットバンキングのご利用をすぐに停止します。',
+    en: 'Your latest 30 sign-ins and failed attempts, newest first. If one was not you, choose it and press “It wasn’t me”: your internet banking is suspended at once.',
+  },
+  signInHistoryEmpty: { ja: 'ログインの記録はまだありません。', en: 'No sign-ins have been recorded yet.' },
+  historyAt: { ja: '日時', en: 'Date and time' },
+  historyResult: { ja: '結果', en: 'Result' },
+  historyMethod: { ja: '方法', en: 'Method' },
+  historyEnvironment: { ja: 'ご利用環境', en: 'Browser, system and address' },
+  historyChoose: { ja: '選択', en: 'Choose' },
+  resultSuccess: { ja: 'ログイン', en: 'Signed in' },
+  resultWrongPassword: { ja: 'パスワード誤り', en: 'Wrong password' },
+  resultWrongCode: { ja: 'ワンタイムパスワード誤り', en: 'Wrong one-time password' },
+  resultLocked: { ja: 'ロック', en: 'Locked' },
+  methodPasswordOtp: { ja: 'パスワード＋ワンタイムパスワード', en: 'Password and one-time password' },
+  methodPassword: { ja: 'パスワードのみ', en: 'Password only' },
+  environmentUnknown: { ja: '記録なし', en: 'Not recorded' },
+  historyPages: { ja: 'ページ', en: 'Pages' },
+  historyPageBad: { ja: 'ページの指定が正しくありません。', en: 'That page does not exist.' },
+  notMe: { ja: '心当たりがない', en: 'It wasn’t me' },
+  notMeTitle: { ja: 'ご利用の停止（心当たりがない）', en: 'Suspend internet banking (it wasn’t me)' },
+  notMeLead: {
+    ja: '次のログイン（またはログインの失敗）に心当たりがない場合は、「停止」を押してください。インターネットバンキングのご利用をすぐに停止し、ログイン中のすべての画面を終了します。',
+    en: 'If the sign-in (or failed attempt) below was not you, press “Stop”: your internet banking is suspended at once, and every signed-in page ends.',
+  },
+  notMeResume: {
+    ja: 'ご利用の再開には、お取引店舗へ当金庫所定の書面でのお届けが必要です。',
+    en: 'To use it again, you will submit our written request form at your branch.',
+  },
+  notMeCancel: { ja: 'ログイン履歴に戻る', en: 'Back to the sign-in history' },
+  notMeChooseOne: { ja: '心当たりのない履歴を1つ選んでください。', en: 'Choose the entry that was not you.' },
+  notMeDoneTitle: { ja: 'ご利用を停止しました', en: 'Internet banking suspended' },
+  notMeDone: {
+    ja: 'インターネットバンキングのご利用を停止しました。ログイン中のすべての画面は終了しました。',
+    en: 'Your internet banking is suspended. Every signed-in page has ended.',
+  },
+  notMeDoneNext: {
+    ja: '至急、お取引店舗または下記のお問い合わせ先へお電話ください。パスワードの変更とご利用の再開は、お取引店舗でのお手続きとなります。',
+    en: 'Please call your branch or the contact below at once. Changing your password and resuming internet banking are done at your branch.',
+  },
+  notMeNotActiveTitle: { ja: 'ご利用は停止されています', en: 'Internet banking is suspended' },
+  notMeNotActive: {
+    ja: 'インターネットバンキングのご利用はすでに停止されています。お取引店舗または下記のお問い合わせ先へお電話ください。',
+    en: 'Your internet banking is already suspended. Please call your branch or the contact below.',
+  },
+
+  // パスワード変更: the customer changes their own login or confirmation password (issue 14 §6).
+  menuPasswordSettings: { ja: 'パスワード変更', en: 'Change passwords' },
+  passwordSettingsTitle: { ja: 'パスワード変更', en: 'Change passwords' },
+  passwordSettingsLead: {
+    ja: '変更するパスワードを選んでください。どちらも、現在のパスワードとワンタイムパスワードで本人確認をします。',
+    en: 'Choose the password to change. Either one is confirmed with the current password and a one-time password.',
+  },
+  loginPasswordSettingsTitle: { ja: 'ログインパスワード変更', en: 'Change the login password' },
+  loginPasswordSettingsLead: {
+    ja: '現在のログインパスワードと新しいログインパスワードを入力してください。変更すると、ほかの端末でのログインはすべて終了します。',
+    en: 'Enter your current login password and the new one. After the change, you are signed out everywhere else.',
+  },
+  settingsCurrentPasswordHint: { ja: 'いまお使いのログインパスワード', en: 'The login password you use now' },
+  settingsOtpHint: { ja: 'トークンに表示されている6桁の数字', en: 'The 6 digits your token shows now' },
+  settingsNoTokenLoginCheck: {
+    ja: 'ワンタイムパスワードをご利用でないため、ログインパスワードで本人確認をします。',
+    en: 'You do not use one-time passwords, so your login password confirms it is you.',
+  },
+  settingsLoginPassword: { ja: 'ログインパスワード', en: 'Login password' },
+  loginPasswordChanged: {
+    ja: 'ログインパスワードを変更しました。ほかの端末でのログインはすべて終了しました。次回から新しいログインパスワードでログインしてください。',
+    en: 'Your login password has been changed, and you are signed out everywhere else. Sign in with the new password from now on.',
+  },
+  newConfirmationSameAsCurrent: { ja: '現在と同じ番号は設定できません。', en: 'Choose a number different from the current one.' },
+  newConfirmationTooSimple: {
+    ja: '同じ数字の繰り返しや、連続した数字(123456、987654など)は設定できません。',
+    en: 'One digit repeated, or a run such as 123456 or 987654, cannot be used.',
+  },
+  backToPasswordSettings: { ja: 'パスワード変更メニューへ戻る', en: 'Back to changing passwords' },
+  backToMain: { ja: 'メインへ戻る', en: 'Back to the main menu' },
 } satisfies Record<string, Text>;
 
 export type TextKey = keyof typeof T;
@@ -345,4 +470,94 @@ export function wholeConfirmationFormat(name: Text): Text {
 
 function lowerFirst(text: string): string {
   return /^[A-Z][a-z]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
+}
+
+/** パスワード変更's words that carry the institution's name for the confirmation password. */
+export function confirmationSettings(name: Text) {
+  return {
+    title: { ja: `${name.ja}変更`, en: `Change the ${name.en}` },
+    lead: {
+      ja: `現在の${name.ja}と新しい${name.ja}(数字6桁)を入力してください。`,
+      en: `Enter your current ${name.en} and the new one (6 digits).`,
+    },
+    current: { ja: `現在の${name.ja}`, en: `Current ${name.en}` },
+    currentHint: { ja: `いまお使いの${name.ja}(数字6桁、すべての桁)`, en: `The ${name.en} you use now (all 6 digits)` },
+    next: { ja: `新しい${name.ja}`, en: `New ${name.en}` },
+    nextHint: {
+      ja: '数字6桁。現在と同じ番号、同じ数字の繰り返しや連続した数字は設定できません。',
+      en: '6 digits: not the current number, one digit repeated or a run such as 123456.',
+    },
+    again: { ja: `新しい${name.ja}(確認用)`, en: `New ${name.en} (again)` },
+    currentWrong: { ja: `現在の${name.ja}が正しくありません。`, en: `The current ${name.en} is not correct.` },
+    mismatch: { ja: `確認用に入力された新しい${name.ja}が一致しません。`, en: `The two new ${name.en}s you entered do not match.` },
+    noTokenCheck: {
+      ja: `ワンタイムパスワードをご利用でないため、${name.ja}で本人確認をします。`,
+      en: `You do not use one-time passwords, so your ${name.en} confirms it is you.`,
+    },
+    changed: { ja: `${name.ja}を変更しました。`, en: `Your ${name.en} has been changed.` },
+  } satisfies Record<string, Text>;
+}
+
+/** Why an address was refused (checkEmailAddress of src/banking/email-address.ts), on the form. */
+export function emailAddressProblem(problem: EmailAddressProblem): Text {
+  switch (problem) {
+    case 'missing':
+      return { ja: 'メールアドレスを入力してください。', en: 'Enter the e-mail address.' };
+    case 'too_long':
+      return { ja: 'メールアドレスが長すぎます(254文字まで)。', en: 'The e-mail address is too long (254 characters at most).' };
+    case 'control_characters':
+      return { ja: 'メールアドレスに使用できない文字(制御文字)が含まれています。', en: 'The e-mail address contains characters that cannot be used (control characters).' };
+    case 'whitespace':
+      return { ja: 'メールアドレスに空白が含まれています。空白を除いて入力してください。', en: 'The e-mail address contains a space. Enter it without spaces.' };
+    case 'full_width':
+      return { ja: 'メールアドレスは半角文字で入力してください。', en: 'Enter the e-mail address in half-width (ASCII) characters.' };
+    case 'no_at':
+      return { ja: 'メールアドレスに「@」がありません。', en: 'The e-mail address has no “@”.' };
+    case 'several_at':
+      return { ja: 'メールアドレスに「@」が複数あります。', en: 'The e-mail address has more than one “@”.' };
+    case 'empty_local_part':
+      return { ja: 'メールアドレスの「@」の前が空です。', en: 'The e-mail address has nothing before the “@”.' };
+    case 'local_part_too_long':
+      return { ja: 'メールアドレスの「@」の前が長すぎます(64文字まで)。', en: 'The part before the “@” is too long (64 characters at most).' };
+    case 'local_part_invalid':
+      return { ja: 'メールアドレスの「@」の前に使用できない文字が含まれています。', en: 'The part before the “@” contains characters that cannot be used.' };
+    case 'empty_domain':
+      return { ja: 'メールアドレスの「@」の後(ドメイン)が空です。', en: 'The e-mail address has nothing after the “@” (the domain).' };
+    case 'domain_not_punycode':
+      return {
+        ja: '日本語などを含むドメインは、punycode(xn--で始まる形式)で入力してください。',
+        en: 'A domain with non-ASCII letters must be written in punycode (xn--…).',
+      };
+    case 'domain_invalid':
+      return { ja: 'メールアドレスの「@」の後(ドメイン)の形式が正しくありません。', en: 'The part after the “@” (the domain) is not in the right form.' };
+  }
+}
+
+export function emailCodeLead(address: string, untilText: string): Text {
+  return {
+    ja: `${address} あてに6桁の確認コードをお送りしました。メールに記載の確認コードを入力し、「確認」をクリックしてください。有効期限は${untilText}(日本時間)までです。`,
+    en: `We sent a 6-digit confirmation code to ${address}. Enter the code from the mail and press “Confirm”. It is valid until ${untilText} (Japan time).`,
+  };
+}
+
+export function emailCodeRemaining(remaining: number): Text {
+  return {
+    ja: `あと${remaining}回誤ると、この確認コードは使えなくなります。`,
+    en: remaining === 1 ? 'One more wrong code and this code can no longer be used.' : `${remaining} more wrong codes and this code can no longer be used.`,
+  };
+}
+
+export function emailRateLimited(retryAfterMs: number): Text {
+  const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
+  return {
+    ja: `確認コードの送信回数が上限に達しました。${minutes}分ほどしてから再度お試しください。`,
+    en: `Too many codes were sent. Please try again in about ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+  };
+}
+
+export function emailConfirmationLead(name: Text): Text {
+  return {
+    ja: `新しいメールアドレスと${name.ja}を入力し、「確認コードを送信」をクリックしてください。新しいメールアドレスあてに6桁の確認コードをお送りします。`,
+    en: `Enter the new address and your ${name.en}, then press “Send the confirmation code”. We send a 6-digit code to the new address.`,
+  };
 }

@@ -10,7 +10,7 @@ export type { FieldErrors };
 export interface FieldSpec {
   name: string;
   label: string;
-  kind: 'contract_id' | 'password' | 'new_password' | 'code' | 'serial' | 'confirmation_whole' | 'digit';
+  kind: 'contract_id' | 'password' | 'new_password' | 'code' | 'serial' | 'confirmation_whole' | 'digit' | 'email';
   hint?: string;
   error?: string;
   value?: string;
@@ -24,6 +24,8 @@ const KIND_ATTRIBUTES: Record<FieldSpec['kind'], { type: string; autocomplete: s
   serial: { type: 'text', autocomplete: 'off', maxlength: 24 },
   confirmation_whole: { type: 'password', autocomplete: 'off', inputmode: 'numeric', maxlength: 12 },
   digit: { type: 'password', autocomplete: 'off', inputmode: 'numeric', maxlength: 2 },
+  // Not `type="email"`: the browser's own check would stand in front of ours (email-address.ts) with other words.
+  email: { type: 'text', autocomplete: 'email', inputmode: 'email', maxlength: 320 },
 };
 
 export function field(spec: FieldSpec): SafeHtml {
@@ -32,7 +34,7 @@ export function field(spec: FieldSpec): SafeHtml {
   const describedBy = [spec.hint ? `${id}-hint` : '', spec.error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return html`<div class="field">
   <label for="${id}">${spec.label}</label>
-  <input id="${id}" name="${spec.name}" type="${a.type}" autocomplete="${a.autocomplete}"${a.inputmode ? html` inputmode="${a.inputmode}"` : ''} maxlength="${a.maxlength}"${spec.kind === 'serial' ? html` autocapitalize="characters" spellcheck="false"` : ''}${spec.value !== undefined ? html` value="${spec.value}"` : ''}${describedBy ? html` aria-describedby="${describedBy}"` : ''}${spec.error ? html` aria-invalid="true"` : ''} required>
+  <input id="${id}" name="${spec.name}" type="${a.type}" autocomplete="${a.autocomplete}"${a.inputmode ? html` inputmode="${a.inputmode}"` : ''} maxlength="${a.maxlength}"${spec.kind === 'serial' ? html` autocapitalize="characters" spellcheck="false"` : spec.kind === 'email' ? html` autocapitalize="off" spellcheck="false"` : ''}${spec.value !== undefined ? html` value="${spec.value}"` : ''}${describedBy ? html` aria-describedby="${describedBy}"` : ''}${spec.error ? html` aria-invalid="true"` : ''} required>
   ${spec.hint ? html`<span class="hint" id="${id}-hint">${spec.hint}</span>` : ''}
   ${spec.error ? html`<span class="field-error" id="${id}-error">${spec.error}</span>` : ''}
 </div>`;
