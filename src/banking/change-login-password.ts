@@ -1,14 +1,19 @@
-// The customer replaces a login password the branch set (the initial one of a new contract, or
-// a reset: src/identity/password-change-requirement.ts). The rules of a new password are one pure
-// function; the change itself is written in the CALLER's transaction (the bank site issues the
-// new session id in the same one), as a compare-and-set on the hash that was just verified.
-import type { Transaction } from 'kysely';
+// The customer replaces the login password: one the branch set (the initial one of a new
+// contract, or a reset: src/identity/password-change-requirement.ts), or their own on the
+// signed-in パスワード変更 page. The rules of a new password are one pure function; the current
+// password is checked under one of the contract's password attempts; the change itself is
+// written in the CALLER's transaction (the bank site issues the new session id and writes the
+// notification in the same one), as a compare-and-set on the hash that was just verified.
+import type { Kysely, Transaction } from 'kysely';
 import { appendAudit } from '../audit/audit-log.js';
 import { clearPasswordChangeRequirement, isPasswordChangeRequired } from '../identity/password-change-requirement.js';
 import { CUSTOMER } from '../identity/principals.js';
 import { endSessionsOf } from '../identity/sessions.js';
 import type { Schema } from '../db/schema.js';
+import { withPasswordAttempt } from './fail-counters.js';
+import type { Customer } from './customers.js';
 import type { InstitutionPolicy } from './institution-policy.js';
+import type { PasswordHasher } from './password-hasher.js';
 
 export const NEW_PASSWORD_MIN_LENGTH = 8;
 export const NEW_PASSWORD_MAX_LENGTH = 64;
@@ -30,6 +35,28 @@ export function newPasswordProblem(newPassword: string, context: { currentPasswo
   if (newPassword === context.currentPassword) return 'same_as_current';
   if (newPassword.includes(context.contractId)) return 'contains_contract_id';
   return undefined;
+}
+
+export type CurrentPasswordCheck = 'right' | 'wrong' | 'locked';
+
+/**
+ * Whoever holds a signed-in session must also know the current login password to change a
+ * password. Compared only under one of the contract's password attempts (fail-counters.ts), like
+ * the login's; a wrong one counts toward the password lock (the locking one ends the sessions).
+ */
+export async function checkCurrentLoginPassword(
+  db: Kysely<Schema>,
+  deps: { hasher: PasswordHasher; nowMs: () => number },
+  input: { customer: Customer; policy: InstitutionPolicy; password: string; path: string },
+): Promise<CurrentPasswordCheck> {
+  const { customer } = input;
+  const target = { institution: customer.institution, contractId: customer.contract_id, policy: input.policy, nowMs: deps.nowMs(), path: input.path };
+  const checked = await withPasswordAttempt(db, target, async (attempt): Promise<CurrentPasswordCheck> => {
+    if (await deps.hasher.verify(customer.login_password_hash, input.password)) return 'right';
+    const counted = await attempt.wrong();
+    return !counted.counted || counted.lockedNow ? 'locked' : 'wrong';
+  });
+  return checked.taken ? checked.value : checked.refusal === 'locked' ? 'locked' : 'wrong';
 }
 
 /**

@@ -6,12 +6,11 @@
 // branch's requirement and every session of the contract, writes the audit record and issues
 // the new signed-in session id — all or nothing.
 import type { FastifyInstance } from 'fastify';
-import { newPasswordProblem, storeChangedLoginPassword, type NewPasswordProblem } from '../../../banking/change-login-password.js';
+import { checkCurrentLoginPassword, newPasswordProblem, storeChangedLoginPassword, type NewPasswordProblem } from '../../../banking/change-login-password.js';
 import { findCustomer } from '../../../banking/customers.js';
-import { withPasswordAttempt } from '../../../banking/fail-counters.js';
 import { CUSTOMER } from '../../../identity/principals.js';
 import { issueSession } from '../../../identity/sessions.js';
-import { readText } from '../../form-input.js';
+import { readText, type FormBody } from '../../form-input.js';
 import { MAX_PASSWORD_LENGTH } from '../form-readers.js';
 import type { Text } from '../../i18n.js';
 import { fieldProblem, T } from '../messages.js';
@@ -36,6 +35,26 @@ const PROBLEM_TEXT: Record<NewPasswordProblem, Text> = {
   contains_contract_id: T.newPasswordContainsContractId,
 };
 
+/**
+ * The fields of a login password change — 現在のログインパスワード, the new one twice — read and
+ * checked against the rules (nothing counted, nothing hashed): the forced change and the
+ * customer's own (password-settings-routes.ts) read the same.
+ */
+export function readNewLoginPassword(body: FormBody, contractId: string): { ok: true; current: string; next: string } | { ok: false; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const current = readText(body, 'currentPassword', MAX_PASSWORD_LENGTH);
+  if (!current.ok) errors.currentPassword = fieldProblem(T.currentPassword, current.problem);
+  const next = readText(body, 'newPassword', MAX_PASSWORD_LENGTH);
+  if (!next.ok) errors.newPassword = fieldProblem(T.newPassword, next.problem);
+  const again = readText(body, 'newPasswordAgain', MAX_PASSWORD_LENGTH);
+  if (!again.ok) errors.newPasswordAgain = fieldProblem(T.newPasswordAgain, again.problem);
+  if (!current.ok || !next.ok || !again.ok) return { ok: false, errors };
+  const problem = newPasswordProblem(next.value, { currentPassword: current.value, contractId });
+  if (problem !== undefined) return { ok: false, errors: { newPassword: PROBLEM_TEXT[problem] } };
+  if (again.value !== next.value) return { ok: false, errors: { newPasswordAgain: T.newPasswordMismatch } };
+  return { ok: true, current: current.value, next: next.value };
+}
+
 function showForm(ctx: PageContext, session: CustomerSession, input: { status?: number; errors?: FieldErrors } = {}) {
   return sendPage(ctx, {
     status: input.status ?? 200,
@@ -56,17 +75,9 @@ export function registerPasswordChangeRoutes(scope: FastifyInstance, site: Site)
     submit: async (ctx, session, body) => {
 
       // The form first (nothing counted, nothing hashed): present, and a new password that keeps the rules.
-      const errors: FieldErrors = {};
-      const current = readText(body, 'currentPassword', MAX_PASSWORD_LENGTH);
-      if (!current.ok) errors.currentPassword = fieldProblem(T.currentPassword, current.problem);
-      const next = readText(body, 'newPassword', MAX_PASSWORD_LENGTH);
-      if (!next.ok) errors.newPassword = fieldProblem(T.newPassword, next.problem);
-      const again = readText(body, 'newPasswordAgain', MAX_PASSWORD_LENGTH);
-      if (!again.ok) errors.newPasswordAgain = fieldProblem(T.newPasswordAgain, again.problem);
-      if (!current.ok || !next.ok || !again.ok) return showForm(ctx, session, { status: 400, errors });
-      const problem = newPasswordProblem(next.value, { currentPassword: current.value, contractId: session.subject });
-      if (problem !== undefined) return showForm(ctx, session, { status: 400, errors: { newPassword: PROBLEM_TEXT[problem] } });
-      if (again.value !== next.value) return showForm(ctx, session, { status: 400, errors: { newPasswordAgain: T.newPasswordMismatch } });
+      const read = readNewLoginPassword(body, session.subject);
+      if (!read.ok) return showForm(ctx, session, { status: 400, errors: read.errors });
+      const { current, next } = read;
 
       // The current password again: whoever holds this session must also know it. A wrong one
       // counts toward the password lock like any wrong login password (the lock ends the sessions).
@@ -76,17 +87,11 @@ export function registerPasswordChangeRoutes(scope: FastifyInstance, site: Site)
         return redirectTo(ctx, '');
       }
       const target = { institution: ctx.institution.slug, contractId: session.subject, policy: ctx.institution.policy };
-      // Compared only under one of the contract's password attempts, like the login's (fail-counters.ts).
-      const checked = await withPasswordAttempt(ctx.db, { ...target, nowMs: site.nowMs(), path: 'password_change' }, async (attempt) => {
-        if (await site.deps.hasher.verify(customer.login_password_hash, current.value)) return 'right' as const;
-        const counted = await attempt.wrong();
-        return !counted.counted || counted.lockedNow ? ('locked' as const) : ('wrong' as const);
-      });
-      const verdict = checked.taken ? checked.value : checked.refusal === 'locked' ? 'locked' : 'wrong';
+      const verdict = await checkCurrentLoginPassword(ctx.db, { hasher: site.deps.hasher, nowMs: site.nowMs }, { customer, policy: target.policy, password: current, path: 'password_change' });
       if (verdict === 'locked') return sendPasswordLockedPage(ctx);
       if (verdict === 'wrong') return showForm(ctx, session, { status: 401, errors: { currentPassword: T.currentPasswordWrong } });
 
-      const newHash = await site.deps.hasher.hash(next.value);
+      const newHash = await site.deps.hasher.hash(next);
       const nowMs = site.nowMs();
       const issued = await ctx.db.transaction().execute(async (trx) => {
         const stored = await storeChangedLoginPassword(trx, { ...target, verifiedHash: customer.login_password_hash, newHash, nowMs, path: 'password_change' });
