@@ -2,6 +2,7 @@
 // them) and English. Institution-specific words (its name, the name of its confirmation
 // password, its support centre) are passed in.
 import { japanDayStart } from '../../shared/japan-time.js';
+import type { EmailAddressProblem } from '../../banking/email-address.js';
 import type { Text } from '../i18n.js';
 
 export const T = {
@@ -178,6 +179,48 @@ export const T = {
     en: 'The two new passwords you entered do not match.',
   },
 
+  // メールアドレス (the notification address, issue 14 §1).
+  emailTitle: { ja: 'メールアドレス', en: 'E-mail address' },
+  emailLead: {
+    ja: '当金庫からのお知らせメール（お取引やお手続きのご連絡）の送信先です。メールにURLを記載することはありません。',
+    en: 'Where our notices (of your transactions and changes to your internet banking) are sent. Our mails never contain a link.',
+  },
+  emailCurrent: { ja: '登録中のメールアドレス', en: 'Registered address' },
+  emailNone: { ja: '登録されていません', en: 'None registered' },
+  emailNoneNotice: {
+    ja: 'メールアドレスが登録されていないため、お取引やお手続きのお知らせメールをお送りできません。',
+    en: 'No address is registered, so we cannot send you notices of your transactions and changes.',
+  },
+  emailStepAddress: { ja: '新しいメールアドレス', en: 'New address' },
+  emailStepCode: { ja: '確認コードの入力', en: 'Confirmation code' },
+  emailStepDone: { ja: '変更完了', en: 'Done' },
+  emailNew: { ja: '新しいメールアドレス', en: 'New e-mail address' },
+  emailNewHint: { ja: '半角英数字で入力してください(例: taro@example.jp)', en: 'For example taro@example.jp' },
+  emailOtpLead: {
+    ja: '新しいメールアドレスとワンタイムパスワードを入力し、「確認コードを送信」をクリックしてください。新しいメールアドレスあてに6桁の確認コードをお送りします。',
+    en: 'Enter the new address and a one-time password, then press “Send the confirmation code”. We send a 6-digit code to the new address.',
+  },
+  emailSendCode: { ja: '確認コードを送信', en: 'Send the confirmation code' },
+  emailCode: { ja: '確認コード', en: 'Confirmation code' },
+  emailCodeHint: { ja: 'メールに記載の6桁の数字', en: 'The 6 digits in the mail' },
+  emailCodeFormat: { ja: '確認コードは6桁の数字で入力してください。', en: 'The confirmation code is 6 digits.' },
+  emailResend: { ja: '確認コードを再送信', en: 'Send a new code' },
+  emailResent: { ja: '新しい確認コードをお送りしました。以前の確認コードは使えません。', en: 'We sent a new code. The previous code can no longer be used.' },
+  emailChangeAddress: { ja: 'メールアドレスを入力しなおす', en: 'Enter another address' },
+  emailChanged: { ja: 'メールアドレスを登録しました。今後のお知らせはこのメールアドレスへお送りします。', en: 'The address is registered. From now on, our notices go to it.' },
+  emailChangedOldTold: { ja: '変更前のメールアドレスにも変更のお知らせをお送りしました。', en: 'We told the previous address of the change as well.' },
+  emailSame: { ja: '登録中のメールアドレスと同じです。', en: 'This is the address already registered.' },
+  emailCodeWrong: { ja: '確認コードが正しくありません。', en: 'The confirmation code is not correct.' },
+  emailCodeExpired: {
+    ja: '確認コードの有効期限が切れました。「確認コードを再送信」で新しい確認コードを受け取ってください。',
+    en: 'The confirmation code has expired. Press “Send a new code” to receive a new one.',
+  },
+  emailCodeUsedUp: {
+    ja: '確認コードを所定の回数誤って入力されたため、この確認コードは使えなくなりました。「確認コードを再送信」で新しい確認コードを受け取ってください。',
+    en: 'The confirmation code was entered wrongly too many times and can no longer be used. Press “Send a new code” to receive a new one.',
+  },
+  emailNothingUnderWay: { ja: 'お手続き中のメールアドレス変更はありません。', en: 'No change of address is under way.' },
+
   errorTitle: { ja: '入力内容をご確認ください', en: 'Please check what you entered' },
   loginFailed: {
     ja: '契約者IDまたはログインパスワードが正しくないか、現在ご利用いただけない状態です。',
@@ -249,6 +292,57 @@ export const T = {
   },
   errorReference: { ja: 'お問い合わせ番号', en: 'Reference' },
   contactUs: { ja: 'お問い合わせ先', en: 'Contact' },
+
+  // 前回ログイン日時, ログイン履歴 and 「心当たりがない」 (issue 14 §3–4; DESIGN §3.5 names them).
+  previousSignIn: { ja: '前回ログイン日時', en: 'Previous sign-in' },
+  previousSignInNone: { ja: '今回が初めてのログインです', en: 'This is your first sign-in' },
+  menuSignInHistory: { ja: 'ログイン履歴', en: 'Sign-in history' },
+  signInHistoryTitle: { ja: 'ログイン履歴', en: 'Sign-in history' },
+  signInHistoryLead: {
+    ja: '最近30件のログインとログインの失敗を新しい順に表示しています。心当たりのないものがあれば、選んで「心当たりがない」を押してください。インターネットバンキングのご利用をすぐに停止します。',
+    en: 'Your latest 30 sign-ins and failed attempts, newest first. If one was not you, choose it and press “It wasn’t me”: your internet banking is suspended at once.',
+  },
+  signInHistoryEmpty: { ja: 'ログインの記録はまだありません。', en: 'No sign-ins have been recorded yet.' },
+  historyAt: { ja: '日時', en: 'Date and time' },
+  historyResult: { ja: '結果', en: 'Result' },
+  historyMethod: { ja: '方法', en: 'Method' },
+  historyEnvironment: { ja: 'ご利用環境', en: 'Browser, system and address' },
+  historyChoose: { ja: '選択', en: 'Choose' },
+  resultSuccess: { ja: 'ログイン', en: 'Signed in' },
+  resultWrongPassword: { ja: 'パスワード誤り', en: 'Wrong password' },
+  resultWrongCode: { ja: 'ワンタイムパスワード誤り', en: 'Wrong one-time password' },
+  resultLocked: { ja: 'ロック', en: 'Locked' },
+  methodPasswordOtp: { ja: 'パスワード＋ワンタイムパスワード', en: 'Password and one-time password' },
+  methodPassword: { ja: 'パスワードのみ', en: 'Password only' },
+  environmentUnknown: { ja: '記録なし', en: 'Not recorded' },
+  historyPages: { ja: 'ページ', en: 'Pages' },
+  historyPageBad: { ja: 'ページの指定が正しくありません。', en: 'That page does not exist.' },
+  notMe: { ja: '心当たりがない', en: 'It wasn’t me' },
+  notMeTitle: { ja: 'ご利用の停止（心当たりがない）', en: 'Suspend internet banking (it wasn’t me)' },
+  notMeLead: {
+    ja: '次のログイン（またはログインの失敗）に心当たりがない場合は、「停止」を押してください。インターネットバンキングのご利用をすぐに停止し、ログイン中のすべての画面を終了します。',
+    en: 'If the sign-in (or failed attempt) below was not you, press “Stop”: your internet banking is suspended at once, and every signed-in page ends.',
+  },
+  notMeResume: {
+    ja: 'ご利用の再開には、お取引店舗へ当金庫所定の書面でのお届けが必要です。',
+    en: 'To use it again, you will submit our written request form at your branch.',
+  },
+  notMeCancel: { ja: 'ログイン履歴に戻る', en: 'Back to the sign-in history' },
+  notMeChooseOne: { ja: '心当たりのない履歴を1つ選んでください。', en: 'Choose the entry that was not you.' },
+  notMeDoneTitle: { ja: 'ご利用を停止しました', en: 'Internet banking suspended' },
+  notMeDone: {
+    ja: 'インターネットバンキングのご利用を停止しました。ログイン中のすべての画面は終了しました。',
+    en: 'Your internet banking is suspended. Every signed-in page has ended.',
+  },
+  notMeDoneNext: {
+    ja: '至急、お取引店舗または下記のお問い合わせ先へお電話ください。パスワードの変更とご利用の再開は、お取引店舗でのお手続きとなります。',
+    en: 'Please call your branch or the contact below at once. Changing your password and resuming internet banking are done at your branch.',
+  },
+  notMeNotActiveTitle: { ja: 'ご利用は停止されています', en: 'Internet banking is suspended' },
+  notMeNotActive: {
+    ja: 'インターネットバンキングのご利用はすでに停止されています。お取引店舗または下記のお問い合わせ先へお電話ください。',
+    en: 'Your internet banking is already suspended. Please call your branch or the contact below.',
+  },
 
   // パスワード変更: the customer changes their own login or confirmation password (issue 14 §6).
   menuPasswordSettings: { ja: 'パスワード変更', en: 'Change passwords' },

@@ -4,7 +4,10 @@
 // from input, so there is no open redirect.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditEntry } from '../../audit/audit-log.js';
+import type { Transaction } from 'kysely';
+import type { Schema } from '../../db/schema.js';
 import type { AuthorityClient } from '../../authority/authority-client.js';
+import { findCustomer, type Customer } from '../../banking/customers.js';
 import type { CustomerSessionStage, SessionEndCause } from '../../identity/identity.tables.js';
 import { CUSTOMER } from '../../identity/principals.js';
 import type { IssuedSession, Session, SessionData, SessionLookup } from '../../identity/sessions.js';
@@ -15,7 +18,7 @@ import type { SafeHtml } from '../html.js';
 import { toggleFor, toggleLink } from '../language-toggle.js';
 import { openSiteRequest, type OpenedRequest } from '../site-request.js';
 import type { StepSite } from '../sign-in-step.js';
-import type { SessionSite } from '../site-sessions.js';
+import { sessionCsrfOk, type SessionSite } from '../site-sessions.js';
 import type { Text } from '../i18n.js';
 import { basePath, layout } from './layout.js';
 import { T } from './messages.js';
@@ -46,6 +49,9 @@ export type SitePath =
   | 'password'
   | 'password/login'
   | 'password/confirmation'
+  | 'login-history'
+  | 'email'
+  | 'email/code'
   | 'help';
 
 /**
@@ -143,6 +149,40 @@ export async function requireStage(ctx: PageContext, stages: readonly CustomerSe
   return undefined;
 }
 
+/** A signed-in page of an active customer: the request, its session and the customer read fresh. */
+export interface SignedInPage {
+  ctx: PageContext;
+  session: CustomerSession;
+  customer: Customer;
+}
+
+/**
+ * Opens a signed-in page: anything but a live `signed_in` session goes to the login page (as
+ * requireStage says), and so does a contract that is gone or no longer active. Undefined once
+ * that answer is sent.
+ */
+export async function openSignedInPage(site: Site, request: FastifyRequest, reply: FastifyReply): Promise<SignedInPage | undefined> {
+  const ctx = await openPage(site, request, reply);
+  if (!ctx) return undefined;
+  const session = await requireStage(ctx, ['signed_in']);
+  if (!session) return undefined;
+  const customer = await findCustomer(ctx.db, ctx.institution.slug, session.subject);
+  if (!customer || customer.status !== 'active') {
+    ctx.sessions.clearCookie();
+    await redirectTo(ctx, '');
+    return undefined;
+  }
+  return { ctx, session, customer };
+}
+
+/** A POST of a signed-in form: its body, or undefined after the CSRF refusal page was sent. */
+export async function signedInForm(page: SignedInPage): Promise<FormBody | undefined> {
+  const body = formBody(page.ctx);
+  if (sessionCsrfOk(page.session, body)) return body;
+  await sendCsrfRejected(page.ctx);
+  return undefined;
+}
+
 /** How the bank site opens a step's request, finds its session and refuses a forged form (sign-in-step.ts). */
 export function stepSite(site: Site): StepSite<PageContext, CustomerSessionStage> {
   return { open: (request, reply) => openPage(site, request, reply), requireStage, csrfRejected: sendCsrfRejected };
@@ -159,7 +199,14 @@ export async function redirectToLogin(ctx: PageContext, lookup: SessionLookup): 
   return redirectTo(ctx, '', ended);
 }
 
-type StepUpInput = { contractId: string; stage: CustomerSessionStage; data?: SessionData; audit?: Omit<AuditEntry, 'chain' | 'at' | 'actor' | 'subject'> } & (
+type StepUpInput = {
+  contractId: string;
+  stage: CustomerSessionStage;
+  data?: SessionData;
+  audit?: Omit<AuditEntry, 'chain' | 'at' | 'actor' | 'subject'>;
+  /** Written in the issuing transaction once the session is issued (src/identity/step-up.ts). */
+  withIssued?: (trx: Transaction<Schema>) => Promise<void>;
+} & (
   | {
       /** Right after the password check: the hash it verified (the password must still be it). */
       passwordHash: string;
@@ -212,6 +259,7 @@ async function issueStepUp(ctx: PageContext, input: StepUpInput, unlessOtpLocked
     },
     ...(input.data ? { data: input.data } : {}),
     ...(input.audit ? { audit: input.audit } : {}),
+    ...(input.withIssued ? { withIssued: input.withIssued } : {}),
     ...(input.previous ? { previous: input.previous } : input.replacing ? { replacing: input.replacing } : {}),
   });
   if (issued) ctx.sessions.setCookie(issued.token);

@@ -10,11 +10,13 @@ import { sendErrorPage } from '../site-error-page.js';
 import { T } from './messages.js';
 import { openPage, sendMessage } from './page-context.js';
 import { registerLoginRoutes } from './routes/login-routes.js';
+import { registerEmailAddressRoutes } from './routes/email-address-routes.js';
 import { registerMainRoutes } from './routes/main-routes.js';
 import { registerPasswordChangeRoutes } from './routes/password-change-routes.js';
 import { registerPasswordSettingsRoutes } from './routes/password-settings-routes.js';
 import { registerTokenLifecycleRoutes } from './routes/token-lifecycle-routes.js';
 import { registerTokenAuthRoutes } from './routes/token-auth-routes.js';
+import { registerSignInHistoryRoutes } from './routes/sign-in-history-routes.js';
 import { createSite, type PersonalWebDeps, type Site } from './site.js';
 import { standalonePage } from './views/message-views.js';
 
@@ -31,7 +33,7 @@ export function createPersonalWebPart(deps: PersonalWebDeps): AppParts {
       await registerFormSite(app, site, {
         bodyLimit: PERSONAL_WEB_BODY_LIMIT,
         onError: handleError,
-        routes: [registerLoginRoutes, registerMainRoutes, registerPasswordChangeRoutes, registerPasswordSettingsRoutes, registerTokenAuthRoutes, registerTokenLifecycleRoutes],
+        routes: [registerLoginRoutes, registerMainRoutes, registerPasswordChangeRoutes, registerPasswordSettingsRoutes, registerTokenAuthRoutes, registerTokenLifecycleRoutes, registerSignInHistoryRoutes, registerEmailAddressRoutes],
       });
     },
   };

@@ -6,13 +6,15 @@ import { html, type SafeHtml } from '../../html.js';
 import { pick, type Lang } from '../../i18n.js';
 import { T, welcome } from '../messages.js';
 import { notice } from './form-parts.js';
+import { previousSignInFacts } from './sign-in-history-view.js';
+import type { SignInHistoryEntry } from '../../../banking/sign-in-history.js';
 
 interface ViewContext {
   lang: Lang;
   base: string;
 }
 
-export function mainView(ctx: ViewContext, input: { customer: Customer; menu: { href: string; label: string }[] }): SafeHtml {
+export function mainView(ctx: ViewContext, input: { customer: Customer; menu: { href: string; label: string }[]; previousSignIn: SignInHistoryEntry | undefined }): SafeHtml {
   const { customer } = input;
   const lang = ctx.lang;
   const tokenState = customer.token_serial
@@ -25,12 +27,15 @@ export function mainView(ctx: ViewContext, input: { customer: Customer; menu: { 
   <dl class="facts">
     <dt>${pick(lang, T.contractId)}</dt><dd>${customer.contract_id}</dd>
     <dt>${pick(lang, T.tokenStatus)}</dt><dd>${tokenState}</dd>
+    ${previousSignInFacts(lang, input.previousSignIn)}
   </dl>
 </section>
 <section class="card">
   <h2 id="menu-title">${pick(lang, T.menuTitle)}</h2>
   <ul class="menu">
     ${input.menu.map((item) => html`<li><a href="${item.href}">${item.label}</a></li>`)}
+    <li><a href="${ctx.base}login-history">${pick(lang, T.menuSignInHistory)}</a></li>
+    <li><a href="${ctx.base}email">${pick(lang, T.emailTitle)}</a></li>
     <li><a href="${ctx.base}password">${pick(lang, T.menuPasswordSettings)}</a></li>
     <li><a href="${ctx.base}help">${pick(lang, T.menuHelp)}</a></li>
   </ul>
