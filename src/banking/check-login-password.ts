@@ -5,6 +5,7 @@
 // who passed this step learns anything more (the OTP lock, the token state).
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.js';
+import type { SignInEnvironment } from '../shared/sign-in-environment.js';
 import { metrics } from '../observability/mamori-metrics.js';
 import { isOtpLocked, withPasswordAttempt } from './fail-counters.js';
 import { findCustomer, type Customer } from './customers.js';
@@ -18,7 +19,7 @@ export type PasswordCheck =
 export async function checkLoginPassword(
   db: Kysely<Schema>,
   deps: { hasher: PasswordHasher; nowMs: () => number },
-  input: { institution: string; policy: InstitutionPolicy; contractId: string; password: string; path: string },
+  input: { institution: string; policy: InstitutionPolicy; contractId: string; password: string; path: string; environment?: SignInEnvironment },
 ): Promise<PasswordCheck> {
   const customer = await findCustomer(db, input.institution, input.contractId);
   if (!customer) {
@@ -29,7 +30,7 @@ export async function checkLoginPassword(
   // (fail-counters.ts): a burst at one contract, over any number of processes, has no more
   // passwords compared than the lock allows. Refused (locked, or every attempt in flight), the
   // same dummy work and the same answer as an unknown ID.
-  const target = { institution: input.institution, contractId: input.contractId, policy: input.policy, nowMs: deps.nowMs(), path: input.path };
+  const target = { institution: input.institution, contractId: input.contractId, policy: input.policy, nowMs: deps.nowMs(), path: input.path, ...(input.environment ? { environment: input.environment } : {}) };
   const checked = await withPasswordAttempt(db, target, async (attempt): Promise<PasswordCheck> => {
     const matches = await deps.hasher.verify(customer.login_password_hash, input.password);
     metrics.passwordChecks.inc({ result: matches ? 'right' : 'wrong' });

@@ -8,6 +8,7 @@ import { appendAudit } from '../audit/audit-log.js';
 import type { Schema } from '../db/schema.js';
 import { withAttempt, type Attempt, type AttemptRefusal, type CountResult, type Factor, type LockHooks } from '../identity/attempts.js';
 import { CUSTOMER } from '../identity/principals.js';
+import { environmentDetails, type SignInEnvironment } from '../shared/sign-in-environment.js';
 import { enqueueNotification } from '../notifications/enqueue-notification.js';
 import { metrics } from '../observability/mamori-metrics.js';
 import type { InstitutionPolicy } from './institution-policy.js';
@@ -21,6 +22,8 @@ export interface CounterTarget {
   nowMs: number;
   /** Where the attempt was made, for the audit record: 'login', 'register', 'transfer'… */
   path: string;
+  /** Where it came from (browser, OS, masked address), for the audit record of a failure (ログイン履歴). */
+  environment?: SignInEnvironment;
 }
 
 export function isOtpLocked(customer: { otp_failures: number }, policy: InstitutionPolicy): boolean {
@@ -42,7 +45,8 @@ const CUSTOMER_LOCKS: LockHooks = {
 
 function attempt<T>(db: Kysely<Schema>, factor: Factor, target: CounterTarget, check: (attempt: Attempt) => Promise<T>) {
   const thresholds = { password: target.policy.passwordLockThreshold, otp: target.policy.otpLockThreshold };
-  return withAttempt(db, CUSTOMER, factor, { institution: target.institution, subject: target.contractId, thresholds, nowMs: target.nowMs, path: target.path }, check, CUSTOMER_LOCKS);
+  const details = target.environment ? { details: environmentDetails(target.environment) } : {};
+  return withAttempt(db, CUSTOMER, factor, { institution: target.institution, subject: target.contractId, thresholds, nowMs: target.nowMs, path: target.path, ...details }, check, CUSTOMER_LOCKS);
 }
 
 /**

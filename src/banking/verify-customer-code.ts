@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { AuthorityClient } from '../authority/authority-client.js';
 import type { Schema } from '../db/schema.js';
+import type { SignInEnvironment } from '../shared/sign-in-environment.js';
 import { isOtpLocked, withCodeAttempt, type Attempt, type AttemptRefusal } from './fail-counters.js';
 import { findCustomer } from './customers.js';
 import type { InstitutionPolicy } from './institution-policy.js';
@@ -24,6 +25,8 @@ export interface CodeTarget {
   contractId: string;
   policy: InstitutionPolicy;
   path: string;
+  /** Where the code came from, for the audit record of a wrong one (ログイン履歴). */
+  environment?: SignInEnvironment;
 }
 
 /** Counts one wrong code (settling its attempt) and says what the customer should be told. */
@@ -58,7 +61,7 @@ export async function verifyCustomerCode(
   if (isOtpLocked(customer, input.policy)) return { ok: false, reason: 'locked' };
   const bindingId = customer.token_binding_id;
   if (bindingId === null) return { ok: false, reason: 'no_token' };
-  const target = { institution: input.institution, contractId: input.contractId, policy: input.policy, path: input.path, nowMs: deps.nowMs() };
+  const target = { institution: input.institution, contractId: input.contractId, policy: input.policy, path: input.path, nowMs: deps.nowMs(), ...(input.environment ? { environment: input.environment } : {}) };
   const checked = await withCodeAttempt(db, target, async (attempt): Promise<CodeCheck> => {
     const result = await deps.authority.verify({ bindingId, code: input.code });
     if (result.valid) {

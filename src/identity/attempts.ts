@@ -32,6 +32,8 @@ export interface AttemptTarget extends PrincipalRef {
   nowMs: number;
   /** Where the attempt was made, for the audit record: 'login', 'register', 'sign_in'… */
   path: string;
+  /** More facts for the audit record of a failure: where it came from (sign-in-environment.ts), never a secret. */
+  details?: Record<string, string>;
 }
 
 /** What a site adds to a lock: a notification in the locking transaction, a metric after it. */
@@ -157,7 +159,7 @@ async function countFailure(db: Kysely<Schema>, kind: PrincipalKind, factor: Fac
       actor: kind.actor(target.subject),
       action: `${kind.auditPrefix}${factor}_${lockedNow ? 'locked' : 'failed'}`,
       subject: target.subject,
-      details: { path: target.path, failures },
+      details: { ...target.details, path: target.path, failures },
     });
     if (lockedNow) await hooks.inLockingTransaction?.(trx, factor, target);
     return { counted: true, failures, lockedNow } as const;

@@ -19,6 +19,7 @@ import type { Kysely } from 'kysely';
 import type { InstitutionPolicy } from '../banking/institution-policy.js';
 import { giveBackRateLimitHit, hitRateLimit, type RateLimitHit } from '../db/rate-limit.js';
 import type { Schema } from '../db/schema.js';
+import { browserAndOsOf, UNKNOWN_ADDRESS, type SignInEnvironment } from '../shared/sign-in-environment.js';
 
 export type SignInSite = 'ib' | 'branch';
 
@@ -57,15 +58,40 @@ export async function checkWithinAddressLimit<T extends { ok: boolean }>(
 export function clientAddressKey(address: string): string {
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
   if (mapped) return mapped[1]!;
+  const groups = ipv6Groups(address);
+  if (!groups) return address;
+  return `${groups.slice(0, 4).join(':')}::/64`;
+}
+
+/**
+ * The client address as a sign-in notice and ログイン履歴 show it (src/shared/sign-in-environment.ts):
+ * enough to tell a home line or a carrier from another country, never the whole address —
+ * an IPv4 address without its last byte (203.0.113.*), an IPv6 address by its /48 (2001:db8:1:*).
+ */
+export function maskClientAddress(address: string): string {
+  const v4 = /^(?:::ffff:)?(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}$/i.exec(address);
+  if (v4 && isIP(address.replace(/^::ffff:/i, '')) === 4) return `${v4[1]!}.*`;
+  const groups = ipv6Groups(address);
+  return groups ? `${groups.slice(0, 3).join(':')}:*` : UNKNOWN_ADDRESS;
+}
+
+/**
+ * Where a request comes from, as ログイン履歴 and a sign-in notice show it: the browser and OS
+ * families of its User-Agent and its client address — `request.ip`, the address the limit above
+ * counts (the peer, or X-Forwarded-For from a trusted proxy only) — masked.
+ */
+export function signInEnvironmentOf(request: { ip: string; headers: Record<string, unknown> }): SignInEnvironment {
+  return { ...browserAndOsOf(request.headers['user-agent']), address: maskClientAddress(request.ip) };
+}
+
+/** An IPv6 address as its eight groups, each without leading zeros; undefined for anything else. */
+function ipv6Groups(address: string): string[] | undefined {
   const bare = address.split('%')[0]!.toLowerCase(); // a zone id names the interface, not the client
-  if (isIP(bare) !== 6) return address;
+  if (isIP(bare) !== 6) return undefined;
   const [head = '', tail] = bare.split('::');
   const groupsOf = (part: string) => (part === '' ? [] : part.split(':').flatMap((group) => (group.includes('.') ? ['0', '0'] : [group])));
   const left = groupsOf(head);
   const right = groupsOf(tail ?? '');
   const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  return `${groups
-    .slice(0, 4)
-    .map((group) => group.replace(/^0+(?=.)/, ''))
-    .join(':')}::/64`;
+  return groups.map((group) => group.replace(/^0+(?=.)/, ''));
 }

@@ -2,7 +2,7 @@
 // client address (src/web/sign-in-address-limit.ts): an attempt over the limit gets the 429 page
 // and is never checked; a right password gives its attempt back.
 import { checkLoginPassword, type PasswordCheck } from '../../banking/check-login-password.js';
-import { checkWithinAddressLimit } from '../sign-in-address-limit.js';
+import { checkWithinAddressLimit, signInEnvironmentOf } from '../sign-in-address-limit.js';
 import { T } from './messages.js';
 import { sendMessage, type PageContext } from './page-context.js';
 
@@ -12,7 +12,8 @@ export async function checkPasswordStep(ctx: PageContext, input: { contractId: s
   const limited = await checkWithinAddressLimit(
     ctx.db,
     { site: 'ib', institution: ctx.institution.slug, clientAddress: ctx.request.ip, policy: ctx.institution.policy, nowMs: site.nowMs() },
-    () => checkLoginPassword(ctx.db, { hasher: site.deps.hasher, nowMs: site.nowMs }, { institution: ctx.institution.slug, policy: ctx.institution.policy, ...input }),
+    () =>
+      checkLoginPassword(ctx.db, { hasher: site.deps.hasher, nowMs: site.nowMs }, { institution: ctx.institution.slug, policy: ctx.institution.policy, environment: signInEnvironmentOf(ctx.request), ...input }),
   );
   if (limited.allowed) return limited.checked;
   // The same page whatever contract was named: nothing about it was looked at.
