@@ -2,6 +2,10 @@
 // CLI's `institution set-policy`, the demo data and every reader agree on what is valid.
 export type TransactionAuthMode = 'off' | 'account' | 'account_amount';
 
+/** Which completed sign-ins are mailed to the customer (ログイン通知): every one, those from a browser not seen before, none. */
+export type SignInNoticeMode = 'all' | 'new_environment' | 'off';
+export const SIGN_IN_NOTICE_MODES: readonly SignInNoticeMode[] = ['all', 'new_environment', 'off'];
+
 export interface InstitutionPolicy {
   /** Consecutive wrong one-time passwords, on any path, that lock internet banking. */
   otpLockThreshold: number;
@@ -30,6 +34,25 @@ export interface InstitutionPolicy {
    */
   signInFailuresPerAddress: number;
   signInAddressWindowMinutes: number;
+  /** ログイン通知 (issue 14 §2): mail every completed sign-in, only one from a new environment (device cookie), or none. */
+  signInNotice: SignInNoticeMode;
+  /**
+   * Limits shaped in time (issue 14 §5), each in the Japan calendar day. A raise of the daily
+   * limit by the customer waits until 0:00 JST of the next day (a lowering is at once).
+   */
+  limitRaiseNextDay: boolean;
+  /**
+   * For this many Japan calendar days from the day a contract is opened, and from each 利用開始
+   * and 利用登録/交換 of a token, the day's transfers together are capped at
+   * newContractOrTokenCapYen (0 days: no such cap). The branch may lift it for a contract.
+   */
+  newContractOrTokenCapDays: number;
+  newContractOrTokenCapYen: number;
+  /**
+   * A payee registered today, or an account entered by hand that the contract has never paid on
+   * an earlier day, may receive at most this much today, all such payees together (null: no cap).
+   */
+  newPayeeCapYen: number | null;
 }
 
 export const DEFAULT_POLICY: Readonly<InstitutionPolicy> = Object.freeze({
@@ -46,6 +69,11 @@ export const DEFAULT_POLICY: Readonly<InstitutionPolicy> = Object.freeze({
   transactionAuth: 'off',
   signInFailuresPerAddress: 20,
   signInAddressWindowMinutes: 15,
+  signInNotice: 'new_environment',
+  limitRaiseNextDay: true,
+  newContractOrTokenCapDays: 7,
+  newContractOrTokenCapYen: 100_000,
+  newPayeeCapYen: 100_000,
 });
 
 export const POLICY_KEYS = Object.keys(DEFAULT_POLICY) as (keyof InstitutionPolicy)[];
@@ -64,6 +92,8 @@ const WHOLE_NUMBER_RANGES: Partial<Record<keyof InstitutionPolicy, [number, numb
   limitFallbackAfterDays: [0, 3650],
   signInFailuresPerAddress: [1, 100_000],
   signInAddressWindowMinutes: [1, 24 * 60],
+  newContractOrTokenCapDays: [0, 366],
+  newContractOrTokenCapYen: [0, 1_000_000_000_000],
 };
 
 /** The one validator: unknown keys, wrong types and out-of-range values are all errors. */
@@ -89,6 +119,12 @@ export function validateInstitutionPolicy(input: unknown): PolicyResult {
   if (!['off', 'account', 'account_amount'].includes(policy.transactionAuth)) {
     errors.push('transactionAuth must be off, account or account_amount');
   }
+  if (!SIGN_IN_NOTICE_MODES.includes(policy.signInNotice)) errors.push('signInNotice must be all, new_environment or off');
+  if (typeof policy.limitRaiseNextDay !== 'boolean') errors.push('limitRaiseNextDay must be true or false');
+  const payeeCap = policy.newPayeeCapYen;
+  if (payeeCap !== null && !(typeof payeeCap === 'number' && Number.isSafeInteger(payeeCap) && payeeCap >= 0 && payeeCap <= 1_000_000_000_000)) {
+    errors.push('newPayeeCapYen must be a whole number from 0 to 1000000000000, or null (no cap)');
+  }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, policy };
 }
 
@@ -102,7 +138,9 @@ export function parseStoredPolicy(json: string): InstitutionPolicy {
 /** A command-line value ("5", "none", "2018-04-01", "account") as the key's JSON type. */
 export function parsePolicyValue(key: keyof InstitutionPolicy, text: string): unknown {
   if (key === 'desktopRegistrationClosedFrom') return /^(none|null|)$/i.test(text) ? null : text;
-  if (key === 'transactionAuth') return text;
+  if (key === 'transactionAuth' || key === 'signInNotice') return text;
+  if (key === 'limitRaiseNextDay') return /^(true|on|yes)$/i.test(text) ? true : /^(false|off|no)$/i.test(text) ? false : text;
+  if (key === 'newPayeeCapYen' && /^(none|null|off)$/i.test(text)) return null;
   return /^\d+$/.test(text) ? Number(text) : text;
 }
 

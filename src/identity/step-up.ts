@@ -56,6 +56,12 @@ export type StepUpInput<Stage extends string> = PrincipalRef & {
   audit?: Omit<AuditEntry, 'chain' | 'at' | 'actor' | 'subject'>;
   /** More of the principal's row to write in the same transaction, after the hold (e.g. when it last signed in). */
   alsoOnRow?: (trx: Transaction<Schema>) => Promise<void>;
+  /**
+   * More to write once the new session is issued, before the audit record (only if it is: a
+   * notice of the sign-in, the browser it came from) — after the row and the sessions, before
+   * the audit head, the one order of locks.
+   */
+  withIssued?: (trx: Transaction<Schema>) => Promise<void>;
 } & (
     | {
         /** The session of the step before, which proved what this one builds on: it must still be live. */
@@ -90,6 +96,7 @@ export async function stepUp<Stage extends string>(db: Kysely<Schema>, kind: Pri
       ...(input.data ? { data: input.data } : {}),
       ...(previous ? { previous } : {}),
     });
+    await input.withIssued?.(trx);
     if (input.audit) {
       await appendAudit(trx, { ...input.audit, chain: input.institution, at: input.nowMs, actor: kind.actor(input.subject), subject: input.subject });
     }

@@ -1,6 +1,12 @@
 // ログイン: 契約者ID + ログインパスワード → (token registered) ワンタイムパスワード → メイン (or, while the
 // password is one the branch set, only ログインパスワードの変更: password-change-routes.ts).
 import type { FastifyInstance } from 'fastify';
+import type { Transaction } from 'kysely';
+import { noteCompletedSignIn } from '../../../banking/sign-in-notice.js';
+import type { Schema } from '../../../db/schema.js';
+import { environmentDetails } from '../../../shared/sign-in-environment.js';
+import { signInEnvironmentOf } from '../../sign-in-address-limit.js';
+import { deviceTokenOf, setDeviceCookie } from '../device-cookie.js';
 import { findCustomer } from '../../../banking/customers.js';
 import { isOtpLocked } from '../../../banking/fail-counters.js';
 import type { CustomerSessionStage } from '../../../identity/identity.tables.js';
@@ -107,6 +113,24 @@ function signedInDetails(next: NextStep<CustomerSessionStage, SitePath>): Record
   return next.step === 'password_change' ? { passwordChangeRequired: true } : {};
 }
 
+/**
+ * What a completed sign-in (its credentials all proven) adds to its session's transaction: the
+ * environment in its audit record (ログイン履歴), this browser recorded for the contract and the
+ * ログイン通知 the policy asks for (src/banking/sign-in-notice.ts); and, once issued, the device
+ * cookie on the answer.
+ */
+function completedSignIn(ctx: PageContext, contractId: string) {
+  const environment = signInEnvironmentOf(ctx.request);
+  const device = deviceTokenOf(ctx);
+  return {
+    details: environmentDetails(environment),
+    withIssued: async (trx: Transaction<Schema>) => {
+      await noteCompletedSignIn(trx, { institution: ctx.institution.slug, contractId, policy: ctx.institution.policy, deviceHash: device.hash, environment, nowMs: ctx.site.nowMs() });
+    },
+    issued: () => setDeviceCookie(ctx, device),
+  };
+}
+
 export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
   scope.get('/ib/:slug', async (request, reply) => {
     const ctx = await openPage(site, request, reply);
@@ -142,12 +166,13 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
       const previous = await ctx.sessions.current();
       const hasToken = checked.customer.token_binding_id !== null;
       const next = await nextSignInStep(signInSequence(ctx), 'password', { subject: contractId, hasToken });
+      const completed = next.step !== 'one_time_code' ? completedSignIn(ctx, contractId) : undefined;
       const issued = await stepUp(ctx, {
         contractId,
         stage: next.stage,
         passwordHash: checked.customer.login_password_hash,
         ...(previous.ok ? { replacing: previous.session } : {}),
-        ...(next.step !== 'one_time_code' ? { audit: { action: 'signed_in', details: { otp: false, ...signedInDetails(next) } } } : {}),
+        ...(completed ? { audit: { action: 'signed_in', details: { otp: false, ...signedInDetails(next), ...completed.details } }, withIssued: completed.withIssued } : {}),
       });
       if (!issued) {
         // Suspended, locked by wrong passwords, or given another password (a reset at the branch)
@@ -156,6 +181,7 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
         metrics.logins.inc({ outcome: 'password_failed' });
         return showLogin(ctx, { status: 401, formError: [T.loginFailed], contractId });
       }
+      completed?.issued();
       if (!hasToken) metrics.logins.inc({ outcome: 'success' });
       return redirectTo(ctx, next.path);
     },
@@ -174,6 +200,7 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
         policy: ctx.institution.policy,
         path: 'login',
         code,
+        environment: signInEnvironmentOf(ctx.request),
       }).catch((error: unknown) => {
         if (error instanceof AuthorityUnavailableError) metrics.logins.inc({ outcome: 'unavailable' });
         throw error;
@@ -182,13 +209,16 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
       const next = await nextSignInStep(signInSequence(ctx), 'one_time_code', { subject: session.subject, hasToken: true });
       // A burst of wrong codes may lock the contract after this code cleared the count: the
       // session is issued only if no lock came first, and a later lock ends it (src/identity/attempts.ts).
+      const completed = completedSignIn(ctx, session.subject);
       const issued = await stepUpUnlessOtpLocked(ctx, {
         contractId: session.subject,
         stage: next.stage,
         previous: session,
-        audit: { action: 'signed_in', details: { otp: true, timeStep: checked.timeStep, ...signedInDetails(next) } },
+        audit: { action: 'signed_in', details: { otp: true, timeStep: checked.timeStep, ...signedInDetails(next), ...completed.details } },
+        withIssued: completed.withIssued,
       });
       if (issued) {
+        completed.issued();
         metrics.logins.inc({ outcome: 'success' });
         return redirectTo(ctx, next.path);
       }
