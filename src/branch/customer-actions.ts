@@ -14,17 +14,21 @@ import { isOtpLocked, isPasswordLocked } from '../banking/fail-counters.js';
 import type { Customer } from '../banking/customers.js';
 import type { InstitutionPolicy } from '../banking/institution-policy.js';
 import { getDailyLimit, LIMIT_UNIT_YEN, MAX_DAILY_LIMIT_YEN } from '../banking/limits/daily-limit.js';
+import { setNotificationAddress } from '../banking/notification-address.js';
 import type { Schema } from '../db/schema.js';
 import { requirePasswordChange } from '../identity/password-change-requirement.js';
 import { CUSTOMER } from '../identity/principals.js';
 import { endSessionsOf } from '../identity/sessions.js';
 import { enqueueNotification } from '../notifications/enqueue-notification.js';
 import { needsSecondPerson, type CustomerActionKind } from './permissions.js';
+import { resolveSignInReports, type CustomerReport } from './sign-in-report-store.js';
 import type { WrittenRequest } from './written-request.js';
 
 export type ActionRequest =
-  | { kind: Exclude<CustomerActionKind, 'change_limit'> }
-  | { kind: 'change_limit'; newLimitYen: number };
+  | { kind: Exclude<CustomerActionKind, 'change_limit' | 'change_email'> }
+  | { kind: 'change_limit'; newLimitYen: number }
+  // メールアドレス変更: the address of the written request, checked by checkEmailAddress.
+  | { kind: 'change_email'; newEmail: string };
 
 export type PreconditionProblem =
   | 'customer_not_found'
@@ -36,7 +40,8 @@ export type PreconditionProblem =
   | 'limit_unchanged'
   | 'limit_not_whole_units'
   | 'limit_above_maximum'
-  | 'limit_raise_needs_token';
+  | 'limit_raise_needs_token'
+  | 'email_unchanged';
 
 export interface CustomerState {
   customer: Customer;
@@ -59,6 +64,8 @@ export function preconditionProblem(state: CustomerState, request: ActionRequest
       return customer.status === 'suspended' ? undefined : 'not_suspended';
     case 'reset_password':
       return undefined;
+    case 'change_email':
+      return customer.email === request.newEmail ? 'email_unchanged' : undefined;
     case 'change_limit': {
       const next = request.newLimitYen;
       if (!Number.isSafeInteger(next) || next < 0 || next % LIMIT_UNIT_YEN !== 0) return 'limit_not_whole_units';
@@ -73,7 +80,7 @@ export function preconditionProblem(state: CustomerState, request: ActionRequest
 
 export async function readCustomerState(
   trx: Transaction<Schema>,
-  input: { institution: string; contractId: string; policy: InstitutionPolicy },
+  input: { institution: string; contractId: string; policy: InstitutionPolicy; nowMs: number },
 ): Promise<CustomerState | undefined> {
   const customer = await trx
     .selectFrom('customers')
@@ -93,7 +100,8 @@ export interface ActionContext {
   nowMs: number;
   /** The operator who carries the action out (the approver of a proposal). */
   actor: string;
-  written: WrittenRequest;
+  /** The branch's written request — or, for a suspension only, the customer's own 「心当たりがない」 (sign-in-reports.ts). */
+  written: WrittenRequest | CustomerReport;
   proposal?: { id: string; proposedBy: string };
 }
 
@@ -122,12 +130,13 @@ export async function applyCustomerAction(
   // what needs no second person may be done (a limit lowered meanwhile turns a cut into a raise).
   const secondPerson = needsSecondPerson(request, { currentLimitYen: state.currentLimitYen, secondPersonAboveYen: ctx.policy.dailyLimitWithoutTokenYen });
   if (secondPerson && ctx.proposal === undefined) return { ok: false, reason: 'needs_second_person' };
+  // Only a suspension is done without the branch's written request (the customer's own report).
+  if (!('requestFormNo' in ctx.written) && request.kind !== 'suspend') throw new TypeError('only a suspension may be done on a customer report');
   const { customer } = state;
   const where = { institution: ctx.institution, contractId: ctx.contractId };
   const principal = { institution: ctx.institution, subject: ctx.contractId };
   const details: Record<string, string | number | boolean | null> = {
-    requestFormNo: ctx.written.requestFormNo,
-    reason: ctx.written.reason,
+    ...('requestFormNo' in ctx.written ? { requestFormNo: ctx.written.requestFormNo, reason: ctx.written.reason } : { reportedByCustomer: true, reportId: ctx.written.reportId }),
     ...(ctx.proposal ? { proposalId: ctx.proposal.id, proposedBy: ctx.proposal.proposedBy } : {}),
   };
   const audit = (action: string, more: Record<string, string | number | boolean | null> = {}) =>
@@ -186,6 +195,7 @@ export async function applyCustomerAction(
     case 'resume': {
       const result = await customers().set({ status: 'active', updated_at: ctx.nowMs }).where('status', '=', 'suspended').executeTakeFirst();
       if (!changed(result)) return { ok: false, reason: 'changed_meanwhile' };
+      await resolveSignInReports(trx, { ...where, nowMs: ctx.nowMs });
       await audit('customer_resumed');
       await enqueueNotification(trx, { ...where, atMs: ctx.nowMs, event: { kind: 'resumed' } });
       return { ok: true, kind: request.kind, endedSessions: 0 };
@@ -202,12 +212,20 @@ export async function applyCustomerAction(
       await audit('login_password_reset', { endedSessions, changeRequired: true });
       return { ok: true, kind: request.kind, endedSessions };
     }
+    case 'change_email': {
+      // Compare-and-set on the address read above; a change the customer had under way goes.
+      const set = await setNotificationAddress(trx, { ...where, address: request.newEmail, expectedPrevious: customer.email, nowMs: ctx.nowMs, actor: ctx.actor, details });
+      if (!set) return { ok: false, reason: 'changed_meanwhile' };
+      return { ok: true, kind: request.kind, endedSessions: 0 };
+    }
     case 'change_limit': {
       const next = request.newLimitYen;
       await trx
         .insertInto('transfer_limits')
         .values({ institution: ctx.institution, contract_id: ctx.contractId, daily_limit_yen: next, updated_at: ctx.nowMs })
-        .onConflict((oc) => oc.columns(['institution', 'contract_id']).doUpdateSet({ daily_limit_yen: next, updated_at: ctx.nowMs }))
+        // The branch's change, on a written request, is in force at once and replaces a raise
+        // the customer left pending (issue 14 §5).
+        .onConflict((oc) => oc.columns(['institution', 'contract_id']).doUpdateSet({ daily_limit_yen: next, pending_limit_yen: null, pending_from_ms: null, updated_at: ctx.nowMs }))
         .execute();
       await audit(next > state.currentLimitYen ? 'daily_limit_raised' : 'daily_limit_lowered', { fromYen: state.currentLimitYen, toYen: next });
       await enqueueNotification(trx, { ...where, atMs: ctx.nowMs, event: { kind: 'limit_changed', fromYen: state.currentLimitYen, toYen: next, by: 'branch' } });

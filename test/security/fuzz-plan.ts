@@ -466,6 +466,13 @@ export const ROUTE_SPECS: Readonly<Record<string, RouteSpec>> = {
     fields: [f('currentPassword', 'password', sym('cardPassword')), f('newPassword', 'password', sym('newPassword')), f('newPasswordAgain', 'password', sym('newPassword'))],
     weight: 2.5,
   },
+  // ログイン履歴 and 「心当たりがない」 (its confirmation page, then 停止). The entry is an audit
+  // record's number; the literals are never one of a fuzzed contract's sign-ins (those come
+  // long after the demo data's records), so a valid request here is refused with the form
+  // again and never suspends a state's own contract (which no sign-in could then undo).
+  'GET /ib/:slug/login-history': { states: SIGNED_IN_STATES, csrf: 'none', fields: [], query: [LANG_QUERY, f('page', 'digits', lit('1'), ['1', '2', '3', '4', '0', '999999'])], weight: 0.7 },
+  'POST /ib/:slug/login-history/not-me': { states: SIGNED_IN_STATES, csrf: 'ib-session', fields: [f('entry', 'digits', lit('1'), ['1', '2', '3', '0', '999999999'])], weight: 1.5 },
+  'POST /ib/:slug/login-history/not-me/confirm': { states: SIGNED_IN_STATES, csrf: 'ib-session', fields: [f('entry', 'digits', lit('2'), ['1', '2', '3', '0', '999999999'])], weight: 1.5 },
   // メールアドレス: the new address with the OTP (or the confirmation password), then the mailed code.
   'GET /ib/:slug/email': { states: SIGNED_IN_STATES, csrf: 'none', fields: [], query: [LANG_QUERY, f('done', 'enum', lit('changed'), ['changed', 'changed_told'])], weight: 0.5 },
   'POST /ib/:slug/email': {
@@ -555,7 +562,7 @@ export const ROUTE_SPECS: Readonly<Record<string, RouteSpec>> = {
   'POST /branch/:slug/customers/:contractId/actions/:kind': {
     states: CONSOLE_STATES,
     csrf: 'branch-session',
-    fields: [...WRITTEN, f('newLimitYen', 'yen', lit('100000'), ['100000', '1,000,000', '１００００００円', '0', '3000000'])],
+    fields: [...WRITTEN, f('newLimitYen', 'yen', lit('100000'), ['100000', '1,000,000', '１００００００円', '0', '3000000']), f('newEmail', 'text', lit('fuzz.branch@example.jp'), ['fuzz.branch@example.jp', 'no-at.example.jp', 'x@例え.jp'])],
     params: { contractId: sym('consoleContractId'), kind: lit('unlock_otp') },
     weight: 6,
   },
@@ -585,6 +592,7 @@ export const ROUTE_SPECS: Readonly<Record<string, RouteSpec>> = {
       f('name', 'text', lit('試験 太郎'), ['試験 花子', 'Fuzz Taro']),
       f('holderName', 'kana', lit('ｼｹﾝ ﾀﾛｳ'), ['シケン ハナコ', 'FUZZ TARO']),
       f('branchCode', 'digits', lit('001')),
+      f('email', 'text', lit(''), ['', 'fuzz.open@example.jp', 'no-at.example.jp']),
       ...WRITTEN,
     ],
     weight: 2,
@@ -734,7 +742,7 @@ function planRequest(rng: Rng, pools: StringPools, route: Route, index: number, 
     const valid = name === 'slug' ? lit(slug) : (spec.params?.[name] ?? lit('x'));
     params[name] = rng.chance(0.88) ? withPick(rng, valid) : fuzzParam(rng, pools, name);
   }
-  if (route.url.endsWith('/:kind')) params.kind = rng.chance(0.85) ? lit(rng.pick(['unlock_otp', 'unlock_password', 'reissue_token', 'suspend', 'resume', 'change_limit', 'reset_password'])) : fuzzParam(rng, pools, 'kind');
+  if (route.url.endsWith('/:kind')) params.kind = rng.chance(0.85) ? lit(rng.pick(['unlock_otp', 'unlock_password', 'reissue_token', 'suspend', 'resume', 'change_limit', 'reset_password', 'change_email'])) : fuzzParam(rng, pools, 'kind');
 
   let query: PlanItem['query'];
   if (spec.query && rng.chance(0.6)) query = spec.query.filter(() => rng.chance(0.5)).map((q) => [q.name, rng.chance(0.75) ? validOf(rng, q) : fuzzValue(rng, pools, q.kind)]);

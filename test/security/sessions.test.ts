@@ -432,6 +432,10 @@ describe('sessions under attack (one server, SQLite)', () => {
     // The signed-in areas are guarded, and there are many of them: the sweep is not empty.
     assert.ok(guarded.filter((r) => r.url.startsWith('/ib/:slug/')).length >= 30, `bank-site guarded routes: ${guarded.length}`);
     assert.ok(guarded.filter((r) => r.url.startsWith('/branch/:slug/')).length >= 15);
+    // ログイン履歴 and 「心当たりがない」 (issue 14 §3–4): signed-in pages too, swept below.
+    for (const [method, url] of [['GET', '/ib/:slug/login-history'], ['POST', '/ib/:slug/login-history/not-me'], ['POST', '/ib/:slug/login-history/not-me/confirm']]) {
+      assert.ok(guarded.some((r) => r.method === method && r.url === url), `${method} ${url} is a guarded route of the catalogue`);
+    }
     // メールアドレス (issue 14 §1): its pages are signed-in pages, swept below like every other.
     for (const [method, url] of [['GET', '/ib/:slug/email'], ['POST', '/ib/:slug/email'], ['GET', '/ib/:slug/email/code'], ['POST', '/ib/:slug/email/code'], ['POST', '/ib/:slug/email/code/resend']]) {
       assert.ok(guarded.some((r) => r.method === method && r.url === url), `${method} ${url} is a guarded route of the catalogue`);

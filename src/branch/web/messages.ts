@@ -109,6 +109,13 @@ export const C = {
   reason: { ja: '受付理由', en: 'Reason' },
   newLimit: { ja: '新しい限度額(円)', en: 'New limit (yen)' },
   newLimitHint: { ja: '1万円単位。50万円を超える引き上げは承認が必要です。', en: 'In units of ¥10,000. Raising above ¥500,000 needs approval.' },
+  // メールアドレス (issue 14 §1): shown masked on the console; typed from the written request.
+  email: { ja: 'メールアドレス', en: 'E-mail address' },
+  emailNone: { ja: '未登録', en: 'None' },
+  newEmail: { ja: '新しいメールアドレス', en: 'New e-mail address' },
+  newEmailHint: { ja: '届出書のとおり半角で入力。変更前と変更後のメールアドレスへお知らせします。', en: 'As on the written request, in ASCII. The old and the new address are told.' },
+  contractEmail: { ja: 'メールアドレス(任意)', en: 'E-mail address (optional)' },
+  contractEmailHint: { ja: 'お知らせメールの送信先。届出書のとおり半角で入力。', en: 'Where our notices go, as on the written request, in ASCII.' },
   submit: { ja: '申請', en: 'Submit' },
 
   approvalsTitle: { ja: '承認待ちの申請', en: 'Proposals awaiting approval' },
@@ -217,6 +224,29 @@ export const C = {
   internalError: { ja: '処理中にエラーが発生しました。', en: 'Something went wrong on our side.' },
   errorReference: { ja: 'エラー番号', en: 'Error reference' },
   tooLarge: { ja: '入力内容が大きすぎます。', en: 'The input is too large.' },
+
+  // 入出金明細 (CSV) on a written request (issue 14 §7): the file the customer downloads, audited.
+  statementLink: { ja: '入出金明細 (CSV) の出力', en: 'Export the statement (CSV)' },
+  statementLead: {
+    ja: 'お客様の書面でのお申出により、入出金明細をCSVファイルで出力します。出力は監査ログに記録されます。',
+    en: 'At the customer’s written request, the statement is exported as a CSV file. The export is recorded in the audit log.',
+  },
+  statementAccount: { ja: '口座', en: 'Account' },
+  statementOrdinary: { ja: '普通', en: 'Ordinary' },
+  statementNoAccount: { ja: 'このお客様の口座はありません。', en: 'This customer has no account.' },
+  statementAccountUnknown: { ja: 'このお客様の口座を選んでください。', en: 'Choose one of this customer’s accounts.' },
+
+  // 「心当たりがない」: the customer's own suspension (issue 14 §4), first on the customer list.
+  reportsTitle: { ja: '「心当たりがない」のお申出（利用停止済み）', en: '“It wasn’t me” reports (suspended)' },
+  reportsLead: {
+    ja: 'お客様がログイン履歴から「心当たりがない」を押し、ご利用を停止したお客様です。ご本人へ連絡し、再開は書面でのお届け（承認が必要）で行ってください。',
+    en: 'These customers pressed “It wasn’t me” on their sign-in history, which suspended them. Call the customer; resuming needs a written request (with approval).',
+  },
+  reportsOfCustomer: { ja: '「心当たりがない」のお申出', en: '“It wasn’t me” reports' },
+  reportBadge: { ja: '心当たりがない', en: 'It wasn’t me' },
+  reportedAt: { ja: 'お申出日時', en: 'Reported' },
+  reportedSignIn: { ja: '対象のログイン', en: 'Sign-in reported' },
+  reportResolved: { ja: '再開済み', en: 'Resumed' },
 } satisfies Record<string, Text | Record<string, Text>>;
 
 export const ACTION_NAMES: Record<CustomerActionKind, Text> = {
@@ -227,6 +257,7 @@ export const ACTION_NAMES: Record<CustomerActionKind, Text> = {
   resume: { ja: '利用再開', en: 'Resume' },
   change_limit: { ja: '1日あたり振込限度額の変更', en: 'Change the daily transfer limit' },
   reset_password: { ja: 'ログインパスワードの再設定', en: 'Reset the login password' },
+  change_email: { ja: 'メールアドレス変更', en: 'Change the e-mail address' },
 };
 
 export const ROLE_NAMES: Record<OperatorRole, Text> = {
@@ -245,6 +276,7 @@ export const FAILURE_TEXTS = {
   already_suspended: { ja: 'すでに利用一時停止中です。', en: 'Already suspended.' },
   not_suspended: { ja: '利用一時停止中ではありません。', en: 'Not suspended.' },
   limit_unchanged: { ja: '現在の限度額と同じです。', en: 'That is the current limit.' },
+  email_unchanged: { ja: '登録中のメールアドレスと同じです。', en: 'That is the address already registered.' },
   limit_not_whole_units: { ja: '限度額は1万円単位で入力してください。', en: 'Enter the limit in units of ¥10,000.' },
   limit_above_maximum: { ja: '限度額の上限(1,000万円)を超えています。', en: 'Above the highest limit (¥10,000,000).' },
   limit_raise_needs_token: {

@@ -10,9 +10,10 @@ import { readCustomerStatus, searchCustomers, SEARCH_LIMIT } from '../../custome
 import { CUSTOMER_ACTION_KINDS, type CustomerActionKind } from '../../permissions.js';
 import { countPendingProposals } from '../../proposals.js';
 import { startCustomerAction } from '../../start-customer-action.js';
+import { listSignInReports } from '../../sign-in-report-store.js';
 import { hasControlCharacters } from '../../written-request.js';
 import { openConsole, queryOf, redirectTo, requireOperator, requireOperatorPost, sendMessage, sendPage, type Console, type ConsoleContext, type SignedIn } from '../console-context.js';
-import { readWrittenRequest, readYen } from '../form-fields.js';
+import { readEmail, readWrittenRequest, readYen } from '../form-fields.js';
 import { C, FAILURE_TEXTS } from '../messages.js';
 import type { FieldErrors } from '../views/common-views.js';
 import { customerView, flashText, homeView, searchView, type ActionFormState } from '../views/customer-views.js';
@@ -23,7 +24,7 @@ function contractIdParam(ctx: ConsoleContext): string | undefined {
 }
 
 async function showCustomer(ctx: ConsoleContext, signedIn: SignedIn, contractId: string, input: { status?: number; flash?: Text; state?: ActionFormState } = {}) {
-  const customer = await readCustomerStatus(ctx.db, { institution: ctx.institution.slug, policy: ctx.institution.policy, contractId });
+  const customer = await readCustomerStatus(ctx.db, { institution: ctx.institution.slug, policy: ctx.institution.policy, contractId, nowMs: ctx.console.nowMs() });
   if (!customer) return sendMessage(ctx, { status: 404, title: C.customerTitle, lines: [C.customerNotFound], kind: 'info', signedIn });
   const { status: httpStatus, ...view } = input;
   return sendPage(ctx, {
@@ -31,7 +32,7 @@ async function showCustomer(ctx: ConsoleContext, signedIn: SignedIn, contractId:
     title: C.customerTitle,
     signedIn,
     togglePath: `${ctx.base}customers/${contractId}`,
-    body: customerView(ctx, { signedIn, status: customer, secondPersonAboveYen: ctx.institution.policy.dailyLimitWithoutTokenYen, ...view }),
+    body: customerView(ctx, { signedIn, status: customer, secondPersonAboveYen: ctx.institution.policy.dailyLimitWithoutTokenYen, reports: await listSignInReports(ctx.db, { institution: ctx.institution.slug, contractId }), ...view }),
   });
 }
 
@@ -45,6 +46,7 @@ const FAILURE_STATUS: Record<keyof typeof FAILURE_TEXTS, number> = {
   already_suspended: 409,
   not_suspended: 409,
   limit_unchanged: 409,
+  email_unchanged: 409,
   limit_not_whole_units: 400,
   limit_above_maximum: 400,
   limit_raise_needs_token: 409,
@@ -75,7 +77,9 @@ export function registerCustomerRoutes(scope: FastifyInstance, console: Console)
     const signedIn = await requireOperator(ctx, 'view_customers');
     if (!signedIn) return;
     const raw = queryOf(ctx).q;
-    if (raw === undefined || raw === '') return sendPage(ctx, { title: C.searchTitle, signedIn, body: searchView(ctx, { query: '', hits: undefined, limit: SEARCH_LIMIT }) });
+    // The open 「心当たりがない」 reports come first, above any search.
+    const reports = await listSignInReports(ctx.db, { institution: ctx.institution.slug });
+    if (raw === undefined || raw === '') return sendPage(ctx, { title: C.searchTitle, signedIn, body: searchView(ctx, { query: '', hits: undefined, limit: SEARCH_LIMIT, reports }) });
     if (typeof raw !== 'string' || raw.length > 40 || hasControlCharacters(raw)) {
       return sendPage(ctx, { status: 400, title: C.searchTitle, signedIn, body: searchView(ctx, { query: '', hits: undefined, limit: SEARCH_LIMIT, error: C.searchHint }) });
     }
@@ -83,7 +87,7 @@ export function registerCustomerRoutes(scope: FastifyInstance, console: Console)
     const digits = normalizeDigitInput(text);
     const query = /^\d{10}$/.test(digits) ? digits : text;
     const hits = query === '' ? undefined : await searchCustomers(ctx.db, { institution: ctx.institution.slug, policy: ctx.institution.policy, query });
-    return sendPage(ctx, { title: C.searchTitle, signedIn, body: searchView(ctx, { query: text, hits, limit: SEARCH_LIMIT }) });
+    return sendPage(ctx, { title: C.searchTitle, signedIn, body: searchView(ctx, { query: text, hits, limit: SEARCH_LIMIT, reports }) });
   });
 
   scope.get('/branch/:slug/customers/:contractId', async (request, reply) => {
@@ -114,12 +118,14 @@ export function registerCustomerRoutes(scope: FastifyInstance, console: Console)
 
     const errors: FieldErrors = {};
     const newLimitYen = kind === 'change_limit' ? readYen(body, 'newLimitYen', errors) : undefined;
+    const newEmail = kind === 'change_email' ? readEmail(body, 'newEmail', errors) : undefined;
     const written = readWrittenRequest(body, errors);
-    const values = Object.fromEntries(['newLimitYen', 'requestFormNo', 'reason'].map((name) => [name, typeof body[name] === 'string' ? (body[name] as string) : '']));
-    if (written === undefined || (kind === 'change_limit' && newLimitYen === undefined)) {
+    const values = Object.fromEntries(['newLimitYen', 'newEmail', 'requestFormNo', 'reason'].map((name) => [name, typeof body[name] === 'string' ? (body[name] as string) : '']));
+    if (written === undefined || (kind === 'change_limit' && newLimitYen === undefined) || (kind === 'change_email' && typeof newEmail !== 'string')) {
       return showCustomer(ctx, signedIn, contractId, { status: 400, state: { kind, errors, values } });
     }
-    const actionRequest: ActionRequest = kind === 'change_limit' ? { kind, newLimitYen: newLimitYen! } : { kind };
+    const actionRequest: ActionRequest =
+      kind === 'change_limit' ? { kind, newLimitYen: newLimitYen! } : kind === 'change_email' ? { kind, newEmail: newEmail as string } : { kind };
     const result = await startCustomerAction(ctx.db, { nowMs: console.nowMs, randomBytes: console.deps.randomBytes }, {
       institution: ctx.institution.slug,
       policy: ctx.institution.policy,
@@ -135,7 +141,7 @@ export function registerCustomerRoutes(scope: FastifyInstance, console: Console)
     if (result.reason === 'customer_not_found' || result.reason === 'forbidden') {
       return sendMessage(ctx, { status: failureStatus(result.reason), title: C.customerTitle, lines: [FAILURE_TEXTS[result.reason]], kind: 'error', signedIn });
     }
-    const formErrors: FieldErrors = result.reason.startsWith('limit_') ? { newLimitYen: FAILURE_TEXTS[result.reason] } : {};
+    const formErrors: FieldErrors = result.reason.startsWith('limit_') ? { newLimitYen: FAILURE_TEXTS[result.reason] } : result.reason === 'email_unchanged' ? { newEmail: FAILURE_TEXTS[result.reason] } : {};
     return showCustomer(ctx, signedIn, contractId, { status: failureStatus(result.reason), state: { kind, errors: formErrors, formError: [FAILURE_TEXTS[result.reason]], values } });
   });
 }

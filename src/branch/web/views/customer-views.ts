@@ -1,10 +1,13 @@
 // The menu, the customer search and the customer at a glance, with the forms of the written
 // requests the operator's role may start (permissions.ts decides; the server checks again).
+import { maskEmailAddress } from '../../../notifications/masking.js';
 import { html, type SafeHtml } from '../../../web/html.js';
 import type { Text } from '../../../web/i18n.js';
 import type { CustomerSearchHit, CustomerStatus, AuditLine } from '../../customer-status.js';
 import { CUSTOMER_ACTION_KINDS, isAllowed, needsSecondPerson, type CustomerActionKind } from '../../permissions.js';
 import type { Proposal } from '../../proposals.js';
+import type { SignInReport } from '../../sign-in-report-store.js';
+import { environmentText } from '../../../shared/sign-in-environment.js';
 import type { ConsoleContext, SignedIn } from '../console-context.js';
 import { ACTION_NAMES, C, japanDateTime, yen } from '../messages.js';
 import { csrfField, errorSummary, field, notice, scrollTable, writtenRequestFields, type FieldErrors } from './common-views.js';
@@ -29,9 +32,30 @@ ${isAllowed(role, 'manage_operators') ? html`<li><a href="${ctx.base}operators">
 </ul>`;
 }
 
-export function searchView(ctx: ConsoleContext, input: { query: string; hits: CustomerSearchHit[] | undefined; limit: number; error?: Text }): SafeHtml {
+/**
+ * The 「心当たりがない」 reports: on the customer list, the open ones first (marked, with the
+ * sign-in reported: time, environment, masked address); on a customer's page, every one of theirs.
+ */
+export function reportsSection(ctx: ConsoleContext, reports: SignInReport[], options: { ofCustomer: boolean }): SafeHtml {
+  if (reports.length === 0) return html``;
+  const caption = options.ofCustomer ? C.reportsOfCustomer : C.reportsTitle;
+  return html`<section class="card card--alert" aria-labelledby="reports-title">
+<h2 id="reports-title"><span class="badge badge--alert">${ctx.t(C.reportBadge)}</span> ${ctx.t(caption)}</h2>
+${options.ofCustomer ? '' : html`<p>${ctx.t(C.reportsLead)}</p>`}
+${scrollTable(ctx.t(caption), [ctx.t(C.reportedAt), ctx.t(C.contractId), ctx.t(C.name), ctx.t(C.reportedSignIn), ctx.t(C.status)], reports.map((report) => html`<tr>
+<td class="nowrap">${japanDateTime(report.reportedAt)}</td>
+<td><a href="${ctx.base}customers/${report.contractId}">${report.contractId}</a></td>
+<td>${report.name}</td>
+<td>${japanDateTime(report.signInAt)} <code>${report.signInAction}</code><br>${ctx.t(environmentText(report.environment))}</td>
+<td>${report.resolvedAt === null ? html`<span class="badge badge--alert">${ctx.t(C.statusSuspended)}</span>` : `${ctx.t(C.reportResolved)} ${japanDateTime(report.resolvedAt)}`}</td>
+</tr>`))}
+</section>`;
+}
+
+export function searchView(ctx: ConsoleContext, input: { query: string; hits: CustomerSearchHit[] | undefined; limit: number; error?: Text; reports?: SignInReport[] }): SafeHtml {
   const hits = input.hits;
   return html`<h1>${ctx.t(C.searchTitle)}</h1>
+${reportsSection(ctx, input.reports ?? [], { ofCustomer: false })}
 <section class="card">${input.error ? errorSummary(ctx.lang, [input.error]) : ''}${searchForm(ctx, input.query)}</section>
 ${hits === undefined
   ? ''
@@ -68,7 +92,7 @@ ${scrollTable(ctx.t(caption), [ctx.t(C.at), ctx.t(C.actor), ctx.t(C.action), ctx
 
 export function proposalSummary(ctx: ConsoleContext, proposal: Proposal): SafeHtml {
   const request = proposal.request;
-  return html`<strong>${ctx.t(ACTION_NAMES[request.kind])}</strong>${request.kind === 'change_limit' ? html` → ${yen(request.newLimitYen, ctx.lang)}` : ''}
+  return html`<strong>${ctx.t(ACTION_NAMES[request.kind])}</strong>${request.kind === 'change_limit' ? html` → ${yen(request.newLimitYen, ctx.lang)}` : request.kind === 'change_email' ? html` → <code>${maskEmailAddress(request.newEmail)}</code>` : ''}
 <span class="meta">${ctx.t(C.requestFormNo)}: ${proposal.written.requestFormNo} / ${ctx.t(C.reason)}: ${proposal.written.reason} / ${ctx.t(C.proposedBy)}: ${proposal.proposedBy} (${japanDateTime(proposal.proposedAt)})</span>`;
 }
 
@@ -88,6 +112,7 @@ function applicableActions(status: CustomerStatus): CustomerActionKind[] {
         return status.suspended;
       case 'change_limit':
       case 'reset_password':
+      case 'change_email':
         return true;
     }
   });
@@ -105,6 +130,7 @@ function actionForm(ctx: ConsoleContext, input: { status: CustomerStatus; kind: 
   const state = input.state?.kind === kind ? input.state : undefined;
   const approval = kind === 'change_limit' ? undefined : needsSecondPerson({ kind }, { currentLimitYen: status.dailyLimitYen, secondPersonAboveYen: input.secondPersonAboveYen });
   const newLimitError = state?.errors.newLimitYen;
+  const newEmailError = state?.errors.newEmail;
   return html`<section class="card action-card" id="action-${kind}" aria-labelledby="action-${kind}-title">
 <h3 id="action-${kind}-title">${ctx.t(ACTION_NAMES[kind])}${approval === undefined ? '' : html` <span class="badge${approval ? ' badge--approval' : ''}">${ctx.t(approval ? C.needsApproval : C.immediate)}</span>`}</h3>
 ${state ? errorSummary(ctx.lang, state.formError ?? Object.values(state.errors)) : ''}
@@ -112,7 +138,9 @@ ${state ? errorSummary(ctx.lang, state.formError ?? Object.values(state.errors))
 ${csrfField(input.csrf)}
 ${kind === 'change_limit'
   ? field({ name: 'newLimitYen', label: ctx.t(C.newLimit), hint: ctx.t(C.newLimitHint), inputmode: 'numeric', maxlength: 16, idSuffix: kind, ...(newLimitError ? { error: ctx.t(newLimitError) } : {}), ...(state?.values.newLimitYen !== undefined ? { value: state.values.newLimitYen } : {}) })
-  : ''}
+  : kind === 'change_email'
+    ? field({ name: 'newEmail', label: ctx.t(C.newEmail), hint: ctx.t(C.newEmailHint), inputmode: 'email', maxlength: 320, idSuffix: kind, ...(newEmailError ? { error: ctx.t(newEmailError) } : {}), ...(state?.values.newEmail !== undefined ? { value: state.values.newEmail } : {}) })
+    : ''}
 ${writtenRequestFields(ctx, { idSuffix: kind, ...(state ? { errors: state.errors, values: state.values } : {}) })}
 <div class="actions"><button type="submit" class="button${kind === 'suspend' ? ' button--danger' : ''}">${ctx.t(kind === 'suspend' || kind === 'change_limit' ? ACTION_NAMES[kind] : C.submit)}</button></div>
 </form>
@@ -121,7 +149,7 @@ ${writtenRequestFields(ctx, { idSuffix: kind, ...(state ? { errors: state.errors
 
 export function customerView(
   ctx: ConsoleContext,
-  input: { signedIn: SignedIn; status: CustomerStatus; flash?: Text; state?: ActionFormState; secondPersonAboveYen: number },
+  input: { signedIn: SignedIn; status: CustomerStatus; flash?: Text; state?: ActionFormState; secondPersonAboveYen: number; reports?: SignInReport[] },
 ): SafeHtml {
   const { status, signedIn } = input;
   const role = signedIn.operator.role;
@@ -131,6 +159,7 @@ export function customerView(
   return html`<h1>${ctx.t(C.customerTitle)}: ${status.name} <span class="meta">(${status.contractId})</span></h1>
 ${input.flash ? notice(ctx.lang, 'ok', [input.flash]) : ''}
 ${orphan ? notice(ctx.lang, 'error', orphan.formError ?? Object.values(orphan.errors).filter((t): t is Text => t !== undefined), ACTION_NAMES[orphan.kind]) : ''}
+${reportsSection(ctx, input.reports ?? [], { ofCustomer: true })}
 <section class="card">
 <dl class="facts">
   <dt>${ctx.t(C.contractId)}</dt><dd>${status.contractId}</dd>
@@ -141,9 +170,11 @@ ${orphan ? notice(ctx.lang, 'error', orphan.formError ?? Object.values(orphan.er
   ${status.registrationBlockedUntil !== null && status.registrationBlockedUntil > ctx.console.nowMs() ? html`<dt>${ctx.t(C.registrationBlockedUntil)}</dt><dd>${when(ctx, status.registrationBlockedUntil)}</dd>` : ''}
   <dt>${ctx.t(C.otpCounter)}</dt><dd>${counter(ctx, status.otp)}</dd>
   <dt>${ctx.t(C.passwordCounter)}</dt><dd>${counter(ctx, status.password)}${status.passwordChangeRequired ? html`<br><span class="meta">${ctx.t(C.passwordChangeRequired)}</span>` : ''}</dd>
+  <dt>${ctx.t(C.email)}</dt><dd>${status.emailMasked === null ? ctx.t(C.emailNone) : html`<code>${status.emailMasked}</code>`}</dd>
   <dt>${ctx.t(C.dailyLimit)}</dt><dd>${yen(status.dailyLimitYen, ctx.lang)}</dd>
   <dt>${ctx.t(C.createdAt)}</dt><dd>${when(ctx, status.createdAt)}</dd>
 </dl>
+<p><a href="${ctx.base}customers/${status.contractId}/statement">${ctx.t(C.statementLink)}</a></p>
 </section>
 ${status.pendingProposals.length > 0
   ? html`<section class="card"><h2>${ctx.t(C.pendingForCustomer)}</h2><ul class="plain-list">${status.pendingProposals.map((p) => html`<li>${proposalSummary(ctx, p)}</li>`)}</ul>

@@ -1,6 +1,7 @@
 // The signed-in main page, the help page, the institution's stylesheet and unknown paths.
 import type { FastifyInstance } from 'fastify';
 import { findCustomer } from '../../../banking/customers.js';
+import { previousSignIn } from '../../../banking/sign-in-history.js';
 import { registerSiteFallbacks } from '../../site-request.js';
 import { T } from '../messages.js';
 import { openPage, redirectTo, requireStage, sendMessage, sendPage } from '../page-context.js';
@@ -20,7 +21,8 @@ export function registerMainRoutes(scope: FastifyInstance, site: Site): void {
       return redirectTo(ctx, '');
     }
     const menu = site.menuItems({ base: ctx.base, lang: ctx.lang, institution: ctx.institution });
-    return sendPage(ctx, { title: T.mainTitle, session, body: mainView(ctx, { customer, menu }) });
+    const previous = await previousSignIn(ctx.db, { institution: ctx.institution.slug, contractId: session.subject });
+    return sendPage(ctx, { title: T.mainTitle, session, body: mainView(ctx, { customer, menu, previousSignIn: previous }) });
   });
 
   scope.get('/ib/:slug/help', async (request, reply) => {
