@@ -16,7 +16,8 @@ import {
 } from '../banking/ledger/statement-file.js';
 import { japanDate } from '../banking/institution-policy.js';
 import type { FieldErrors, FormBody } from './form-input.js';
-import type { Text } from './i18n.js';
+import { html, type SafeHtml } from './html.js';
+import { pick, type Lang, type Text } from './i18n.js';
 
 export const STATEMENT_TEXT = {
   fileTitle: { ja: '入出金明細のダウンロード (CSV)', en: 'Download the statement (CSV)' },
@@ -84,6 +85,33 @@ export function readStatementRequest(fields: FormBody, nowMs: number): Statement
 function printable(text: string): string {
   // eslint-disable-next-line no-control-regex -- dropping control characters is the point
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/gu, '');
+}
+
+/**
+ * The form's three fields — 開始日, 終了日 and 文字コード — in the markup both sites share
+ * (.field, .hint, .field-error, labels bound by id, errors tied with aria-describedby).
+ */
+export function statementFields(lang: Lang, input: { values: StatementFormValues; errors?: FieldErrors }): SafeHtml {
+  const errors = input.errors ?? {};
+  const dayField = (name: 'from' | 'to') => {
+    const id = `f-${name}`;
+    const error = errors[name];
+    return html`<div class="field">
+  <label for="${id}">${pick(lang, STATEMENT_TEXT[name])}</label>
+  <input id="${id}" name="${name}" type="date" value="${input.values[name]}" maxlength="10" aria-describedby="${id}-hint${error ? html` ${id}-error` : ''}"${error ? html` aria-invalid="true"` : ''} required>
+  <span class="hint" id="${id}-hint">${pick(lang, STATEMENT_TEXT.dayHint)}</span>
+  ${error ? html`<span class="field-error" id="${id}-error">${pick(lang, error)}</span>` : ''}
+</div>`;
+  };
+  return html`${dayField('from')}
+${dayField('to')}
+<fieldset class="positions choices">
+  <legend>${pick(lang, STATEMENT_TEXT.encoding)}</legend>
+  ${STATEMENT_ENCODINGS.map(
+    (e) => html`<div class="choice"><input type="radio" id="c-encoding-${e}" name="encoding" value="${e}"${e === input.values.encoding ? html` checked` : ''}> <label for="c-encoding-${e}">${pick(lang, STATEMENT_TEXT[e])}</label></div>`,
+  )}
+  ${errors.encoding ? html`<span class="field-error">${pick(lang, errors.encoding)}</span>` : ''}
+</fieldset>`;
 }
 
 /** Sends the file: an attachment named by the period, never cached. */

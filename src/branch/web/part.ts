@@ -18,6 +18,7 @@ import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerContractRoutes } from './routes/contract-routes.js';
 import { registerCustomerRoutes } from './routes/customer-routes.js';
 import { registerOperatorRoutes } from './routes/operator-routes.js';
+import { registerStatementRoutes } from './routes/statement-routes.js';
 import { registerSignInRoutes } from './routes/sign-in-routes.js';
 import { standalonePage } from './views/common-views.js';
 
@@ -37,7 +38,7 @@ export function createBranchConsolePart(deps: BranchConsoleDeps): AppParts {
       await registerFormSite(app, console, {
         bodyLimit: BRANCH_CONSOLE_BODY_LIMIT,
         onError: handleError,
-        routes: [registerSignInRoutes, registerCustomerRoutes, registerApprovalRoutes, registerContractRoutes, registerAuditRoutes, registerOperatorRoutes, registerConsoleFallbacks],
+        routes: [registerSignInRoutes, registerCustomerRoutes, registerApprovalRoutes, registerContractRoutes, registerAuditRoutes, registerStatementRoutes, registerOperatorRoutes, registerConsoleFallbacks],
       });
     },
   };
