@@ -484,6 +484,24 @@ export const ROUTE_SPECS: Readonly<Record<string, RouteSpec>> = {
   'GET /ib/:slug/email/code': { states: SIGNED_IN_STATES, csrf: 'none', fields: [], weight: 0.5 },
   'POST /ib/:slug/email/code': { states: SIGNED_IN_STATES, csrf: 'ib-session', fields: [f('code', 'code', lit('123456'))], weight: 2 },
   'POST /ib/:slug/email/code/resend': { states: SIGNED_IN_STATES, csrf: 'ib-session', fields: [], weight: 0.5 },
+  // パスワード変更 (signed in). Every valid form here repeats the new password wrongly, so the fuzz
+  // reaches every reader and rule but never changes a state's password (its customer would be
+  // lost to the pool) nor counts a wrong password or code (the in-process tests do those).
+  'GET /ib/:slug/password': { states: SIGNED_IN_STATES, csrf: 'none', fields: [], query: [f('done', 'enum', lit('login'), ['login', 'confirmation', 'x'])], weight: 0.5 },
+  'GET /ib/:slug/password/login': { states: SIGNED_IN_STATES, csrf: 'none', fields: [], weight: 0.5 },
+  'POST /ib/:slug/password/login': {
+    states: SIGNED_IN_STATES,
+    csrf: 'ib-session',
+    fields: [f('currentPassword', 'password', sym('loginPassword')), f('newPassword', 'password', sym('newPassword')), f('newPasswordAgain', 'password', lit('Mismatch-2026x')), f('code', 'code', sym('code')), CONFIRMATION, ...POSITIONS],
+    weight: 2.5,
+  },
+  'GET /ib/:slug/password/confirmation': { states: SIGNED_IN_STATES, csrf: 'none', fields: [], weight: 0.5 },
+  'POST /ib/:slug/password/confirmation': {
+    states: SIGNED_IN_STATES,
+    csrf: 'ib-session',
+    fields: [f('currentConfirmation', 'code', sym('confirmation')), f('newConfirmation', 'code', lit('135792')), f('newConfirmationAgain', 'code', lit('135790')), f('code', 'code', sym('code')), f('loginPassword', 'password', sym('loginPassword'))],
+    weight: 2.5,
+  },
   // Transfers.
   'GET /ib/:slug/transfers': { states: SIGNED_IN_STATES, csrf: 'none', fields: [], weight: 0.7 },
   'GET /ib/:slug/transfers/new': { states: SIGNED_IN_STATES, csrf: 'none', fields: [], query: [f('payee', 'id', sym('payeeId')), f('from', 'id', sym('transferId'))], weight: 1 },
@@ -515,6 +533,13 @@ export const ROUTE_SPECS: Readonly<Record<string, RouteSpec>> = {
   },
   'GET /ib/:slug/transfers/:id/result': { states: SIGNED_IN_STATES, csrf: 'none', fields: [], params: { id: sym('doneTransferId') }, weight: 1 },
   'GET /ib/:slug/transfers/history': { states: SIGNED_IN_STATES, csrf: 'none', fields: [], query: [f('account', 'id', sym('ownAccountId')), f('page', 'digits', lit('1'), ['1', '2', '999999'])], weight: 1 },
+  'GET /ib/:slug/transfers/history.csv': {
+    states: SIGNED_IN_STATES,
+    csrf: 'none',
+    fields: [],
+    query: [f('account', 'id', sym('ownAccountId')), f('from', 'text', lit('2026-04-01'), ['2026-04-01', '2025-01-01', '2099-01-01']), f('to', 'text', lit('2026-04-01'), ['2026-04-01', '2026-02-30']), f('encoding', 'enum', lit('utf8'), ['utf8', 'sjis', 'latin1'])],
+    weight: 1.5,
+  },
   'GET /ib/:slug/transfers/limit': { states: SIGNED_IN_STATES, csrf: 'none', fields: [], query: [f('done', 'enum', lit('changed'), ['changed', 'unchanged'])], weight: 0.7 },
   'POST /ib/:slug/transfers/limit': { states: SIGNED_IN_STATES, csrf: 'ib-session', fields: [f('limitManYen', 'amount', sym('limitManYen')), f('code', 'code', sym('code'))], weight: 3 },
   'GET /ib/:slug/transfers/payees': { states: SIGNED_IN_STATES, csrf: 'none', fields: [], query: [f('done', 'enum', lit('added'), ['added', 'updated', 'deleted'])], weight: 0.7 },
@@ -565,6 +590,14 @@ export const ROUTE_SPECS: Readonly<Record<string, RouteSpec>> = {
     fields: [...WRITTEN, f('newLimitYen', 'yen', lit('100000'), ['100000', '1,000,000', '１００００００円', '0', '3000000']), f('newEmail', 'text', lit('fuzz.branch@example.jp'), ['fuzz.branch@example.jp', 'no-at.example.jp', 'x@例え.jp'])],
     params: { contractId: sym('consoleContractId'), kind: lit('unlock_otp') },
     weight: 6,
+  },
+  'GET /branch/:slug/customers/:contractId/statement': { states: CONSOLE_STATES, csrf: 'none', fields: [], params: { contractId: sym('consoleContractId') }, weight: 0.7 },
+  'POST /branch/:slug/customers/:contractId/statement': {
+    states: CONSOLE_STATES,
+    csrf: 'branch-session',
+    fields: [f('account', 'id', lit('acc_none')), f('from', 'text', lit('2026-04-01')), f('to', 'text', lit('2026-04-01')), f('encoding', 'enum', lit('sjis'), ['utf8', 'sjis', 'x']), ...WRITTEN],
+    params: { contractId: sym('consoleContractId') },
+    weight: 2,
   },
   'GET /branch/:slug/approvals': { states: CONSOLE_STATES, csrf: 'none', fields: [], query: [f('done', 'enum', lit('approved'), ['approved', 'rejected'])], weight: 1 },
   'POST /branch/:slug/approvals/:id/approve': { states: [['supervisor', 60], ['teller', 20], ['administrator', 10], ['anon', 10]], csrf: 'branch-session', fields: [], params: { id: sym('proposalId') }, weight: 2 },
