@@ -145,6 +145,13 @@ describe('logs of a full journey in a split deployment', { skip: skipReason('pos
     const limit = await browser.request(`${base}/transfers/limit`);
     const lowered = await browser.request(`${base}/transfers/limit`, { form: { csrf: csrfOf(limit.body) || csrf, limitManYen: '40' } });
     assert.ok(lowered.status < 400, `limit change: ${lowered.status}`);
+    // ログイン履歴 and the 「心当たりがない」 confirmation page (not its 停止): the device cookie
+    // the sign-in set is among the cookies searched for below.
+    assert.ok(browser.cookies.has('mamori_device'), 'the sign-in set the device cookie');
+    const history = await browser.request(`${base}/login-history`);
+    const entry = /name="entry" id="entry-\d+" value="(\d+)" checked/.exec(history.body)?.[1];
+    assert.ok(entry, history.body.slice(0, 300));
+    assert.equal((await browser.request(`${base}/login-history/not-me`, { form: { csrf, entry } })).status, 200);
     await browser.request(`${base}/logout`, { form: { csrf } });
 
     // Give the notification worker time to try the relay (and fail to log in).
