@@ -15,7 +15,7 @@ interface ViewContext {
 export function helpView(ctx: ViewContext): SafeHtml {
   const { base, institution } = ctx;
   const support = `${supportName(institution, ctx.lang)} ${institution.support.phone}`;
-  const { otpLockThreshold: lockAt, otpWarnAt: warnAt, reissueWaitMinutes: waitMinutes } = institution.policy;
+  const { otpLockThreshold: lockAt, otpWarnAt: warnAt, reissueWaitMinutes: waitMinutes, signInNotice: notice } = institution.policy;
   const confirmation = ctx.lang === 'ja' ? institution.confirmation.name : institution.confirmation.nameEn;
   const body =
     ctx.lang === 'ja'
@@ -32,6 +32,8 @@ export function helpView(ctx: ViewContext): SafeHtml {
   <dd>現トークンが使用可能で、新しい端末がお手元にある場合は、「<a href="${base}exchange">利用登録/交換</a>」で現トークンのワンタイムパスワードを入力し、続けて新トークンのシリアル番号とワンタイムパスワードを登録してください。または、旧端末で先に「<a href="${base}deregister">利用中止</a>」を行い、新しい端末で「利用開始」を行ってください(この場合、当金庫への届出は不要です)。現トークンが使用できない場合は、お取引店舗へ書面(トークン再発行)にて届出ください。</dd>
   <dt>トークンをダウンロードした端末を紛失、盗難にあわれた場合</dt>
   <dd>速やかに${support}までご連絡ください。お客様のインターネットバンキングのご利用を一時停止させていただきます。再開には書面でのお手続きが必要です。</dd>
+  <dt>ログインのお知らせ(メール)が届いた場合、心当たりのないログインがあった場合</dt>
+  <dd>${notice === 'off' ? '' : `${notice === 'all' ? 'ログインのたびに' : 'これまでにログインしたことのないブラウザからログインがあると'}、登録のメールアドレスへ「ログインのお知らせ」をお送りします(日時、ブラウザとOSの種類、接続元IPアドレスの一部)。`}ログイン後のメイン画面には前回ログイン日時を、メニュー「ログイン履歴」には最近30件のログインと失敗を表示します。心当たりのないものがあれば、ログイン履歴で選んで「心当たりがない」を押してください(ワンタイムパスワードは不要です)。確認の画面で「停止」を押すと、インターネットバンキングのご利用をすぐに停止します。ログインできない場合は${support}までお電話ください。再開には書面でのお手続きが必要です。メールにリンクが記載されることはありません。</dd>
   <dt>ひとつの契約で、複数のトークンを利用できますか?</dt>
   <dd>利用登録できるトークンは1契約につき1つです。2つ目のトークンは登録できません。交換する場合は「利用登録/交換」をご利用ください。</dd>
   <dt>2台以上の端末でインターネットバンキングを利用する場合は?</dt>
@@ -56,6 +58,8 @@ export function helpView(ctx: ViewContext): SafeHtml {
   <dd>If the current token still works and the new device is at hand, use “<a href="${base}exchange">Register / exchange</a>”: enter the current token’s code, then the new token’s serial number and code. Or first “<a href="${base}deregister">Stop using</a>” on the old device and then “Start using” on the new one (no paperwork needed). If the current token cannot be used, submit the token reissue form at your branch.</dd>
   <dt>My device was lost or stolen</dt>
   <dd>Call ${support} at once: we will suspend your internet banking. Resuming needs a written request.</dd>
+  <dt>I got a sign-in notice, or see a sign-in that was not me</dt>
+  <dd>${notice === 'off' ? '' : `${notice === 'all' ? 'At every sign-in' : 'When you sign in from a browser not used before'}, we mail a sign-in notice to your registered address (time, browser and OS, part of the IP address). `}After signing in, the main page shows your previous sign-in, and “Sign-in history” your last 30 sign-ins and failed attempts. If one was not you, choose it there and press “It wasn’t me” (no one-time password needed); “Stop” on the next page suspends internet banking at once. If you cannot sign in, call ${support}. Resuming needs a written request. Our mails never carry a link.</dd>
   <dt>Can one contract use several tokens?</dt>
   <dd>No: one token per contract. A second token is refused; use “Register / exchange” to change it.</dd>
   <dt>I use internet banking on two or more devices</dt>
