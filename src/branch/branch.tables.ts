@@ -24,7 +24,7 @@ export interface OperatorTable {
 }
 
 /** The actions a teller proposes and a supervisor approves (maker-checker). */
-export type ProposalKind = 'unlock_otp' | 'unlock_password' | 'reissue_token' | 'resume' | 'reset_password' | 'change_limit';
+export type ProposalKind = 'unlock_otp' | 'unlock_password' | 'reissue_token' | 'resume' | 'reset_password' | 'change_limit' | 'change_email';
 export type ProposalStatus = 'pending' | 'approved' | 'rejected';
 
 export interface ProposalTable {
@@ -32,7 +32,7 @@ export interface ProposalTable {
   institution: string;
   contract_id: string;
   kind: ProposalKind;
-  params: string; // JSON, e.g. {"newLimitYen":1000000}; never a secret
+  params: string; // JSON, e.g. {"newLimitYen":1000000} or {"newEmail":"…"} (shown masked, audited masked); never a secret
   request_form_no: string; // the written request (届出) this acts on
   reason: string;
   status: ProposalStatus;

@@ -1,6 +1,7 @@
 // The customer at a glance for the console: token (since when, masked serial), both lock
 // counters, suspension, the daily limit, the last logins and failures, recent audit entries,
 // and pending proposals. Always read within ONE institution.
+import { maskEmailAddress } from '../notifications/masking.js';
 import { sql, type Kysely } from 'kysely';
 import { isOtpLocked, isPasswordLocked } from '../banking/fail-counters.js';
 import type { Customer } from '../banking/customers.js';
@@ -29,6 +30,8 @@ export interface CustomerStatus {
   otp: { failures: number; threshold: number; locked: boolean };
   password: { failures: number; threshold: number; locked: boolean };
   passwordChangeRequired: boolean;
+  /** The notification address, masked (t***@example.jp): the console never shows it whole. */
+  emailMasked: string | null;
   dailyLimitYen: number;
   createdAt: number;
   signIns: AuditLine[];
@@ -67,7 +70,7 @@ export function statusOf(customer: Customer, policy: InstitutionPolicy): Pick<Cu
 
 export async function readCustomerStatus(
   db: Kysely<Schema>,
-  input: { institution: string; policy: InstitutionPolicy; contractId: string },
+  input: { institution: string; policy: InstitutionPolicy; contractId: string; nowMs: number },
 ): Promise<CustomerStatus | undefined> {
   const customer = await db
     .selectFrom('customers')
@@ -78,7 +81,7 @@ export async function readCustomerStatus(
   if (!customer) return undefined;
   const ref = { institution: input.institution, contractId: input.contractId };
   const [dailyLimitYen, passwordChangeRequired, signIns, failures, recentAudit, pendingProposals] = await Promise.all([
-    getDailyLimit(db, { ...ref, defaultLimitYen: input.policy.dailyLimitDefaultYen }),
+    getDailyLimit(db, { ...ref, defaultLimitYen: input.policy.dailyLimitDefaultYen, nowMs: input.nowMs }),
     isPasswordChangeRequired(db, ref),
     auditOf(db, { ...ref, actions: SIGN_IN_ACTIONS, limit: 5 }),
     auditOf(db, { ...ref, actions: FAILURE_ACTIONS, limit: 5 }),
@@ -96,6 +99,7 @@ export async function readCustomerStatus(
     tokenDeregisteredAt: customer.token_deregistered_at === null ? null : Number(customer.token_deregistered_at),
     registrationBlockedUntil: customer.registration_blocked_until === null ? null : Number(customer.registration_blocked_until),
     passwordChangeRequired,
+    emailMasked: customer.email === null ? null : maskEmailAddress(customer.email),
     dailyLimitYen,
     createdAt: Number(customer.created_at),
     signIns,

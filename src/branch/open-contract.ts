@@ -17,6 +17,8 @@
 // time. Every other submission gets the first card's outcome (contract ID, account) WITHOUT its
 // passwords, which exist nowhere any more. The same key with other fields (the back button,
 // then an edited form) or from another operator opens nothing and shows nothing.
+import { checkEmailAddress } from '../banking/email-address.js';
+import { maskEmailAddress } from '../notifications/masking.js';
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { appendAudit } from '../audit/audit-log.js';
@@ -43,6 +45,8 @@ export interface OpenContractInput {
   requestFormNo: string;
   reason: string;
   operatorLogin: string;
+  /** The notification address of the written request, if any (checked by checkEmailAddress). */
+  email?: string | null;
   /** The form's idempotency key (newIdempotencyKey): the same form submitted again opens nothing more. */
   formKey: string;
 }
@@ -98,6 +102,8 @@ export async function openContract(
   if (hasControlCharacters(name)) return { ok: false, reason: 'name_control_characters' };
   const holder = normalizeHolderName(input.holderName);
   if (!holder.ok) return { ok: false, reason: holder.error };
+  const email = input.email ?? null;
+  if (email !== null && !checkEmailAddress(email).ok) throw new TypeError('email must be an address checkEmailAddress accepts (the form reads it)');
   const branch = await db
     .selectFrom('branches')
     .select(['code', 'name'])
@@ -109,7 +115,7 @@ export async function openContract(
     institution: input.institution,
     formKey: input.formKey,
     operatorLogin: input.operatorLogin,
-    digest: formDigest([name, holder.value, branch.code, input.requestFormNo, input.reason]),
+    digest: formDigest([name, holder.value, branch.code, input.requestFormNo, input.reason, ...(email === null ? [] : [email])]),
   };
   // A resubmission seen at once costs no password hashing; the insert below is what decides.
   const earlier = await earlierSubmission(db, form);
@@ -142,6 +148,7 @@ export async function openContract(
             token_registered_at: null,
             token_deregistered_at: null,
             registration_blocked_until: null,
+            email,
             created_at: nowMs,
             updated_at: nowMs,
           })
@@ -151,7 +158,7 @@ export async function openContract(
         // a contract under it; roll this one back.
         if (!(await claimFormKey(trx, form, { contractId, nowMs }))) throw new FormKeyTaken();
         const actor = operatorActor(input.operatorLogin);
-        await appendAudit(trx, { chain: input.institution, at: nowMs, actor, action: 'customer_created', subject: contractId, details: { requestFormNo: input.requestFormNo, reason: input.reason } });
+        await appendAudit(trx, { chain: input.institution, at: nowMs, actor, action: 'customer_created', subject: contractId, details: { requestFormNo: input.requestFormNo, reason: input.reason, email: email === null ? null : maskEmailAddress(email) } });
         const number = await insertAccount(trx, { ...input, contractId, holderName: holder.value, nowMs, randomBytes: deps.randomBytes });
         await requirePasswordChange(trx, { institution: input.institution, contractId, cause: 'initial', nowMs });
         return number;

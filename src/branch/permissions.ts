@@ -19,6 +19,7 @@ export const CUSTOMER_ACTION_KINDS: readonly CustomerActionKind[] = [
   'resume',
   'change_limit',
   'reset_password',
+  'change_email',
 ];
 
 export type ConsoleAction =
@@ -42,6 +43,7 @@ export const PERMISSIONS: Readonly<Record<ConsoleAction, Readonly<Record<Operato
   resume: /*                           */ { teller: Y, supervisor: Y, administrator: N },
   change_limit: /*                     */ { teller: Y, supervisor: Y, administrator: N },
   reset_password: /*                   */ { teller: Y, supervisor: Y, administrator: N },
+  change_email: /*                     */ { teller: Y, supervisor: Y, administrator: N },
   decide_proposals: /*                 */ { teller: N, supervisor: Y, administrator: N },
   open_contract: /*                    */ { teller: Y, supervisor: Y, administrator: N },
   view_audit: /*                       */ { teller: N, supervisor: Y, administrator: Y },
@@ -69,6 +71,7 @@ export function needsSecondPerson(
     case 'reissue_token':
     case 'resume':
     case 'reset_password':
+    case 'change_email': // メールアドレス変更: where the notices (and the next code) go
       return true;
     case 'suspend':
       return false;

@@ -5,6 +5,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import { appendAudit } from '../audit/audit-log.js';
 import { isUniqueViolation, newId } from '../banking/ledger/transact.js';
 import type { Schema } from '../db/schema.js';
+import { maskEmailAddress } from '../notifications/masking.js';
 import type { RandomBytes } from '../shared/clock.js';
 import type { ProposalKind, ProposalStatus, ProposalTable } from './branch.tables.js';
 import type { ActionRequest } from './customer-actions.js';
@@ -30,8 +31,14 @@ export interface Proposal {
 export const PROPOSAL_ID_PATTERN = /^prp_[0-9a-f]{32}$/;
 
 export function proposalFromRow(row: Selectable<ProposalTable>): Proposal {
-  const params = JSON.parse(row.params) as { newLimitYen?: number };
-  const request = (row.kind === 'change_limit' ? { kind: 'change_limit', newLimitYen: Number(params.newLimitYen) } : { kind: row.kind }) as Proposal['request'];
+  const params = JSON.parse(row.params) as { newLimitYen?: number; newEmail?: string };
+  const request = (
+    row.kind === 'change_limit'
+      ? { kind: 'change_limit', newLimitYen: Number(params.newLimitYen) }
+      : row.kind === 'change_email'
+        ? { kind: 'change_email', newEmail: String(params.newEmail) }
+        : { kind: row.kind }
+  ) as Proposal['request'];
   return {
     id: row.id,
     institution: row.institution,
@@ -56,7 +63,10 @@ export async function createProposal(
   input: { institution: string; contractId: string; request: ActionRequest & { kind: ProposalKind }; written: WrittenRequest; proposedBy: string },
 ): Promise<CreateProposalResult> {
   const id = newId(deps.randomBytes, 'prp');
-  const params: Record<string, number> = input.request.kind === 'change_limit' ? { newLimitYen: input.request.newLimitYen } : {};
+  const params: Record<string, number | string> =
+    input.request.kind === 'change_limit' ? { newLimitYen: input.request.newLimitYen } : input.request.kind === 'change_email' ? { newEmail: input.request.newEmail } : {};
+  // The audit record names the address masked only (an address is never in a log).
+  const audited = input.request.kind === 'change_email' ? { newEmail: maskEmailAddress(input.request.newEmail) } : params;
   try {
     await db.transaction().execute(async (trx) => {
       await trx
@@ -83,7 +93,7 @@ export async function createProposal(
         actor: operatorActor(input.proposedBy),
         action: 'branch_proposal_created',
         subject: input.contractId,
-        details: { proposalId: id, kind: input.request.kind, requestFormNo: input.written.requestFormNo, reason: input.written.reason, ...params },
+        details: { proposalId: id, kind: input.request.kind, requestFormNo: input.written.requestFormNo, reason: input.written.reason, ...audited },
       });
     });
   } catch (error) {

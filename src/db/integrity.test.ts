@@ -137,6 +137,7 @@ async function insertConsistentGraph(db: Kysely<Schema>): Promise<void> {
   await db.insertInto('password_change_requirements').values({ ...CUSTOMER, cause: 'initial', required_since: T }).execute();
   await db.insertInto('session_end_notices').values({ id_hash: 'e'.repeat(64), ...CUSTOMER, cause: 'suspended', ended_at: T }).execute();
   await db.insertInto('contract_openings').values({ ...CUSTOMER, form_key: 'k'.repeat(32), opened_by: 'teller', form_digest: 'd'.repeat(64), opened_at: T }).execute();
+  await db.insertInto('notification_address_changes').values({ ...CUSTOMER, new_address: 'new@example.jp', code_mac: 'm'.repeat(64), attempts: 0, started_at: T, expires_at: T + 600_000 }).execute();
   await db.insertInto('sign_in_devices').values({ ...CUSTOMER, device_hash: 'h'.repeat(64), first_signed_in_at: T, last_signed_in_at: T }).execute();
   await db
     .insertInto('sign_in_reports')

@@ -20,7 +20,7 @@ export interface WrittenRequest {
   reason?: string;
 }
 
-export type CustomerActionKind = 'unlock_otp' | 'unlock_password' | 'reissue_token' | 'suspend' | 'resume' | 'change_limit' | 'reset_password';
+export type CustomerActionKind = 'unlock_otp' | 'unlock_password' | 'reissue_token' | 'suspend' | 'resume' | 'change_limit' | 'reset_password' | 'change_email';
 
 export interface SignedInOperator {
   readonly slug: string;
@@ -108,6 +108,7 @@ export function customerActionForm(kind: CustomerActionKind, input: WrittenReque
     requestFormNo: input.requestFormNo ?? 'R-2026-0001',
     reason: input.reason ?? `attack suite: ${kind}`,
     ...(kind === 'change_limit' ? { newLimitYen: String(input.newLimitYen ?? 100_000) } : {}),
+    ...(kind === 'change_email' ? { newEmail: `attack.suite.${Date.now()}@example.jp` } : {}),
   };
 }
 

@@ -1,6 +1,8 @@
 // Reading the console's form fields into values or per-field messages: never an exception,
 // never a 500 (DESIGN §5: bad input gets a clear 4xx and changes nothing).
+import { checkEmailAddress } from '../../banking/email-address.js';
 import { readDigits, readSerial, readText, type FieldProblem, type FormBody } from '../../web/form-input.js';
+import { emailAddressProblem } from '../../web/personal-web/messages.js';
 import type { Text } from '../../web/i18n.js';
 import { checkWrittenRequest, type WrittenRequest, type WrittenRequestProblem } from '../written-request.js';
 import { FIELD_PROBLEMS } from './messages.js';
@@ -57,6 +59,23 @@ export function readWrittenRequest(body: FormBody, errors: FieldErrors): Written
     const [name, text] = WRITTEN_REQUEST_TEXTS[problem];
     errors[name] ??= text;
   }
+  return undefined;
+}
+
+/**
+ * An e-mail address from a written request, by the one validator (checkEmailAddress) with the
+ * bank site's words for each problem. `optional`: an empty field is no address (null).
+ */
+export function readEmail(body: FormBody, name: string, errors: FieldErrors, options: { optional?: boolean } = {}): string | null | undefined {
+  const raw = readText(body, name, 1024);
+  if (!raw.ok) {
+    if (raw.problem === 'missing' && options.optional) return null;
+    errors[name] = raw.problem === 'missing' || raw.problem === 'control_characters' ? emailAddressProblem(raw.problem) : problemText(raw.problem);
+    return undefined;
+  }
+  const checked = checkEmailAddress(raw.value);
+  if (checked.ok) return checked.address;
+  errors[name] = emailAddressProblem(checked.problem);
   return undefined;
 }
 

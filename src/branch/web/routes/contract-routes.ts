@@ -7,7 +7,7 @@ import { listBranches } from '../../../banking/ledger/accounts.js';
 import { newIdempotencyKey, isIdempotencyKey } from '../../../shared/idempotency-key.js';
 import { openContract, type OpenContractResult } from '../../open-contract.js';
 import { openConsole, requireOperator, requireOperatorPost, sendPage, type Console } from '../console-context.js';
-import { readLine, readWrittenRequest } from '../form-fields.js';
+import { readEmail, readLine, readWrittenRequest } from '../form-fields.js';
 import { C, FIELD_PROBLEMS } from '../messages.js';
 import type { FieldErrors } from '../views/common-views.js';
 import { customerCardView, openContractView, usedFormView } from '../views/contract-views.js';
@@ -43,11 +43,12 @@ export function registerContractRoutes(scope: FastifyInstance, console: Console)
     if (!posted) return;
     const { signedIn, body } = posted;
     const branches = await listBranches(ctx.db, ctx.institution.slug);
-    const values = Object.fromEntries(['name', 'holderName', 'branchCode', 'requestFormNo', 'reason'].map((n) => [n, typeof body[n] === 'string' ? (body[n] as string) : '']));
+    const values = Object.fromEntries(['name', 'holderName', 'branchCode', 'email', 'requestFormNo', 'reason'].map((n) => [n, typeof body[n] === 'string' ? (body[n] as string) : '']));
     const errors: FieldErrors = {};
     const name = readLine(body, 'name', 40, errors);
     const holderName = readLine(body, 'holderName', 60, errors);
     const branchCode = readLine(body, 'branchCode', 3, errors);
+    const email = readEmail(body, 'email', errors, { optional: true });
     const written = readWrittenRequest(body, errors);
     // The form's key: kept while the same form is corrected; a form without one (out of date,
     // or not ours) gets a new key and is sent back, so no opening goes without a key.
@@ -62,11 +63,11 @@ export function registerContractRoutes(scope: FastifyInstance, console: Console)
         body: openContractView(ctx, { csrf: signedIn.session.csrfToken, formKey: formKey ?? newIdempotencyKey(console.deps.randomBytes), branches, errors, values, ...(formError ? { formError } : {}) }),
       });
     if (formKey === undefined) return showForm(400, [C.formOutdated]);
-    if (name === undefined || holderName === undefined || branchCode === undefined || written === undefined) return showForm(400);
+    if (name === undefined || holderName === undefined || branchCode === undefined || email === undefined || written === undefined) return showForm(400);
     const result = await openContract(
       ctx.db,
       { hasher: console.deps.hasher, confirmationPepper: console.deps.confirmationPepper, randomBytes: console.deps.randomBytes, nowMs: console.nowMs },
-      { institution: ctx.institution.slug, name, holderName, branchCode, requestFormNo: written.requestFormNo, reason: written.reason, operatorLogin: signedIn.operator.login, formKey },
+      { institution: ctx.institution.slug, name, holderName, branchCode, email, requestFormNo: written.requestFormNo, reason: written.reason, operatorLogin: signedIn.operator.login, formKey },
     );
     if (!result.ok) {
       if (result.reason === 'form_already_used') return sendPage(ctx, { status: 409, title: C.openContractTitle, signedIn, togglePath: `${ctx.base}contracts/new`, body: usedFormView(ctx) });

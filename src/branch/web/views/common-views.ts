@@ -23,7 +23,7 @@ export interface FieldSpec {
   label: string;
   type?: 'text' | 'password' | 'search';
   autocomplete?: string;
-  inputmode?: 'numeric' | 'text';
+  inputmode?: 'numeric' | 'text' | 'email';
   maxlength?: number;
   hint?: string;
   error?: string;

@@ -37,6 +37,7 @@ ${field({ name: 'holderName', label: ctx.t(C.holderName), hint: ctx.t(C.holderNa
   </select>
   ${branchError ? html`<span class="field-error" id="f-branchCode-error">${ctx.t(branchError)}</span>` : ''}
 </div>
+${field({ name: 'email', label: ctx.t(C.contractEmail), hint: ctx.t(C.contractEmailHint), inputmode: 'email', maxlength: 320, required: false, ...err('email'), ...value('email') })}
 ${writtenRequestFields(ctx, { idSuffix: 'open', ...(input.errors ? { errors: input.errors } : {}), values: { requestFormNo: input.values?.requestFormNo ?? '', reason: input.values?.reason ?? '' } })}
 <div class="actions"><button type="submit" class="button">${ctx.t(C.open)}</button></div>
 </form>
