@@ -32,7 +32,7 @@ export async function startCustomerAction(
 ): Promise<StartActionResult> {
   if (!isAllowed(input.operator.role, input.request.kind)) return { ok: false, reason: 'forbidden' };
   const request = input.request;
-  const state = await db.transaction().execute((trx) => readCustomerState(trx, input));
+  const state = await db.transaction().execute((trx) => readCustomerState(trx, { ...input, nowMs: deps.nowMs() }));
   if (!state) return { ok: false, reason: 'customer_not_found' };
   const problem = preconditionProblem(state, request, input.policy);
   if (problem !== undefined) return { ok: false, reason: problem };

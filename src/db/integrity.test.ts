@@ -113,6 +113,7 @@ async function insertConsistentGraph(db: Kysely<Schema>): Promise<void> {
     .execute();
   await db.insertInto('transfer_limits').values({ ...CUSTOMER, daily_limit_yen: 500_000, updated_at: T }).execute();
   await db.insertInto('daily_usage').values({ ...CUSTOMER, business_day: '2026-09-21', used_yen: 1 }).execute();
+  await db.insertInto('limit_cap_lifts').values({ ...CUSTOMER, lifted_at: T, lifted_by: 'supervisor', request_form_no: 'R-1' }).execute();
   const operator = { institution: 'demo', password_hash: 'x', token_binding_id: null, token_serial: null, token_enrolled_at: null, last_sign_in_at: null, created_at: T, updated_at: T } as const;
   await db.insertInto('operators').values({ ...operator, login: 'teller', role: 'teller' }).execute();
   await db.insertInto('operators').values({ ...operator, login: 'supervisor', role: 'supervisor' }).execute();

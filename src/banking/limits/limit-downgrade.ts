@@ -40,23 +40,27 @@ export async function runLimitDowngradeJob(
     const candidates = await db
       .selectFrom('transfer_limits as l')
       .innerJoin('customers as c', (join) => join.onRef('c.institution', '=', 'l.institution').onRef('c.contract_id', '=', 'l.contract_id'))
-      .select(['l.contract_id', 'l.daily_limit_yen', 'c.token_deregistered_at'])
+      .select(['l.contract_id', 'l.daily_limit_yen', 'l.pending_limit_yen', 'l.pending_from_ms', 'c.token_deregistered_at'])
       .where('l.institution', '=', institution.slug)
-      .where('l.daily_limit_yen', '>', ceilingYen)
+      // A raise still pending (issue 14 §5) above the ceiling falls back with the limit.
+      .where((eb) => eb.or([eb('l.daily_limit_yen', '>', ceilingYen), eb('l.pending_limit_yen', '>', ceilingYen)]))
       .where('c.token_binding_id', 'is', null)
       .where('c.token_deregistered_at', 'is not', null)
       .where('c.token_deregistered_at', '<=', cutoffMs)
       .orderBy('l.contract_id')
       .execute();
     for (const candidate of candidates) {
-      const fromYen = Number(candidate.daily_limit_yen);
+      const storedYen = Number(candidate.daily_limit_yen);
+      const pendingDue = candidate.pending_limit_yen !== null && candidate.pending_from_ms !== null && Number(candidate.pending_from_ms) <= nowMs;
+      const fromYen = pendingDue ? Number(candidate.pending_limit_yen) : storedYen; // the limit in force now
+      const toYen = Math.min(fromYen, ceilingYen);
       const done = await db.transaction().execute(async (trx) => {
         const updated = await trx
           .updateTable('transfer_limits')
-          .set({ daily_limit_yen: ceilingYen, updated_at: nowMs })
+          .set({ daily_limit_yen: toYen, pending_limit_yen: null, pending_from_ms: null, updated_at: nowMs })
           .where('institution', '=', institution.slug)
           .where('contract_id', '=', candidate.contract_id)
-          .where('daily_limit_yen', '=', fromYen)
+          .where('daily_limit_yen', '=', storedYen)
           .where((eb) =>
             eb.exists(
               eb
@@ -76,9 +80,15 @@ export async function runLimitDowngradeJob(
           actor: 'system',
           action: 'daily_limit_lowered',
           subject: candidate.contract_id,
-          details: { fromYen, toYen: ceilingYen, reason: 'token_deregistered', deregisteredAtMs: Number(candidate.token_deregistered_at) },
+          details: {
+            fromYen,
+            toYen,
+            reason: 'token_deregistered',
+            deregisteredAtMs: Number(candidate.token_deregistered_at),
+            ...(candidate.pending_limit_yen === null ? {} : { droppedPendingYen: Number(candidate.pending_limit_yen) }),
+          },
         });
-        await enqueueNotification(trx, { institution: institution.slug, contractId: candidate.contract_id, atMs: nowMs, event: { kind: 'limit_changed', fromYen, toYen: ceilingYen, by: 'rule' } });
+        await enqueueNotification(trx, { institution: institution.slug, contractId: candidate.contract_id, atMs: nowMs, event: { kind: 'limit_changed', fromYen, toYen, by: 'rule' } });
         return true;
       });
       if (done) {
@@ -86,7 +96,7 @@ export async function runLimitDowngradeJob(
           institution: institution.slug,
           contractId: candidate.contract_id,
           fromYen,
-          toYen: ceilingYen,
+          toYen,
           deregisteredAtMs: Number(candidate.token_deregistered_at),
         });
       }

@@ -21,7 +21,8 @@ for (const dialect of DIALECTS) {
   describe(`daily limits [${dialect}]`, { skip: skipReason(dialect) }, () => {
     async function setup() {
       const database = await createTestDatabase(dialect);
-      const bank = await seedInstitution(database.db, { slug: 'demo', bankCode: '9990' });
+      // A raise in force at once, as before issue 14: limit-shaping.test.ts tests the next-day raise.
+      const bank = await seedInstitution(database.db, { slug: 'demo', bankCode: '9990', policy: { limitRaiseNextDay: false } });
       await seedCustomer(database.db, bank, { contractId: '1000000001', tokenBindingId: 'bind_1' });
       await seedCustomer(database.db, bank, { contractId: '1000000002' });
       const proof = (contractId: string, atMs = bank.clock.nowMs()): OtpProof => ({ kind: 'otp_verified', purpose: 'limit_raise', institution: 'demo', contractId, verifiedAtMs: atMs });
@@ -35,7 +36,7 @@ for (const dialect of DIALECTS) {
     it('starts new contracts at ¥500,000 and lets them lower it freely', async () => {
       const { database, bank, change } = await setup();
       try {
-        assert.equal(await getDailyLimit(database.db, { institution: 'demo', contractId: '1000000002', defaultLimitYen: bank.policy.dailyLimitDefaultYen }), 500_000);
+        assert.equal(await getDailyLimit(database.db, { institution: 'demo', contractId: '1000000002', defaultLimitYen: bank.policy.dailyLimitDefaultYen, nowMs: bank.clock.nowMs() }), 500_000);
         assert.deepEqual(await change('1000000002', 100_000), { ok: true, previousYen: 500_000, limitYen: 100_000, changed: true });
         assert.deepEqual(await change('1000000002', 0), { ok: true, previousYen: 100_000, limitYen: 0, changed: true });
         assert.deepEqual(await change('1000000002', 0), { ok: true, previousYen: 0, limitYen: 0, changed: false });
@@ -62,7 +63,7 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(await change('1000000001', 123_456, { otpProof: proof('1000000001') }), { ok: false, error: 'limit_not_whole_units' });
         assert.deepEqual(await change('1000000001', -10_000), { ok: false, error: 'limit_not_whole_units' });
         const status = await getLimitStatus(database.db, { institution: 'demo', contractId: '1000000001', defaultLimitYen: 500_000, nowMs: TEST_START_MS });
-        assert.deepEqual(status, { businessDay: '2026-11-21', limitYen: 2_000_000, usedYen: 0, remainingYen: 2_000_000 });
+        assert.deepEqual(status, { businessDay: '2026-11-21', limitYen: 2_000_000, usedYen: 0, remainingYen: 2_000_000, newPayeeUsedYen: 0, pending: null });
       } finally {
         await database.close();
       }

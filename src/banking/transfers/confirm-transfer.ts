@@ -11,7 +11,8 @@
 //    authority, where it would read as a replay and count toward the OTP lock;
 //  - a retry must present the pending transfer's idempotency key and the same body (payee and
 //    amount) it was prepared with; anything else is refused and changes nothing.
-// In the same transaction: the daily limit is consumed (conditional update), the source is
+// In the same transaction: the daily limit and its caps shaped in time are consumed (one
+// conditional update), the source is
 // debited (conditional update: never below zero), the payee — or, for another bank, the
 // clearing account — and the fees account are credited, the 受付番号 is taken, and the audit
 // record is written. Any refusal rolls all of it back.
@@ -28,7 +29,8 @@ import type { InstitutionPolicy } from '../institution-policy.js';
 import { systemAccountId } from '../ledger/accounts.js';
 import { postJournalEntry, type PostingInput } from '../ledger/journal.js';
 import { newId, transactOutcome } from '../ledger/transact.js';
-import { businessDayAt, consumeDailyLimit } from '../limits/daily-limit.js';
+import { businessDayAt, consumeDailyLimit, type LimitRefusal } from '../limits/daily-limit.js';
+import { readTransferShaping, type ShapingPolicy } from '../limits/limit-shaping.js';
 import {
   decideConfirmChallenge,
   verifyConfirmAnswer,
@@ -65,7 +67,7 @@ export type ConfirmTransferError =
 
 export type ConfirmTransferResult =
   | { ok: true; receipt: TransferReceipt; replayed: boolean }
-  | { ok: false; error: ConfirmTransferError; warn?: boolean; remainingAttempts?: number; remainingYen?: number };
+  | { ok: false; error: ConfirmTransferError; warn?: boolean; remainingAttempts?: number; remainingYen?: number; /** limit_exceeded: the rule that refused. */ refusal?: LimitRefusal };
 
 export interface ConfirmTransferDeps {
   clock: Clock;
@@ -79,7 +81,7 @@ export interface ConfirmTransferDeps {
 export interface ConfirmTransferInput {
   institution: {
     slug: string;
-    policy: Pick<InstitutionPolicy, 'dailyLimitDefaultYen' | 'transactionAuth'>;
+    policy: Pick<InstitutionPolicy, 'dailyLimitDefaultYen' | 'transactionAuth'> & ShapingPolicy;
     confirmation: { mode: ConfirmationMode };
   };
   contractId: string;
@@ -116,7 +118,7 @@ export async function confirmTransfer(db: Kysely<Schema>, deps: ConfirmTransferD
       transfer,
       actor: input.actor ?? `customer:${input.contractId}`,
       method: verified.method,
-      defaultLimitYen: input.institution.policy.dailyLimitDefaultYen,
+      policy: input.institution.policy,
     });
     if (posted.ok) metrics.transfers.inc({ outcome: 'done' });
     else if (posted.error !== 'already_done') metrics.transfers.inc({ outcome: 'refused' });
@@ -182,12 +184,12 @@ type PostOutcome =
   | { ok: true; receipt: TransferReceipt; replayed: false }
   | { ok: false; error: 'already_done' }
   | { ok: false; error: 'insufficient_funds' }
-  | { ok: false; error: 'limit_exceeded'; remainingYen: number };
+  | { ok: false; error: 'limit_exceeded'; remainingYen: number; refusal: LimitRefusal };
 
 async function postTransfer(
   db: Kysely<Schema>,
   deps: Pick<ConfirmTransferDeps, 'clock' | 'randomBytes'>,
-  input: { transfer: TransferView; actor: string; method: string; defaultLimitYen: number },
+  input: { transfer: TransferView; actor: string; method: string; policy: Pick<InstitutionPolicy, 'dailyLimitDefaultYen'> & ShapingPolicy },
 ): Promise<PostOutcome> {
   const { transfer } = input;
   return transactOutcome(db, async (trx): Promise<PostOutcome> => {
@@ -204,14 +206,19 @@ async function postTransfer(
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) !== 1) return { ok: false, error: 'already_done' };
 
+    // The daily limit and the caps shaped in time (limit-shaping.ts), read in this transaction
+    // and enforced together by the one conditional write of consumeDailyLimit.
+    const contract = { institution: transfer.institution, contractId: transfer.contractId };
+    const shaping = await readTransferShaping(trx, { ...contract, payee: transfer.payee, policy: input.policy, nowMs });
     const limit = await consumeDailyLimit(trx, {
-      institution: transfer.institution,
-      contractId: transfer.contractId,
+      ...contract,
       businessDay,
+      nowMs,
       amountYen: transfer.amountYen,
-      defaultLimitYen: input.defaultLimitYen,
+      defaultLimitYen: input.policy.dailyLimitDefaultYen,
+      shaping,
     });
-    if (!limit.ok) return limit;
+    if (!limit.ok) return { ok: false, error: 'limit_exceeded', remainingYen: limit.remainingYen, refusal: limit.refusal };
 
     const payeeLabel = `振込 ${transfer.payee.name}`;
     const source = await trx.selectFrom('accounts').select('holder_name').where('id', '=', transfer.sourceAccountId).executeTakeFirstOrThrow();

@@ -15,7 +15,8 @@ import type { InstitutionPolicy } from '../institution-policy.js';
 import { findAccount, findCustomerAccountByNumber } from '../ledger/accounts.js';
 import { holderNamesMatch } from '../ledger/holder-name.js';
 import { newId } from '../ledger/transact.js';
-import { getLimitStatus } from '../limits/daily-limit.js';
+import { getLimitStatus, refusingRule, type LimitRefusal } from '../limits/daily-limit.js';
+import { readTransferShaping, type ShapingPolicy } from '../limits/limit-shaping.js';
 import { parseAmountYen, type AmountError } from './amount.js';
 import { findBank, findBranch } from './bank-directory.js';
 import { validatePayeeInput, type PayeeField, type PayeeInput, type PayeeInputError } from './payee-input.js';
@@ -42,12 +43,12 @@ export type PrepareTransferField = PayeeField | 'amount' | 'sourceAccount';
 
 export type PrepareTransferResult =
   | { ok: true; transfer: TransferView }
-  | { ok: false; error: PrepareTransferError; field: PrepareTransferField; remainingYen?: number };
+  | { ok: false; error: PrepareTransferError; field: PrepareTransferField; remainingYen?: number; /** limit_exceeded: the rule that refused. */ refusal?: LimitRefusal };
 
 export interface TransferInstitution {
   slug: string;
   bankCode: string;
-  policy: Pick<InstitutionPolicy, 'dailyLimitDefaultYen'>;
+  policy: Pick<InstitutionPolicy, 'dailyLimitDefaultYen'> & ShapingPolicy;
   confirmation: { mode: ConfirmationMode; positions: number };
 }
 
@@ -105,7 +106,9 @@ export async function prepareTransfer(db: Kysely<Schema>, deps: PrepareTransferD
     defaultLimitYen: input.institution.policy.dailyLimitDefaultYen,
     nowMs,
   });
-  if (amount.value > limit.remainingYen) return { ok: false, error: 'limit_exceeded', field: 'amount', remainingYen: limit.remainingYen };
+  const shaping = await readTransferShaping(db, { institution: input.institution.slug, contractId: input.contractId, payee, policy: input.institution.policy, nowMs });
+  const refusal = refusingRule({ amountYen: amount.value, limitYen: limit.limitYen, usedYen: limit.usedYen, newPayeeUsedYen: limit.newPayeeUsedYen, shaping });
+  if (refusal) return { ok: false, error: 'limit_exceeded', field: 'amount', remainingYen: refusal.remainingYen, refusal };
 
   const positions =
     input.institution.confirmation.mode === 'positions' ? pickPositions(input.institution.confirmation.positions, deps.randomBytes) : null;

@@ -192,7 +192,7 @@ for (const dialect of DIALECTS) {
         assert.ok(big.ok && other.ok);
         assert.ok((await world.confirm(big.transfer)).ok);
         const refused = await world.confirm(other.transfer, { answer: { kind: 'code', code: '123456' }, customer: { bindingId: 'b2', otpLocked: false, passwordLocked: false } });
-        assert.deepEqual(refused, { ok: false, error: 'limit_exceeded', remainingYen: 100_000 });
+        assert.deepEqual(refused, { ok: false, error: 'limit_exceeded', remainingYen: 100_000, refusal: { rule: 'daily_limit', remainingYen: 100_000 } });
         const still = await world.db.selectFrom('transfers').select('status').where('id', '=', other.transfer.id).executeTakeFirstOrThrow();
         assert.equal(still.status, 'pending');
 

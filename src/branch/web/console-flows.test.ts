@@ -181,7 +181,7 @@ for (const dialect of DIALECTS) {
     it('限度額: lowering is immediate; raising above ¥500,000 needs a token and a second person', async () => {
       const lower = await teller.post(`${customerPage}/actions/change_limit`, { ...written, newLimitYen: '300,000' });
       assert.equal(lower.headers.location, `${customerPage}?done=done`);
-      assert.equal(await getDailyLimit(h.database.db, { institution: 'demo', contractId: DEMO.contractId, defaultLimitYen: 500_000 }), 300_000);
+      assert.equal(await getDailyLimit(h.database.db, { institution: 'demo', contractId: DEMO.contractId, defaultLimitYen: 500_000, nowMs: h.clock.nowMs() }), 300_000);
 
       const noToken = await teller.post(`${customerPage}/actions/change_limit`, { ...written, newLimitYen: '1000000' });
       assert.equal(noToken.statusCode, 409);
@@ -189,9 +189,9 @@ for (const dialect of DIALECTS) {
 
       await registerCustomerToken(h, 'demo', DEMO.contractId);
       await propose(teller, 'change_limit', { newLimitYen: '１，０００，０００円' });
-      assert.equal(await getDailyLimit(h.database.db, { institution: 'demo', contractId: DEMO.contractId, defaultLimitYen: 500_000 }), 300_000);
+      assert.equal(await getDailyLimit(h.database.db, { institution: 'demo', contractId: DEMO.contractId, defaultLimitYen: 500_000, nowMs: h.clock.nowMs() }), 300_000);
       await approve(h, supervisor);
-      assert.equal(await getDailyLimit(h.database.db, { institution: 'demo', contractId: DEMO.contractId, defaultLimitYen: 500_000 }), 1_000_000);
+      assert.equal(await getDailyLimit(h.database.db, { institution: 'demo', contractId: DEMO.contractId, defaultLimitYen: 500_000, nowMs: h.clock.nowMs() }), 1_000_000);
 
       const bad = await teller.post(`${customerPage}/actions/change_limit`, { ...written, newLimitYen: '123456' });
       assert.equal(bad.statusCode, 400);

@@ -65,7 +65,7 @@ export function registerLimitRoutes(scope: FastifyInstance, site: Site, deps: Tr
     const newLimitYen = Number(digits) * LIMIT_UNIT_YEN;
     const ref = { institution: ctx.institution.slug, contractId: customer.contract_id };
     const policy = ctx.institution.policy;
-    const current = await getDailyLimit(ctx.db, { ...ref, defaultLimitYen: policy.dailyLimitDefaultYen });
+    const current = await getDailyLimit(ctx.db, { ...ref, defaultLimitYen: policy.dailyLimitDefaultYen, nowMs: deps.clock.nowMs() });
 
     let otpProof: OtpProof | null = null;
     if (newLimitYen > current && customer.token_binding_id !== null) {
