@@ -34,6 +34,8 @@ const groups = {
   e2e: () => findFiles('test/e2e', '.test.ts'),
   // The attack suite and the fuzzer: real servers reached over HTTP only (test/security).
   security: () => findFiles('test/security', '.test.ts'),
+  // The production artefact: built, installed with production dependencies only, run (issue 18).
+  artefact: () => findFiles('test/artefact', '.test.ts'),
 };
 
 // Chromium, oathtool and friends first: a missing one stops the run now, with the command to

@@ -9,7 +9,7 @@
 // Builds are deterministic and each file is replaced atomically (write, then rename), so two
 // processes starting at once on one checkout both end with the same, whole files.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -75,6 +75,9 @@ function sourceFiles(): string[] {
 
 /** A hash over the names and contents of the build's sources. */
 export function sourceFingerprint(): string {
+  // The built artefact (npm run build) holds the compiled modules and the prebuilt dist/, not
+  // the sources: nothing to compare with, so its build is used as it is.
+  if (!existsSync(join(TOKEN_APP_DIR, 'app.ts'))) throw new Error('the token app\'s sources are not here');
   const hash = createHash('sha256');
   for (const path of sourceFiles()) {
     hash.update(relative(REPOSITORY_DIR, path).split(sep).join('/'));
@@ -100,7 +103,7 @@ async function loadEsbuild(): Promise<Esbuild> {
     throw new Error(
       'The browser token (/token/) needs building and esbuild is not installed. ' +
         'Run `npm install` (development dependencies included), or build it where esbuild is available ' +
-        'with `node --import tsx src/token-app/build.ts` and ship src/token-app/dist/.',
+        'with `npm run build` and deploy the artefact in dist/ (docs/OPERATIONS.md).',
       { cause: error },
     );
   }

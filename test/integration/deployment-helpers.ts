@@ -70,12 +70,17 @@ export interface MamoriProcess {
  * `mamori serve <role>` on a free port with `env` (nothing of this process's environment but
  * PATH). Resolves once /healthz answers. With `logFile`, stdout and stderr go to that file.
  */
-export async function startMamori(role: 'all' | 'authority' | 'bank', env: NodeJS.ProcessEnv, options: { logFile?: string; port?: number; managementPort?: number } = {}): Promise<MamoriProcess> {
+export async function startMamori(
+  role: 'all' | 'authority' | 'bank',
+  env: NodeJS.ProcessEnv,
+  /** installDir: run an installed artefact's bin/mamori.js (npm run build) instead of the sources. */
+  options: { logFile?: string; port?: number; managementPort?: number; installDir?: string } = {},
+): Promise<MamoriProcess> {
   const port = options.port ?? (await freePort());
   const fullEnv = { PATH: process.env.PATH, HOST: '127.0.0.1', ...env, PORT: String(port), ...(options.managementPort ? { MAMORI_MANAGEMENT_PORT: String(options.managementPort) } : {}) };
   const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, 'a');
   const child = spawn(process.execPath, ['bin/mamori.js', 'serve', role], {
-    cwd: ROOT,
+    cwd: options.installDir ?? ROOT,
     env: fullEnv,
     stdio: logFd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', logFd, logFd],
   });
