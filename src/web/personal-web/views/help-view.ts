@@ -44,6 +44,10 @@ export function helpView(ctx: ViewContext): SafeHtml {
   <dd>当金庫と同じトークン(Mamoriのソフトウェアトークン)であれば、当金庫でも利用登録してご利用いただけます。</dd>
   <dt>${confirmation}とは</dt>
   <dd>お客様カードに記載の6桁の数字です。${institution.confirmation.mode === 'positions' ? '画面で指定された桁の数字のみを入力します。' : '6桁すべてを入力します。'}</dd>
+  <dt>ログインパスワードや${confirmation}を変更したい</dt>
+  <dd>ログイン後のメニュー「パスワード変更」から、いつでも変更できます。現在のパスワードと、ワンタイムパスワード(ご利用でない場合は、ログインパスワードの変更では${confirmation}、${confirmation}の変更ではログインパスワード)を入力してください。ログインパスワードを変更すると、ほかの端末でのログインはすべて終了します。変更すると登録のメールアドレスへお知らせします。現在のパスワードを一定回数誤るとご利用いただけなくなり、解除にはお取引店舗でのお手続きが必要です。</dd>
+  <dt>入出金明細をファイルで保存したい</dt>
+  <dd>「振込」の「入出金明細」で、期間(最長366日、本日まで)と文字コードを選んで「ダウンロード」を押すと、CSVファイルを保存できます。Excelで開く場合は「Shift_JIS」をお選びください(Shift_JISにない文字は「?」になります)。ファイル名に口座番号は含まれません。お取引店舗でも書面でのお申出により出力できます。</dd>
 </dl>`
       : html`<h1 id="page-title">Questions about one-time passwords</h1>
 <dl class="qa">
@@ -70,6 +74,10 @@ export function helpView(ctx: ViewContext): SafeHtml {
   <dd>Yes, if it is the same kind of token (a Mamori software token): register it here too.</dd>
   <dt>What is the ${confirmation}?</dt>
   <dd>The 6 digits on your customer card. ${institution.confirmation.mode === 'positions' ? 'You enter only the digits in the positions the page asks for.' : 'You enter all 6 digits.'}</dd>
+  <dt>I want to change my login password or ${confirmation}</dt>
+  <dd>At any time, from “Change passwords” on the menu after signing in. Enter the current password and a one-time password (without a token: the ${confirmation} to change the login password, the login password to change the ${confirmation}). Changing the login password signs you out everywhere else. We mail your registered address about each change. Too many wrong current passwords lock internet banking until your branch unlocks it.</dd>
+  <dt>I want my statement as a file</dt>
+  <dd>On “Statement” under “Transfers”, choose the period (at most 366 days, up to today) and the encoding and press “Download” to save a CSV file. For Excel choose “Shift_JIS” (characters it cannot hold become “?”). The file name carries no account number. Your branch can also export it at your written request.</dd>
 </dl>`;
   return html`<section class="card">
 ${body}
