@@ -191,6 +191,7 @@ export const T = {
     ja: 'メールアドレスが登録されていないため、お取引やお手続きのお知らせメールをお送りできません。',
     en: 'No address is registered, so we cannot send you notices of your transactions and changes.',
   },
+  emailChangeTitle: { ja: 'メールアドレスの登録・変更', en: 'Register or change the address' },
   emailStepAddress: { ja: '新しいメールアドレス', en: 'New address' },
   emailStepCode: { ja: '確認コードの入力', en: 'Confirmation code' },
   emailStepDone: { ja: '変更完了', en: 'Done' },

@@ -48,7 +48,7 @@ export function emailAddressView(ctx: ViewContext, state: AddressFormState): Saf
   ${state.current === null ? notice(lang, 'warn', [T.emailNoneNotice]) : ''}
 </section>
 <section class="card" aria-labelledby="change-title">
-  <h2 id="change-title">${pick(lang, T.emailStepAddress)}</h2>
+  <h2 id="change-title">${pick(lang, T.emailChangeTitle)}</h2>
   ${stepList(lang, STEPS, 0)}
   <p class="lead">${pick(lang, state.confirmation.kind === 'otp' ? T.emailOtpLead : emailConfirmationLead(state.confirmation.spec.name))}</p>
   ${errorSummary(lang, [...Object.values(errors), ...(state.formError ?? [])])}
