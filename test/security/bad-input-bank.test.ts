@@ -202,6 +202,68 @@ async function hostileTransferFields({ target, log }: Site, customer: Customer, 
   assert.equal((await customerRow(target, 'demo', customer.contractId)).password_failures, 0, 'no malformed confirmation password counted');
 }
 
+/**
+ * パスワード変更 and 入出金明細 as a file (issue 14 §6–7): CRLF, NUL, RTL overrides, markup, SQL,
+ * full-width text, duplicated and oversized fields in each field of both change forms, and
+ * hostile periods and encodings in the statement file's query — each the field's own message
+ * (400), no file sent, no password changed and nothing counted.
+ */
+async function hostileOwnForms({ target, log }: Site, customer: Customer): Promise<void> {
+  const outsider = await signIn(target, customer, undefined);
+  const form = await outsider.request('/ib/demo/password/login');
+  const csrf = csrfOf(form.body);
+  const before = await snapshot(target);
+  const row = await customerRow(target, 'demo', customer.contractId);
+  const NEW = 'Kawasemi-2027';
+  const good = { csrf, currentPassword: customer.loginPassword, newPassword: NEW, newPasswordAgain: NEW, confirmationPassword: customer.confirmationPassword };
+  const LOGIN_CASES: [string, Record<string, string | readonly string[]>, string, string][] = [
+    ['CRLF in the current password', { currentPassword: `${customer.loginPassword}\r\nSet-Cookie: x=1` }, 'currentPassword', '現在のログインパスワードに使用できない文字が含まれています。'],
+    ['a duplicated current password', { currentPassword: [customer.loginPassword, customer.loginPassword] }, 'currentPassword', '現在のログインパスワードが複数送信されました。もう一度入力してください。'],
+    ['a NUL in the new password', { newPassword: 'Kawasemi\u00002027' }, 'newPassword', '新しいログインパスワードに使用できない文字が含まれています。'],
+    ['an RTL override in the new password', { newPassword: '\u202eKawasemi2027', newPasswordAgain: '\u202eKawasemi2027' }, 'newPassword', '新しいログインパスワードに使用できない文字が含まれています。半角の英字・数字・記号で入力してください。'],
+    ['full-width text as the new password', { newPassword: 'ｋａｗａｓｅｍｉ２０２７', newPasswordAgain: 'ｋａｗａｓｅｍｉ２０２７' }, 'newPassword', '新しいログインパスワードに使用できない文字が含まれています。半角の英字・数字・記号で入力してください。'],
+    ['129 characters as the new password', { newPassword: `a1${'x'.repeat(127)}` }, 'newPassword', '新しいログインパスワードが長すぎます。'],
+    ['markup repeated wrongly', { newPassword: SCRIPT_PAYLOADS[0], newPasswordAgain: SCRIPT_PAYLOADS[1] }, 'newPasswordAgain', '確認用に入力された新しいログインパスワードが一致しません。'],
+    ['SQL as the confirmation password', { confirmationPassword: "' OR 1=1 --" }, 'confirmationPassword', '確認用パスワードは6桁の数字で入力してください。'],
+    ['no confirmation password', { confirmationPassword: '' }, 'confirmationPassword', '確認用パスワードを入力してください。'],
+  ];
+  for (const [label, fields, name, message] of LOGIN_CASES) {
+    const answer = await log.send(outsider, '/ib/demo/password/login', { form: { ...good, ...fields } }, `password/login: ${label}`);
+    assert.equal(answer.status, 400, `${label}: ${answer.status}`);
+    assert.equal(fieldError(answer.body, name), message, label);
+  }
+  const confirmationGood = { csrf, currentConfirmation: customer.confirmationPassword, newConfirmation: '135792', newConfirmationAgain: '135792', loginPassword: customer.loginPassword };
+  const CONFIRMATION_CASES: [string, Record<string, string | readonly string[]>, string, string][] = [
+    ['SQL as the current one', { currentConfirmation: "246810' OR '1'='1" }, 'currentConfirmation', '確認用パスワードは6桁の数字で入力してください。'],
+    ['CRLF in the new one', { newConfirmation: '135792\r\n' }, 'newConfirmation', '新しい確認用パスワードに使用できない文字が含まれています。'],
+    ['a run', { newConfirmation: '123456', newConfirmationAgain: '123456' }, 'newConfirmation', '同じ数字の繰り返しや、連続した数字(123456、987654など)は設定できません。'],
+    ['repeated wrongly', { newConfirmationAgain: '135790' }, 'newConfirmationAgain', '確認用に入力された新しい確認用パスワードが一致しません。'],
+    ['a duplicated login password', { loginPassword: [customer.loginPassword, customer.loginPassword] }, 'loginPassword', 'ログインパスワードが複数送信されました。もう一度入力してください。'],
+  ];
+  for (const [label, fields, name, message] of CONFIRMATION_CASES) {
+    const answer = await log.send(outsider, '/ib/demo/password/confirmation', { form: { ...confirmationGood, ...fields } }, `password/confirmation: ${label}`);
+    assert.equal(answer.status, 400, `${label}: ${answer.status}`);
+    assert.equal(fieldError(answer.body, name), message, label);
+  }
+  for (const [label, query, name, message] of [
+    ['SQL in a date', "from=2026-04-01'%20OR%20'1'%3D'1&to=2026-04-01&encoding=utf8", 'from', '日付は 2026-04-01 の形で、実在する日を入力してください。'],
+    ['CRLF in a date', 'from=2026-04-01%0d%0aSet-Cookie:%20x=1&to=2026-04-01&encoding=utf8', 'from', '日付は 2026-04-01 の形で、実在する日を入力してください。'],
+    ['markup as the encoding', `from=2026-04-01&to=2026-04-01&encoding=${encodeURIComponent(SCRIPT_PAYLOADS[0])}`, 'encoding', undefined],
+    ['a duplicated date', 'from=2026-04-01&from=2026-03-01&to=2026-04-01&encoding=sjis', 'from', '日付は 2026-04-01 の形で、実在する日を入力してください。'],
+    ['a period too long', 'from=2020-01-01&to=2026-04-01&encoding=sjis', 'to', '期間は最長366日です。'],
+  ] as const) {
+    const answer = await log.send(outsider, `/ib/demo/transfers/history.csv?${query}`, {}, `history.csv: ${label}`);
+    assert.equal(answer.status, 400, `${label}: ${answer.status}`);
+    assert.equal(answer.headers.get('content-disposition'), null, `${label}: no file`);
+    if (message) assert.equal(fieldError(answer.body, name), message, label);
+    else assert.ok(alertText(answer.body).includes('文字コードを選んでください。'), label);
+  }
+  // Every row as it was (the customers' hashes and counters with them).
+  assertUnchanged(before, await snapshot(target), 'hostile own forms');
+  const after = await customerRow(target, 'demo', customer.contractId);
+  assert.deepEqual([after.password_failures, after.otp_failures], [row.password_failures, row.otp_failures], 'nothing counted');
+}
+
 /** Oversized fields and bodies, and thousands of fields, at the login. */
 async function oversizedForms({ target, log }: Site): Promise<void> {
   const outsider = new Outsider(target.url);
@@ -257,6 +319,10 @@ describe('bad input at the bank site [sqlite]', () => {
 
   it('the transfer form and its confirmation: SQL, CRLF, markup, RTL and long Unicode in every field, the searches and the hidden fields', async () => {
     await hostileTransferFields(site, site.target.customer('demo'), site.target.customer('demo'));
+  });
+
+  it('パスワード変更 and 入出金明細 as a file: hostile fields are the field\'s message, no file is sent, nothing is changed or counted', async () => {
+    await hostileOwnForms(site, site.target.customer('demo'));
   });
 
   it('the transfer form removes control characters, as documented: a NUL or CRLF inside a right field never reaches the database', async () => {
