@@ -8,6 +8,7 @@ import type { AuthorityClient, BindResult } from '../authority/authority-client.
 import type { Schema } from '../db/schema.js';
 import { enqueueNotification } from '../notifications/enqueue-notification.js';
 import { isOtpLocked, withCodeAttempt } from './fail-counters.js';
+import type { SignInEnvironment } from '../shared/sign-in-environment.js';
 import { findCustomer } from './customers.js';
 import { isDesktopRegistrationClosed, type InstitutionPolicy } from './institution-policy.js';
 import { refusedAttempt, wrongCodeOutcome, type CodeFailure } from './verify-customer-code.js';
@@ -35,6 +36,8 @@ interface BindTarget {
   path: string;
   serial: string;
   code: string;
+  /** Where the code came from, for the audit record of a wrong one (ログイン履歴). */
+  environment?: SignInEnvironment;
 }
 
 /** Binds at the authority and applies the kind policy; maps every failure to what we show. */

@@ -56,6 +56,13 @@ function entryOf(row: { seq: number | string | bigint; at: number | string | big
   };
 }
 
+/**
+ * The forms whose wrong answers are failed sign-ins: the login and the first steps of 利用開始,
+ * 利用中止 and 利用登録/交換 (each asks the login password before any session). A wrong code at
+ * a transfer or another signed-in page is not: the customer was already signed in.
+ */
+export const SIGN_IN_PATHS = ['login', 'register', 'deregister', 'exchange'] as const;
+
 function historyRows(db: Kysely<Schema>, input: { institution: string; contractId: string }, actions: readonly HistoryAction[]) {
   return db
     .selectFrom('audit_log')
@@ -63,7 +70,9 @@ function historyRows(db: Kysely<Schema>, input: { institution: string; contractI
     .where('chain', '=', input.institution)
     .where('subject', '=', input.contractId)
     .where('actor', '=', `customer:${input.contractId}`)
-    .where('action', 'in', actions);
+    .where('action', 'in', actions)
+    // The details are canonical JSON (sorted keys, no spaces: audit-log.ts), so a path is this exact text.
+    .where((eb) => eb.or([eb('action', '=', 'signed_in'), ...SIGN_IN_PATHS.map((path) => eb('details', 'like', `%"path":"${path}"%`))]));
 }
 
 /** The contract's newest sign-ins and failed attempts, newest first (at most HISTORY_LIMIT). */

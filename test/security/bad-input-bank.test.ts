@@ -203,6 +203,45 @@ async function hostileTransferFields({ target, log }: Site, customer: Customer, 
 }
 
 /**
+ * ログイン履歴 and 「心当たりがない」 (issue 14 §3–4): an entry that is SQL, markup, CRLF, NUL, a
+ * number of no record of the contract's, duplicated or missing, and pages that are no pages —
+ * each the form's one message (400), and the contract is NOT suspended: nothing changes.
+ */
+async function hostileHistoryForms({ target, log }: Site, customer: Customer): Promise<void> {
+  const outsider = await signIn(target, customer, undefined);
+  const history = await outsider.request('/ib/demo/login-history');
+  const csrf = csrfOf(history.body);
+  const before = await snapshot(target);
+  const CHOOSE = '心当たりのない履歴を1つ選んでください。';
+  for (const path of ['/ib/demo/login-history/not-me', '/ib/demo/login-history/not-me/confirm']) {
+    for (const [label, entry] of [
+      ['SQL', "1 OR 1=1"],
+      ['SQL after a number', "1'; drop table customers; --"],
+      ['markup', SCRIPT_PAYLOADS[0]],
+      ['CRLF', '1\r\nSet-Cookie: x=1'],
+      ['NUL', '1\u0000'],
+      ['a lone surrogate', '1\ud800'],
+      ['no record', '999999999999'],
+      ['a negative number', '-1'],
+      ['long', '9'.repeat(1000)],
+      ['empty', ''],
+      ['duplicated', ['1', '2']],
+    ] as const) {
+      const answer = await log.send(outsider, path, { form: { csrf, entry } }, `${path} entry ${label}`);
+      assert.equal(answer.status, 400, `${path} ${label}: ${answer.status}`);
+      assert.ok(alertText(answer.body).includes(CHOOSE), `${path} ${label}`);
+    }
+  }
+  for (const page of ["1' OR '1'='1", '%0d%0a', '-1', '1e1', '٢']) {
+    const answer = await log.send(outsider, `/ib/demo/login-history?page=${encodeURIComponent(page)}`, {}, `history page ${page}`);
+    assert.equal(answer.status, 400, `page ${page}: ${answer.status}`);
+    assert.ok(alertText(answer.body).includes('ページの指定が正しくありません。'), `page ${page}`);
+  }
+  assertUnchanged(before, await snapshot(target), 'hostile history forms');
+  assert.equal((await customerRow(target, 'demo', customer.contractId)).status, 'active', 'not suspended');
+}
+
+/**
  * パスワード変更 and 入出金明細 as a file (issue 14 §6–7): CRLF, NUL, RTL overrides, markup, SQL,
  * full-width text, duplicated and oversized fields in each field of both change forms, and
  * hostile periods and encodings in the statement file's query — each the field's own message
@@ -297,7 +336,7 @@ async function oversizedForms({ target, log }: Site): Promise<void> {
 
 describe('bad input at the bank site [sqlite]', () => {
   // After each group: the bank's own checks pass and no answer so far was a 5xx.
-  const site: Site = attackedSite({ customersPerInstitution: 6, policies: MANY_FAILED_SIGN_INS }); // hostile passwords: many failed sign-ins from one address
+  const site: Site = attackedSite({ customersPerInstitution: 9, policies: MANY_FAILED_SIGN_INS }); // hostile passwords: many failed sign-ins from one address
 
   it('SQL, CRLF, markup, NUL, lone surrogates, RTL overrides and long Unicode at the login and the first step of each token flow', async () => {
     await hostileCredentials(site);
@@ -319,6 +358,10 @@ describe('bad input at the bank site [sqlite]', () => {
 
   it('the transfer form and its confirmation: SQL, CRLF, markup, RTL and long Unicode in every field, the searches and the hidden fields', async () => {
     await hostileTransferFields(site, site.target.customer('demo'), site.target.customer('demo'));
+  });
+
+  it('ログイン履歴 and 「心当たりがない」: hostile entries and pages are the form\'s message, and nothing is suspended', async () => {
+    await hostileHistoryForms(site, site.target.customer('demo'));
   });
 
   it('パスワード変更 and 入出金明細 as a file: hostile fields are the field\'s message, no file is sent, nothing is changed or counted', async () => {

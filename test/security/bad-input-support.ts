@@ -117,6 +117,8 @@ const TABLES = [
   'session_end_notices',
   'contract_openings',
   'notification_outbox',
+  'sign_in_devices',
+  'sign_in_reports',
 ] as const;
 
 export type Snapshot = Record<string, string[]>;

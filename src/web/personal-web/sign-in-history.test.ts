@@ -7,6 +7,7 @@
 // refuses a forged or malformed form, changing nothing.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { appendAudit } from '../../audit/audit-log.js';
 import { hashDeviceToken } from '../../banking/sign-in-notice.js';
 import { setInstitutionPolicy } from '../../banking/institutions.js';
 import { listSignInReports } from '../../branch/sign-in-report-store.js';
@@ -154,6 +155,13 @@ for (const dialect of DIALECTS) {
       assert.deepEqual([...seqs].sort((a, b) => b - a), seqs, 'newest first');
       const otherSeqs = (await h.database.db.selectFrom('audit_log').select('seq').where('subject', '=', DEMO.other).execute()).map((r) => Number(r.seq));
       assert.ok(otherSeqs.length > 0 && !seqs.some((s) => otherSeqs.includes(s)), 'never another contract\'s');
+      // A wrong code on a signed-in page (a transfer) is no failed sign-in: not listed.
+      const transfer = await h.database.db.transaction().execute((trx) =>
+        appendAudit(trx, { chain: 'demo', at: h.clock.nowMs(), actor: `customer:${DEMO.contractId}`, action: 'otp_failed', subject: DEMO.contractId, details: { path: 'transfer', failures: 1 } }),
+      );
+      const first = await c.get(`${base}login-history`);
+      assert.ok(!first.body.includes(`id="entry-${transfer.seq}"`), 'a transfer\'s wrong code is not a sign-in');
+      assert.equal([...first.body.matchAll(/name="entry" id="entry-(\d+)"/g)].length, 10);
       for (const bad of ['4', '0', 'x', '1&page=2', '99999999999']) {
         const r = await c.get(`${base}login-history?page=${bad}`);
         assert.equal(r.statusCode, 400, bad);

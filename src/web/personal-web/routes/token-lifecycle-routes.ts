@@ -19,13 +19,15 @@ import type { Site } from '../site.js';
 import type { FieldErrors } from '../views/form-parts.js';
 import { deregisterTokenView, exchangeCurrentView, exchangeNewView, registerTokenView } from '../views/token-views.js';
 import { finishFlow, registerFlowStep } from './token-flow.js';
+import { signInEnvironmentOf } from '../../sign-in-address-limit.js';
 
 export function registerTokenLifecycleRoutes(scope: FastifyInstance, site: Site): void {
-  /** What every step's domain call is given: the contract of the flow's session. */
+  /** What every step's domain call is given: the contract of the flow's session, and where the request came from (ログイン履歴). */
   const target = (ctx: PageContext, session: CustomerSession) => ({
     institution: ctx.institution.slug,
     contractId: session.subject,
     policy: ctx.institution.policy,
+    environment: signInEnvironmentOf(ctx.request),
   });
   const deps = (ctx: PageContext) => ({ authority: ctx.authority(), nowMs: site.nowMs });
   const serialAndCode = (body: FormBody, errors: FieldErrors) => {
