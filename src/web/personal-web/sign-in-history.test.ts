@@ -71,6 +71,20 @@ for (const dialect of DIALECTS) {
       assert.match(header, /Max-Age=34560000/);
     });
 
+    it('two sign-ins at the same moment from one new browser send one notice (one conditional insert decides)', async () => {
+      const device = 'd'.repeat(43);
+      const clients = [h.client(), h.client(), h.client()];
+      for (const c of clients) {
+        c.setCookie(DEVICE_COOKIE, device, base);
+        await c.get(base);
+      }
+      const answers = await Promise.all(clients.map((c) => c.post(`${base}login`, { contractId: DEMO.contractId, loginPassword: DEMO.password })));
+      assert.deepEqual(answers.map((r) => r.headers.location), clients.map(() => `${base}main`));
+      assert.equal((await notices()).length, 1);
+      const rows = await h.database.db.selectFrom('sign_in_devices').select('device_hash').execute();
+      assert.deepEqual(rows, [{ device_hash: hashDeviceToken(device) }]);
+    });
+
     it('the policy: signInNotice=all mails every sign-in, off none; a wrong password or an unfinished sign-in none', async () => {
       assert.equal((await setInstitutionPolicy(h.database.db, 'demo', 'signInNotice', 'all', { nowMs: h.clock.nowMs() })).ok, true);
       const { client: c } = await logIn(h, { base, password: DEMO.password });
