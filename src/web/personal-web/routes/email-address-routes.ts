@@ -10,9 +10,7 @@
 // ports), so a wrong code counts toward the one OTP lock and a wrong confirmation password
 // toward the password lock, as on every other path (DESIGN §4). The address never goes into a
 // URL: every redirect is a fixed path.
-import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { pickPositions } from '../../../banking/confirmation-password.js';
 import { checkEmailAddress } from '../../../banking/email-address.js';
 import {
   confirmNotificationAddressChange,
@@ -29,6 +27,7 @@ import { readConfirmation } from '../form-readers.js';
 import { confirmationWrong, emailAddressProblem, emailCodeRemaining, emailRateLimited, fieldProblem, FORMATS, T, withRemaining } from '../messages.js';
 import { confirmationName, sendLockedPage, sendPasswordLockedPage } from '../outcome-pages.js';
 import { openSignedInPage, redirectTo, sendMessage, sendPage, signedInForm, type SignedInPage } from '../page-context.js';
+import { sessionConfirmationSpec } from '../session-positions.js';
 import type { Site } from '../site.js';
 import { emailAddressView, emailCodeView, type AddressConfirmation, type AddressFormState, type CodeFormState } from '../views/email-address-view.js';
 
@@ -37,33 +36,11 @@ const MAX_TYPED_ADDRESS = 1024;
 
 /**
  * What step 1 asks: the token's code when one is registered, else the confirmation password —
- * whole, or the digit positions the institution asks. The positions are the server's choice,
- * fixed for the session (derived from its id under the server's pepper, so reloading the page
- * does not offer other positions, and the form never says which it answers).
+ * whole, or at this session's digit positions (session-positions.ts).
  */
 function confirmationOf(page: SignedInPage): AddressConfirmation {
-  const { ctx, customer, session } = page;
-  if (customer.token_binding_id !== null) return { kind: 'otp' };
-  const name = confirmationName(ctx);
-  const asked = ctx.institution.confirmation;
-  if (asked.mode !== 'positions') return { kind: 'confirmation_password', spec: { mode: 'whole', name, positions: [] } };
-  const positions = pickPositions(asked.positions, sessionBytes(ctx.site.deps.confirmationPepper, session.idHash));
-  return { kind: 'confirmation_password', spec: { mode: 'positions', name, positions } };
-}
-
-/** A stream of bytes fixed by the session: HMAC-SHA256 blocks in counter mode. */
-function sessionBytes(pepper: Uint8Array, sessionIdHash: string): (size: number) => Uint8Array {
-  let block = 0;
-  let buffer = new Uint8Array(0);
-  return (size) => {
-    while (buffer.length < size) {
-      const next = createHmac('sha256', pepper).update(`mamori/notification-address-positions/v1|${sessionIdHash}|${block++}`).digest();
-      buffer = new Uint8Array([...buffer, ...next]);
-    }
-    const out = buffer.slice(0, size);
-    buffer = buffer.slice(size);
-    return out;
-  };
+  if (page.customer.token_binding_id !== null) return { kind: 'otp' };
+  return { kind: 'confirmation_password', spec: sessionConfirmationSpec(page.ctx, page.session, 'notification_address') };
 }
 
 function showAddressForm(page: SignedInPage, state: Omit<AddressFormState, 'csrf' | 'current' | 'confirmation'> & { status?: number }) {

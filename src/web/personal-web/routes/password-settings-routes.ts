@@ -11,12 +11,11 @@
 // password attempt; then one transaction: the compare-and-set on the verified hash, the audit
 // record and the notification — for the login password also the end of every session of the
 // contract and a new id for this one (the change ends the others; this browser stays signed in).
-import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { newConfirmationProblem, storeChangedConfirmationPassword, type NewConfirmationProblem } from '../../../banking/change-confirmation-password.js';
 import { checkCurrentLoginPassword, storeChangedLoginPassword, type CurrentPasswordCheck } from '../../../banking/change-login-password.js';
 import { checkConfirmationPassword } from '../../../banking/check-confirmation-password.js';
-import { pickPositions, storeConfirmationPassword, type ConfirmationAnswer } from '../../../banking/confirmation-password.js';
+import { storeConfirmationPassword, type ConfirmationAnswer } from '../../../banking/confirmation-password.js';
 import { findCustomer, type Customer } from '../../../banking/customers.js';
 import { verifyCustomerCode } from '../../../banking/verify-customer-code.js';
 import { CUSTOMER } from '../../../identity/principals.js';
@@ -29,8 +28,8 @@ import { readCode, readConfirmation, MAX_PASSWORD_LENGTH } from '../form-readers
 import { confirmationSettings, confirmationWrong, fieldProblem, T, wholeConfirmationFormat } from '../messages.js';
 import { confirmationName, sendChangedMeanwhile, sendPasswordLockedPage, showCodeFailure } from '../outcome-pages.js';
 import { redirectTo, requireStage, openPage, sendPage, stepSite, type CustomerSession, type PageContext } from '../page-context.js';
+import { sessionConfirmationSpec } from '../session-positions.js';
 import type { Site } from '../site.js';
-import type { ConfirmationSpec } from '../views/token-views.js';
 import { confirmationSettingsView, loginPasswordSettingsView, passwordSettingsView, type SecondFactor, type SettingsForm } from '../views/password-settings-view.js';
 import { readNewLoginPassword } from './password-change-routes.js';
 
@@ -45,28 +44,9 @@ const CONFIRMATION_PROBLEM: Record<Exclude<NewConfirmationProblem, 'format'>, Te
   too_simple: T.newConfirmationTooSimple,
 };
 
-/**
- * The digit positions this session is asked, when the institution asks positions: drawn from
- * the session's own id hash, so they stay the same however often the page is shown (a reload
- * cannot shop for positions whose digits are known) and no write is needed on a GET.
- */
-function sessionPositions(ctx: PageContext, session: CustomerSession): ConfirmationSpec {
-  const name = confirmationName(ctx);
-  if (ctx.institution.confirmation.mode !== 'positions') return { mode: 'whole', name, positions: [] };
-  let block = 0;
-  let pool = Buffer.alloc(0);
-  const bytes = (size: number) => {
-    while (pool.length < size) pool = Buffer.concat([pool, createHash('sha256').update(`password_settings|${session.idHash}|${block++}`).digest()]);
-    const out = pool.subarray(0, size);
-    pool = pool.subarray(size);
-    return new Uint8Array(out);
-  };
-  return { mode: 'positions', name, positions: pickPositions(Math.max(2, ctx.institution.confirmation.positions), bytes) };
-}
-
 function secondFactorOf(ctx: PageContext, session: CustomerSession, customer: Customer, change: 'login' | 'confirmation'): SecondFactor {
   if (customer.token_binding_id !== null) return { kind: 'code' };
-  return change === 'login' ? { kind: 'confirmation', spec: sessionPositions(ctx, session) } : { kind: 'login_password' };
+  return change === 'login' ? { kind: 'confirmation', spec: sessionConfirmationSpec(ctx, session, 'password_settings') } : { kind: 'login_password' };
 }
 
 type SecondAnswer = { kind: 'code'; code: string } | { kind: 'confirmation'; answer: ConfirmationAnswer } | { kind: 'login_password'; password: string };

@@ -34,6 +34,8 @@ export function helpView(ctx: ViewContext): SafeHtml {
   <dd>速やかに${support}までご連絡ください。お客様のインターネットバンキングのご利用を一時停止させていただきます。再開には書面でのお手続きが必要です。</dd>
   <dt>ログインのお知らせ(メール)が届いた場合、心当たりのないログインがあった場合</dt>
   <dd>${notice === 'off' ? '' : `${notice === 'all' ? 'ログインのたびに' : 'これまでにログインしたことのないブラウザからログインがあると'}、登録のメールアドレスへ「ログインのお知らせ」をお送りします(日時、ブラウザとOSの種類、接続元IPアドレスの一部)。`}ログイン後のメイン画面には前回ログイン日時を、メニュー「ログイン履歴」には最近30件のログインと失敗を表示します。心当たりのないものがあれば、ログイン履歴で選んで「心当たりがない」を押してください(ワンタイムパスワードは不要です)。確認の画面で「停止」を押すと、インターネットバンキングのご利用をすぐに停止します。ログインできない場合は${support}までお電話ください。再開には書面でのお手続きが必要です。メールにリンクが記載されることはありません。</dd>
+  <dt>お知らせメールの送信先(メールアドレス)を登録・変更したい</dt>
+  <dd>ログイン後のメニュー「<a href="${base}email">メールアドレス</a>」から、いつでも登録・変更できます。新しいメールアドレスとワンタイムパスワード(ご利用でない場合は${confirmation})を入力すると、新しいメールアドレスあてに6桁の確認コードをお送りします。メールに記載の確認コードを10分以内に画面へ入力すると登録が完了し、変更前のメールアドレスにも変更をお知らせします。確認コードは5回まで入力でき、届かない場合や期限が切れた場合は「確認コードを再送信」を押してください。日本語を含むドメインはpunycode(xn--で始まる形式)で入力してください。お取引店舗でも書面(メールアドレス変更)で変更できます。当金庫のメールにリンクが記載されることはありません。</dd>
   <dt>ひとつの契約で、複数のトークンを利用できますか?</dt>
   <dd>利用登録できるトークンは1契約につき1つです。2つ目のトークンは登録できません。交換する場合は「利用登録/交換」をご利用ください。</dd>
   <dt>2台以上の端末でインターネットバンキングを利用する場合は?</dt>
@@ -64,6 +66,8 @@ export function helpView(ctx: ViewContext): SafeHtml {
   <dd>Call ${support} at once: we will suspend your internet banking. Resuming needs a written request.</dd>
   <dt>I got a sign-in notice, or see a sign-in that was not me</dt>
   <dd>${notice === 'off' ? '' : `${notice === 'all' ? 'At every sign-in' : 'When you sign in from a browser not used before'}, we mail a sign-in notice to your registered address (time, browser and OS, part of the IP address). `}After signing in, the main page shows your previous sign-in, and “Sign-in history” your last 30 sign-ins and failed attempts. If one was not you, choose it there and press “It wasn’t me” (no one-time password needed); “Stop” on the next page suspends internet banking at once. If you cannot sign in, call ${support}. Resuming needs a written request. Our mails never carry a link.</dd>
+  <dt>I want to register or change the address our notices go to</dt>
+  <dd>Choose “<a href="${base}email">E-mail address</a>” after signing in. Enter the new address and a one-time password (without a token, your ${confirmation}); we mail a 6-digit confirmation code to the new address. Type it on the page within 10 minutes and the address is registered; the previous address is told of the change. You may try the code 5 times; if it does not arrive or has expired, press “Send a new code”. Write a domain with non-ASCII letters in punycode (xn--…). Your branch can also change it on a written request. Our mails never carry a link.</dd>
   <dt>Can one contract use several tokens?</dt>
   <dd>No: one token per contract. A second token is refused; use “Register / exchange” to change it.</dd>
   <dt>I use internet banking on two or more devices</dt>
