@@ -250,6 +250,7 @@ async function hostileHistoryForms({ target, log }: Site, customer: Customer): P
 async function hostileOwnForms({ target, log }: Site, customer: Customer): Promise<void> {
   const outsider = await signIn(target, customer, undefined);
   const form = await outsider.request('/ib/demo/password/login');
+  assert.equal(form.status, 200, `the form: ${form.status} ${form.location ?? ''}`);
   const csrf = csrfOf(form.body);
   const before = await snapshot(target);
   const row = await customerRow(target, 'demo', customer.contractId);
@@ -268,7 +269,7 @@ async function hostileOwnForms({ target, log }: Site, customer: Customer): Promi
   ];
   for (const [label, fields, name, message] of LOGIN_CASES) {
     const answer = await log.send(outsider, '/ib/demo/password/login', { form: { ...good, ...fields } }, `password/login: ${label}`);
-    assert.equal(answer.status, 400, `${label}: ${answer.status}`);
+    assert.equal(answer.status, 400, `${label}: ${answer.status} ${alertText(answer.body)}`);
     assert.equal(fieldError(answer.body, name), message, label);
   }
   const confirmationGood = { csrf, currentConfirmation: customer.confirmationPassword, newConfirmation: '135792', newConfirmationAgain: '135792', loginPassword: customer.loginPassword };
