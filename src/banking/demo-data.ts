@@ -47,6 +47,8 @@ export const DEMO_INSTITUTIONS: readonly NewInstitution[] = [
 
 export const DEMO_LOGIN_PASSWORD = 'Mamori-2026';
 export const DEMO_CONFIRMATION_PASSWORD = '246810';
+/** How long before the first start the demo contracts were opened (they are not new contracts). */
+export const DEMO_CONTRACT_AGE_MS = 365 * 86_400_000;
 export const DEMO_CUSTOMERS = [
   { contractId: '1000000001', name: '守 太郎' },
   { contractId: '1000000002', name: '守 花子' },
@@ -118,6 +120,11 @@ export async function seedDemoData(deps: SeedDemoDataDeps): Promise<SeedDemoData
         async () => (await findCustomer(db, spec.slug, customer.contractId)) !== undefined,
       );
       if (!created) continue;
+      // The demo contracts stand for customers of long standing, opened a year before: the cap
+      // of a new contract's first days (limit-shaping.ts) is not theirs. A token they register
+      // starts its cap as anyone's does.
+      await db.updateTable('customers').set({ created_at: deps.clock.nowMs() - DEMO_CONTRACT_AGE_MS })
+        .where('institution', '=', spec.slug).where('contract_id', '=', customer.contractId).execute();
       createdCustomers.push(`${spec.slug}/${customer.contractId}`);
       await deps.onCustomerCreated?.({ db, institution: spec.slug, contractId: customer.contractId });
     }

@@ -436,6 +436,8 @@ describe('sessions under attack (one server, SQLite)', () => {
     for (const [method, url] of [['GET', '/ib/:slug/login-history'], ['POST', '/ib/:slug/login-history/not-me'], ['POST', '/ib/:slug/login-history/not-me/confirm']]) {
       assert.ok(guarded.some((r) => r.method === method && r.url === url), `${method} ${url} is a guarded route of the catalogue`);
     }
+    // 引き上げを取り消す (issue 14 §5): the limit page's second form, a signed-in route too.
+    assert.ok(guarded.some((r) => r.method === 'POST' && r.url === '/ib/:slug/transfers/limit/cancel-raise'), 'POST /ib/:slug/transfers/limit/cancel-raise is a guarded route of the catalogue');
     // メールアドレス (issue 14 §1): its pages are signed-in pages, swept below like every other.
     for (const [method, url] of [['GET', '/ib/:slug/email'], ['POST', '/ib/:slug/email'], ['GET', '/ib/:slug/email/code'], ['POST', '/ib/:slug/email/code'], ['POST', '/ib/:slug/email/code/resend']]) {
       assert.ok(guarded.some((r) => r.method === method && r.url === url), `${method} ${url} is a guarded route of the catalogue`);

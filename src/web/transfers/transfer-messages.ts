@@ -3,6 +3,9 @@
 import type { PrepareTransferError } from '../../banking/transfers/prepare-transfer.js';
 import type { SavePayeeError } from '../../banking/transfers/registered-payees.js';
 import type { ChangeLimitError } from '../../banking/limits/change-limit.js';
+import type { LimitRefusal, PendingRaise } from '../../banking/limits/daily-limit.js';
+import type { DayCap } from '../../banking/limits/limit-shaping.js';
+import { japanDateTime } from '../../shared/japan-time.js';
 import type { Text } from '../i18n.js';
 
 export const TT = {
@@ -153,6 +156,15 @@ export const TT = {
     en: 'This would pass today’s transfer limit, so the transfer was not made.',
   },
   answerMissing: { ja: '認証情報を入力してください。', en: 'Please enter what is asked.' },
+  refusedAtConfirm: { ja: '次のご利用制限により、振込できませんでした。振込は行われていません。', en: 'The transfer was not made because of this limit. No money has been sent.' },
+  limitRaisePending: { ja: '引き上げの予約', en: 'Raise pending' },
+  cancelRaise: { ja: '引き上げを取り消す', en: 'Cancel the raise' },
+  raiseCancelled: { ja: '限度額の引き上げを取り消しました。現在の限度額のままです。', en: 'The raise has been cancelled. The current limit stays.' },
+  raiseNotPending: { ja: '取り消す引き上げの予約はありません。', en: 'There is no pending raise to cancel.' },
+  raiseNextDayRule: {
+    ja: '限度額の引き上げは、翌日0:00から適用されます(引き下げはすぐに適用されます)。',
+    en: 'A raise takes effect from 0:00 (Japan time) the next day; a lowering at once.',
+  },
 } satisfies Record<string, Text>;
 
 export function yenText(amount: number): string {
@@ -187,8 +199,58 @@ export function limitExceededText(remainingYen: number): Text {
   };
 }
 
+/** ¥100,000 as 「10万円」 where it is whole 万, as the bank's notices write caps. */
+function manYenJa(amount: number): string {
+  return amount % 10_000 === 0 && amount > 0 ? `${(amount / 10_000).toLocaleString('ja-JP')}万円` : `${amount.toLocaleString('ja-JP')}円`;
+}
+
+/** The cap after an opening or a token registration, and when it ends: 「ご登録から7日間は1日10万円までです（…）」. */
+export function dayCapText(cap: DayCap): Text {
+  const until = japanDateTime(cap.untilMs);
+  return cap.since === 'token'
+    ? {
+        ja: `ワンタイムパスワードのご登録から${cap.days}日間は、振込は1日${manYenJa(cap.capYen)}までです（${until} から通常の限度額）。`,
+        en: `For ${cap.days} days after a token is registered, transfers are limited to ${yenText(cap.capYen)} a day (the usual limit from ${until}).`,
+      }
+    : {
+        ja: `ご契約から${cap.days}日間は、振込は1日${manYenJa(cap.capYen)}までです（${until} から通常の限度額）。`,
+        en: `For ${cap.days} days after the contract is opened, transfers are limited to ${yenText(cap.capYen)} a day (the usual limit from ${until}).`,
+      };
+}
+
+/** A refusal by the daily limit or one of the limits shaped in time, naming the rule and when it ends. */
+export function limitRefusalText(refusal: LimitRefusal): Text {
+  switch (refusal.rule) {
+    case 'daily_limit':
+      return limitExceededText(refusal.remainingYen);
+    case 'new_contract_or_token': {
+      const rule = dayCapText(refusal);
+      return {
+        ja: `${rule.ja}本日あと${yenText(refusal.remainingYen)}まで振込できます。`,
+        en: `${rule.en} You can send ${yenText(refusal.remainingYen)} more today.`,
+      };
+    }
+    case 'new_payee': {
+      const until = japanDateTime(refusal.untilMs);
+      return {
+        ja: `本日ご登録の振込先や初めてのお振込先へは、あわせて本日${manYenJa(refusal.capYen)}までです（${until} から通常の限度額）。本日これらの振込先へはあと${yenText(refusal.remainingYen)}まで振込できます。`,
+        en: `Payees registered today and accounts you have never paid before can receive ${yenText(refusal.capYen)} today, all together (the usual limit from ${until}). You can send ${yenText(refusal.remainingYen)} more to them today.`,
+      };
+    }
+  }
+}
+
+/** The raise still pending and when it starts. */
+export function pendingRaiseText(pending: PendingRaise): Text {
+  const from = japanDateTime(pending.fromMs);
+  return {
+    ja: `${yenText(pending.limitYen)}への引き上げを受け付けました。${from} から適用されます（それまでは現在の限度額です）。`,
+    en: `Your raise to ${yenText(pending.limitYen)} takes effect from ${from} (until then the current limit holds).`,
+  };
+}
+
 /** The message of a refusal on the transfer form, shown at its field. */
-export function prepareErrorText(error: PrepareTransferError, remainingYen?: number): Text {
+export function prepareErrorText(error: PrepareTransferError, remainingYen?: number, refusal?: LimitRefusal): Text {
   switch (error) {
     case 'amount_required':
       return { ja: '金額を入力してください。', en: 'Enter the amount.' };
@@ -233,7 +295,7 @@ export function prepareErrorText(error: PrepareTransferError, remainingYen?: num
     case 'insufficient_funds':
       return { ja: '残高が不足しています(振込手数料を含みます)。', en: 'The balance is not enough (the fee included).' };
     case 'limit_exceeded':
-      return limitExceededText(remainingYen ?? 0);
+      return refusal ? limitRefusalText(refusal) : limitExceededText(remainingYen ?? 0);
   }
 }
 

@@ -49,7 +49,7 @@ for (const dialect of DIALECTS) {
       const bankCode = slug === 'demo' ? '9901' : '9902';
       let h: BankHarness;
       beforeEach(async () => {
-        h = await createTransferHarness(dialect);
+        h = await createTransferHarness(dialect, { limitShaping: false });
       });
       afterEach(async () => {
         assert.equal((await checkLedgerInvariants(h.database.db)).ok, true);

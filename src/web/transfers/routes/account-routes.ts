@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { listHistory } from '../../../banking/ledger/history.js';
 import { getLimitStatus } from '../../../banking/limits/daily-limit.js';
+import { readDayCap } from '../../../banking/limits/limit-shaping.js';
 import { listDoneTransfers } from '../../../banking/transfers/transfer-store.js';
 import { sendMessage } from '../../personal-web/page-context.js';
 import type { Site } from '../../personal-web/site.js';
@@ -22,12 +23,13 @@ export function registerAccountRoutes(scope: FastifyInstance, site: Site, deps: 
     if (!page) return;
     const { ctx, customer } = page;
     const ref = { institution: ctx.institution.slug, contractId: customer.contract_id };
-    const [accounts, limit, recent] = await Promise.all([
+    const [accounts, limit, dayCap, recent] = await Promise.all([
       ownAccounts(page),
       getLimitStatus(ctx.db, { ...ref, defaultLimitYen: ctx.institution.policy.dailyLimitDefaultYen, nowMs: ctx.site.nowMs() }),
+      readDayCap(ctx.db, { ...ref, policy: ctx.institution.policy, nowMs: ctx.site.nowMs() }),
       listDoneTransfers(ctx.db, { ...ref, limit: 5 }),
     ]);
-    return show(page, { title: TT.transfersTitle, body: transferMenuView(ctx, { accounts, limit, recent, tokenRegistered: customer.token_binding_id !== null }) });
+    return show(page, { title: TT.transfersTitle, body: transferMenuView(ctx, { accounts, limit, dayCap, recent, tokenRegistered: customer.token_binding_id !== null }) });
   });
 
   /** The statement page of the account the query names (else the first), with the file form; undefined after a refusal page. */

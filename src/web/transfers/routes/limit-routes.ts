@@ -1,7 +1,10 @@
 // 1日あたり振込限度額の変更: lower freely; raise only with the registered token's one-time
-// password (verified here, counted toward the same OTP lock), never without a token.
+// password (verified here, counted toward the same OTP lock), never without a token. A raise
+// waits until 0:00 JST of the next day (policy limitRaiseNextDay): the page shows it pending,
+// with a form to cancel it, and the cap after an opening or a token registration while it holds.
 import type { FastifyInstance } from 'fastify';
-import { changeDailyLimit, type OtpProof } from '../../../banking/limits/change-limit.js';
+import { cancelPendingRaise, changeDailyLimit, type OtpProof } from '../../../banking/limits/change-limit.js';
+import { readDayCap } from '../../../banking/limits/limit-shaping.js';
 import { getDailyLimit, getLimitStatus, LIMIT_UNIT_YEN } from '../../../banking/limits/daily-limit.js';
 import { verifyOtpForLimitRaise } from '../../../banking/transfers/confirm-authentication.js';
 import { confirmingCustomer, customerConfirmPorts } from '../../../banking/transfers/confirm-ports.js';
@@ -23,16 +26,22 @@ import { limitView } from '../views/settings-views.js';
 async function showLimit(page: SignedIn, input: { status?: number; value?: string; errors?: FieldErrors; formError?: Text[]; done?: Text } = {}) {
   const { ctx } = page;
   const { status: httpStatus, ...shown } = input;
-  const limit = await getLimitStatus(ctx.db, {
-    institution: ctx.institution.slug,
-    contractId: page.customer.contract_id,
-    defaultLimitYen: ctx.institution.policy.dailyLimitDefaultYen,
-    nowMs: ctx.site.nowMs(),
-  });
+  const ref = { institution: ctx.institution.slug, contractId: page.customer.contract_id, nowMs: ctx.site.nowMs() };
+  const [limit, dayCap] = await Promise.all([
+    getLimitStatus(ctx.db, { ...ref, defaultLimitYen: ctx.institution.policy.dailyLimitDefaultYen }),
+    readDayCap(ctx.db, { ...ref, policy: ctx.institution.policy }),
+  ]);
   return show(page, {
     title: TT.limitTitle,
     status: httpStatus ?? 200,
-    body: limitView(ctx, { status: limit, tokenRegistered: page.customer.token_binding_id !== null, csrf: page.session.csrfToken, ...shown }),
+    body: limitView(ctx, {
+      status: limit,
+      dayCap,
+      raiseNextDay: ctx.institution.policy.limitRaiseNextDay,
+      tokenRegistered: page.customer.token_binding_id !== null,
+      csrf: page.session.csrfToken,
+      ...shown,
+    }),
   });
 }
 
@@ -41,7 +50,23 @@ export function registerLimitRoutes(scope: FastifyInstance, site: Site, deps: Tr
     const page = await openSignedIn(site, deps, request, reply);
     if (!page) return;
     const done = (request.query as Record<string, unknown>).done;
-    return showLimit(page, done === 'changed' ? { done: TT.limitChanged } : done === 'unchanged' ? { done: TT.limitUnchanged } : {});
+    const notices: Record<string, Text> = { changed: TT.limitChanged, unchanged: TT.limitUnchanged, cancelled: TT.raiseCancelled, not_pending: TT.raiseNotPending };
+    return showLimit(page, typeof done === 'string' && Object.hasOwn(notices, done) ? { done: notices[done]! } : {});
+  });
+
+  // 引き上げを取り消す: the raise still pending is withdrawn; the limit in force stays. No code is
+  // asked: withdrawing a raise only keeps the limit lower.
+  scope.post('/ib/:slug/transfers/limit/cancel-raise', async (request, reply) => {
+    const page = await openSignedIn(site, deps, request, reply);
+    if (!page) return;
+    const body = await postedForm(page);
+    if (!body) return;
+    const cancelled = await cancelPendingRaise(page.ctx.db, { nowMs: deps.clock.nowMs() }, {
+      institution: page.ctx.institution.slug,
+      contractId: page.customer.contract_id,
+      actor: `customer:${page.customer.contract_id}`,
+    });
+    return seeOther(page, `transfers/limit?done=${cancelled.cancelled ? 'cancelled' : 'not_pending'}`);
   });
 
   // The language toggle: the form again with the amount typed (the code field empty), nothing changed.

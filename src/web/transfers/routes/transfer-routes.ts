@@ -28,7 +28,7 @@ import type { ConfirmationSpec } from '../../personal-web/views/token-views.js';
 import { accountLabel } from '../format.js';
 import { openSignedIn, ownAccounts, postedForm, seeOther, show, type OwnAccount, type SignedIn } from '../signed-in.js';
 import { readOp, readTransferValues, resolveBankAndBranch, payeeInputOf, textOf, type TransferFormValues } from '../transfer-form.js';
-import { prepareErrorText, transactionCodeRemaining, TT } from '../transfer-messages.js';
+import { limitRefusalText, prepareErrorText, transactionCodeRemaining, TT } from '../transfer-messages.js';
 import type { TransfersWebDeps } from '../transfers-deps.js';
 import { transferInputView } from '../views/transfer-input-view.js';
 import { transferAuthView, transferConfirmView, transferResultView } from '../views/transfer-steps-view.js';
@@ -178,7 +178,12 @@ async function showConfirmOutcome(page: SignedIn, transfer: TransferView, result
     case 'insufficient_funds':
       return sendMessage(ctx, { status: 409, title: TT.transfersTitle, lines: [TT.insufficientAtConfirm], kind: 'error' });
     case 'limit_exceeded':
-      return sendMessage(ctx, { status: 409, title: TT.transfersTitle, lines: [TT.limitAtConfirm], kind: 'error' });
+      return sendMessage(ctx, {
+        status: 409,
+        title: TT.transfersTitle,
+        lines: result.refusal === undefined || result.refusal.rule === 'daily_limit' ? [TT.limitAtConfirm] : [TT.refusedAtConfirm, limitRefusalText(result.refusal)],
+        kind: 'error',
+      });
     case 'answer_missing':
       return showAuth(page, transfer, { status: 400, formError: [TT.answerMissing] });
     case 'code_malformed':
@@ -277,7 +282,7 @@ export function registerTransferRoutes(scope: FastifyInstance, site: Site, deps:
     );
     if (prepared.ok) return seeOther(page, `transfers/${prepared.transfer.id}`);
     const field = prepared.field === 'name' ? 'name' : prepared.field;
-    return showInput(page, { values: { ...typed, ...values }, op, status: 400, errors: { [field]: prepareErrorText(prepared.error, prepared.remainingYen) } });
+    return showInput(page, { values: { ...typed, ...values }, op, status: 400, errors: { [field]: prepareErrorText(prepared.error, prepared.remainingYen, prepared.refusal) } });
   });
 
   scope.get('/ib/:slug/transfers/:id', async (request, reply) => {

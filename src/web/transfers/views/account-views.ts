@@ -2,13 +2,14 @@
 // 入出金明細 (an account's statement, a page at a time).
 import type { HistoryPage } from '../../../banking/ledger/history.js';
 import type { LimitStatus } from '../../../banking/limits/daily-limit.js';
+import type { DayCap } from '../../../banking/limits/limit-shaping.js';
 import type { TransferView } from '../../../banking/transfers/transfer-store.js';
 import { html, type SafeHtml } from '../../html.js';
 import { pick, type Lang } from '../../i18n.js';
 import { notice } from '../../personal-web/views/form-parts.js';
 import { accountLabel, japanDateTime } from '../format.js';
 import type { OwnAccount } from '../signed-in.js';
-import { TT, yenText } from '../transfer-messages.js';
+import { dayCapText, pendingRaiseText, TT, yenText } from '../transfer-messages.js';
 import { facts, linkButton } from './controls.js';
 
 interface ViewContext {
@@ -16,7 +17,10 @@ interface ViewContext {
   base: string;
 }
 
-export function transferMenuView(ctx: ViewContext, input: { accounts: OwnAccount[]; limit: LimitStatus; recent: TransferView[]; tokenRegistered: boolean }): SafeHtml {
+export function transferMenuView(
+  ctx: ViewContext,
+  input: { accounts: OwnAccount[]; limit: LimitStatus; dayCap: DayCap | null; recent: TransferView[]; tokenRegistered: boolean },
+): SafeHtml {
   const { lang, base } = ctx;
   return html`<section class="card" aria-labelledby="page-title">
   <h1 id="page-title">${pick(lang, TT.transfersTitle)}</h1>
@@ -30,8 +34,10 @@ export function transferMenuView(ctx: ViewContext, input: { accounts: OwnAccount
   )}
   ${facts([
     [pick(lang, TT.limitTitle), yenText(input.limit.limitYen)],
-    [pick(lang, TT.remainingToday), yenText(input.limit.remainingYen)],
+    [pick(lang, TT.remainingToday), yenText(input.dayCap === null ? input.limit.remainingYen : Math.min(input.limit.remainingYen, Math.max(0, input.dayCap.capYen - input.limit.usedYen)))],
   ])}
+  ${input.dayCap === null ? '' : notice(lang, 'info', [dayCapText(input.dayCap)])}
+  ${input.limit.pending === null ? '' : notice(lang, 'info', [pendingRaiseText(input.limit.pending)])}
   ${input.tokenRegistered ? '' : notice(lang, 'info', [TT.tokenAdvice])}
   <ul class="menu">
     <li><a href="${base}transfers/new">${pick(lang, TT.newTransfer)}</a></li>

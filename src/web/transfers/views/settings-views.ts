@@ -1,12 +1,13 @@
 // 振込先登録 (registered payees: list, add, change, delete) and the daily limit page.
 import type { LimitStatus } from '../../../banking/limits/daily-limit.js';
+import type { DayCap } from '../../../banking/limits/limit-shaping.js';
 import type { RegisteredPayee } from '../../../banking/transfers/registered-payees.js';
 import { html, type SafeHtml } from '../../html.js';
 import { PAGE_FORM_ID } from '../../language-toggle.js';
 import { pick, type Lang, type Text } from '../../i18n.js';
 import { T } from '../../personal-web/messages.js';
 import { csrfField, errorSummary, field, notice, submitButton, type FieldErrors } from '../../personal-web/views/form-parts.js';
-import { accountTypeText, TT, yenText } from '../transfer-messages.js';
+import { accountTypeText, dayCapText, pendingRaiseText, TT, yenText } from '../transfer-messages.js';
 import { facts, linkButton, opButton, textField } from './controls.js';
 import { payeeFields, type PayeeFieldsState } from './transfer-input-view.js';
 
@@ -61,7 +62,18 @@ export function payeeFormView(
 
 export function limitView(
   ctx: ViewContext,
-  input: { status: LimitStatus; tokenRegistered: boolean; csrf: string; value?: string; errors?: FieldErrors; formError?: Text[]; done?: Text },
+  input: {
+    status: LimitStatus;
+    /** The cap after an opening or a token registration, while it holds. */
+    dayCap: DayCap | null;
+    raiseNextDay: boolean;
+    tokenRegistered: boolean;
+    csrf: string;
+    value?: string;
+    errors?: FieldErrors;
+    formError?: Text[];
+    done?: Text;
+  },
 ): SafeHtml {
   const { lang, base } = ctx;
   const errors = input.errors ?? {};
@@ -73,8 +85,20 @@ export function limitView(
   ${facts([
     [pick(lang, TT.currentLimit), html`<strong>${yenText(input.status.limitYen)}</strong>`],
     [pick(lang, TT.usedToday), yenText(input.status.usedYen)],
-    [pick(lang, TT.remainingToday), yenText(input.status.remainingYen)],
+    [pick(lang, TT.remainingToday), yenText(input.dayCap === null ? input.status.remainingYen : Math.min(input.status.remainingYen, Math.max(0, input.dayCap.capYen - input.status.usedYen)))],
   ])}
+  ${input.dayCap === null ? '' : notice(lang, 'info', [dayCapText(input.dayCap)])}
+  ${input.status.pending === null
+    ? ''
+    : html`<section class="pending-raise" aria-labelledby="pending-title">
+    <h2 id="pending-title">${pick(lang, TT.limitRaisePending)}</h2>
+    ${notice(lang, 'info', [pendingRaiseText(input.status.pending)])}
+    <form method="post" action="${base}transfers/limit/cancel-raise" novalidate>
+      ${csrfField(input.csrf)}
+      <div class="actions">${submitButton(pick(lang, TT.cancelRaise))}</div>
+    </form>
+  </section>`}
+  ${input.raiseNextDay ? html`<p class="hint">${pick(lang, TT.raiseNextDayRule)}</p>` : ''}
   ${input.tokenRegistered ? html`<p class="hint">${pick(lang, TT.raiseNeedsOtp)}</p>` : notice(lang, 'info', [TT.raiseNeedsToken])}
   <form method="post" action="${base}transfers/limit" id="${PAGE_FORM_ID}" novalidate>
     ${csrfField(input.csrf)}

@@ -3,6 +3,8 @@
 // opened through the seeding hook, and helpers to register a token and sign in.
 import { createTestAuthority, provisionTestToken, STEP_MS, type TestToken } from '../../authority/authority-testing.js';
 import { seedDemoData } from '../../../../src/banking/demo-data.js';
+import { setInstitutionPolicy } from '../../../../src/banking/institutions.js';
+import { LIMIT_SHAPING_OFF } from '../../banking/transfers/test-world.js';
 import { ensureDemoAccount } from '../../../../src/banking/ledger/demo-accounts.js';
 import { createPasswordHasher, TEST_ARGON2 } from '../../../../src/banking/password-hasher.js';
 import type { DialectName } from '../../../../src/db/database.js';
@@ -12,7 +14,12 @@ import { createPersonalWebPart } from '../../../../src/web/personal-web/part.js'
 import { confirmationFields, DEMO, FormClient, type BankHarness } from '../personal-web/personal-web-testing.js';
 import { transfersMenuItems, transfersWebPart } from '../../../../src/web/transfers/transfers-part.js';
 
-export async function createTransferHarness(dialect: DialectName): Promise<BankHarness> {
+/**
+ * `limitShaping: false` switches the limits shaped in time (issue 14 §5) off at both demo
+ * institutions, for suites that test the pages' daily limit, forms and journeys on their own
+ * with payees just typed in; limit-shaping-web.test.ts keeps the institution's defaults.
+ */
+export async function createTransferHarness(dialect: DialectName, options: { limitShaping?: boolean } = {}): Promise<BankHarness> {
   const t = await createTestAuthority(dialect);
   const hasher = createPasswordHasher(TEST_ARGON2);
   const pepper = systemRandomBytes(32);
@@ -26,6 +33,14 @@ export async function createTransferHarness(dialect: DialectName): Promise<BankH
       await ensureDemoAccount(t.database.db, { clock: t.clock, randomBytes: systemRandomBytes }, { institution, contractId });
     },
   });
+  if (options.limitShaping === false) {
+    for (const slug of ['demo', 'sample']) {
+      for (const [key, value] of Object.entries(LIMIT_SHAPING_OFF)) {
+        const set = await setInstitutionPolicy(t.database.db, slug, key, value, { nowMs: t.clock.nowMs(), actor: 'test' });
+        if (!set.ok) throw new Error(`policy ${key}: ${JSON.stringify(set)}`);
+      }
+    }
+  }
   const deps = {
     database: t.database,
     clock: t.clock,
