@@ -174,7 +174,7 @@ describe('CSRF: forged requests from another site change nothing', () => {
 
   before(async () => {
     // Served as behind TLS: the cookies must then carry Secure too.
-    target = await startTarget({ customersPerInstitution: 14, env: { MAMORI_SECURE_COOKIES: 'true' } });
+    target = await startTarget({ customersPerInstitution: 16, env: { MAMORI_SECURE_COOKIES: 'true' } });
     auditLength = async () => Number((await target.bankDatabase().db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()).n);
     attacker = target.customer('demo');
     const attackerBrowser = await signIn(target, attacker, undefined);
@@ -197,7 +197,8 @@ describe('CSRF: forged requests from another site change nothing', () => {
       const signedIn = await passwordStep(browser, customer);
       assert.equal(signedIn.location, '/ib/demo/main');
       const cookies = [...login.setCookies, ...signedIn.setCookies];
-      assert.deepEqual(cookies.map((c) => c.split('=')[0]).sort(), ['mamori_lang', 'mamori_pre', 'mamori_session']);
+      // mamori_device: the device cookie of ログイン通知 (issue 14 §2), set by the completed sign-in.
+      assert.deepEqual(cookies.map((c) => c.split('=')[0]).sort(), ['mamori_device', 'mamori_lang', 'mamori_pre', 'mamori_session']);
       for (const cookie of cookies) {
         const attributes = cookie.split(';').slice(1).map((a) => a.trim().toLowerCase());
         for (const wanted of ['path=/ib/demo/', 'httponly', 'secure', 'samesite=strict']) assert.ok(attributes.includes(wanted), `${wanted} in ${cookie.split('=')[0]}: ${attributes.join('; ')}`);
@@ -459,6 +460,29 @@ describe('CSRF: forged requests from another site change nothing', () => {
       assert.equal((await victim.submit('/ib/demo/transfers/limit', { limitManYen: '1' })).location, '/ib/demo/transfers/limit?done=changed');
       assert.equal((await victim.submit('/ib/demo/main', {}, '/ib/demo/logout')).location, '/ib/demo/?logout=1');
       assert.equal((await victim.request('/ib/demo/main')).status, 303, 'the genuine logout ends the session');
+    });
+
+    it('ログイン履歴: a forged 「心当たりがない」 (its confirmation page or its 停止) suspends nothing', async () => {
+      const customer = target.customer('demo');
+      const victim = await signIn(target, customer, undefined);
+      const entry = /value="(\d+)" checked/.exec((await victim.request('/ib/demo/login-history')).body)?.[1];
+      assert.ok(entry);
+      for (const path of ['/ib/demo/login-history/not-me', '/ib/demo/login-history/not-me/confirm']) {
+        await expectForgeriesRefused({
+          route: path.replace('/ib/demo/', '/ib/:slug/'),
+          path,
+          victim,
+          victimToken: await pageToken(victim, '/ib/demo/login-history'),
+          form: { entry },
+          site: 'bank',
+          foreign: bankForeign,
+          withoutCookie: { login: '/ib/demo/' },
+          asGet: 404,
+        });
+      }
+      const row = await target.bankDatabase().db.selectFrom('customers').select('status').where('institution', '=', 'demo').where('contract_id', '=', customer.contractId).executeTakeFirstOrThrow();
+      assert.equal(row.status, 'active', 'not suspended');
+      assert.equal((await copyOf(victim).request('/ib/demo/main')).status, 200, 'still signed in');
     });
 
     it('ログインパスワードの変更 (forced after a new contract): a forged change keeps the password the branch set', async () => {
