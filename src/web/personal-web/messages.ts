@@ -349,8 +349,8 @@ export const T = {
   menuPasswordSettings: { ja: 'パスワード変更', en: 'Change passwords' },
   passwordSettingsTitle: { ja: 'パスワード変更', en: 'Change passwords' },
   passwordSettingsLead: {
-    ja: '変更するパスワードを選んでください。どちらも、現在のパスワードとワンタイムパスワードで本人確認をします。',
-    en: 'Choose the password to change. Either one is confirmed with the current password and a one-time password.',
+    ja: '変更するパスワードを選んでください。どちらも、現在のパスワードとワンタイムパスワード(ワンタイムパスワードをご利用でない場合は、もう一方のパスワード)で本人確認をします。',
+    en: 'Choose the password to change. Either change is confirmed with the current password and a one-time password (without a token, with your other password).',
   },
   loginPasswordSettingsTitle: { ja: 'ログインパスワード変更', en: 'Change the login password' },
   loginPasswordSettingsLead: {
