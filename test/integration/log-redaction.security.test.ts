@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { skipReason } from '../support/db/testing.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/notifications/smtp-test-server.js';
 import { createSandbox, runMamori, type Sandbox } from './cli-helpers.js';
@@ -145,6 +146,25 @@ describe('logs of a full journey in a split deployment', { skip: skipReason('pos
     const limit = await browser.request(`${base}/transfers/limit`);
     const lowered = await browser.request(`${base}/transfers/limit`, { form: { csrf: csrfOf(limit.body) || csrf, limitManYen: '40' } });
     assert.ok(lowered.status < 400, `limit change: ${lowered.status}`);
+    // メールアドレス: a new address with the OTP of a fresh step, a wrong code, then the code the
+    // outbox holds for it (the relay refuses every mail here) — neither address nor code may be logged.
+    const newAddress = 'log.redaction.new@example.co.jp';
+    secrets.set('new e-mail address', newAddress);
+    secrets.set('old e-mail address', '1000000001@demo.mamori.example');
+    await waitForStepAfter(token.stepAt(Date.now()));
+    const emailPage = await browser.request(`${base}/email`);
+    const started = await browser.request(`${base}/email`, { form: { csrf: csrfOf(emailPage.body), email: newAddress, code: code(Date.now()) } });
+    assert.equal(started.location, '/ib/demo/email/code', started.body.slice(0, 600));
+    const outbox = new pg.Client({ connectionString: scratch.url });
+    await outbox.connect();
+    const mailed = await outbox.query<{ body: string }>(`select body from notification_outbox where kind = 'notification_address_code'`).finally(() => outbox.end());
+    const addressCode = /確認コード: (\d{6})/.exec(mailed.rows[0]?.body ?? '')?.[1];
+    assert.ok(addressCode, 'the code is in the outbox until the relay takes it');
+    secrets.set('e-mail confirmation code', addressCode);
+    const wrongAddressCode = addressCode === '000000' ? '111111' : '000000';
+    codes.push(wrongAddressCode);
+    assert.equal((await browser.request(`${base}/email/code`, { form: { csrf, code: wrongAddressCode } })).status, 401);
+    assert.equal((await browser.request(`${base}/email/code`, { form: { csrf, code: addressCode } })).location, '/ib/demo/email?done=changed_told');
     // ログイン履歴 and the 「心当たりがない」 confirmation page (not its 停止): the device cookie
     // the sign-in set is among the cookies searched for below.
     assert.ok(browser.cookies.has('mamori_device'), 'the sign-in set the device cookie');
