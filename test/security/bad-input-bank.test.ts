@@ -304,6 +304,48 @@ async function hostileOwnForms({ target, log }: Site, customer: Customer): Promi
   assert.deepEqual([after.password_failures, after.otp_failures], [row.password_failures, row.otp_failures], 'nothing counted');
 }
 
+/**
+ * メールアドレス (issue 14 §1): hostile and malformed addresses — no @, CRLF hoping to add a Bcc
+ * header to the bank's mail, NUL, an RTL override, markup, SQL, a Japanese domain without
+ * punycode, full-width letters, 255 characters, duplicated — each with the right confirmation
+ * password: the address field's own message (400), no code sent, no change under way, nothing
+ * counted; and hostile codes on step 2 (none under way: every answer a message, nothing set).
+ */
+async function hostileAddressForms({ target, log }: Site, customer: Customer): Promise<void> {
+  const outsider = await signIn(target, customer, undefined);
+  const page = await outsider.request('/ib/demo/email');
+  assert.equal(page.status, 200, `the form: ${page.status} ${page.location ?? ''}`);
+  const csrf = csrfOf(page.body);
+  const before = await snapshot(target);
+  const row = await customerRow(target, 'demo', customer.contractId);
+  const CASES: [string, string | readonly string[], string][] = [
+    ['no @', 'attacker.example.jp', 'メールアドレスに「@」がありません。'],
+    ['CRLF and a Bcc header', 'a@example.jp\r\nBcc: thief@evil.example', 'メールアドレスに使用できない文字(制御文字)が含まれています。'],
+    ['a NUL', 'a\u0000@example.jp', 'メールアドレスに使用できない文字(制御文字)が含まれています。'],
+    ['an RTL override', '\u202ea@example.jp', 'メールアドレスの「@」の前に使用できない文字が含まれています。'],
+    ['markup', `${SCRIPT_PAYLOADS[0]}@example.jp`, 'メールアドレスの「@」の前に使用できない文字が含まれています。'],
+    ['SQL', "a@example.jp' OR '1'='1", 'メールアドレスに空白が含まれています。空白を除いて入力してください。'],
+    ['SQL without spaces', "a'--@example.jp;drop", 'メールアドレスの「@」の後(ドメイン)の形式が正しくありません。'],
+    ['a Japanese domain', 'a@例え.jp', '日本語などを含むドメインは、punycode(xn--で始まる形式)で入力してください。'],
+    ['full-width letters', 'ａ＠example.jp', 'メールアドレスは半角文字で入力してください。'],
+    ['255 characters', `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(59)}.jp`, 'メールアドレスが長すぎます(254文字まで)。'],
+    ['duplicated', ['a@example.jp', 'b@example.jp'], '新しいメールアドレスが複数送信されました。もう一度入力してください。'],
+    ['empty', '', 'メールアドレスを入力してください。'],
+  ];
+  for (const [label, email, message] of CASES) {
+    const answer = await log.send(outsider, '/ib/demo/email', { form: { csrf, email, confirmationPassword: customer.confirmationPassword } }, `email: ${label}`);
+    assert.equal(answer.status, 400, `${label}: ${answer.status}`);
+    assert.equal(fieldError(answer.body, 'email'), message, label);
+  }
+  for (const [label, code] of [['SQL', "1' OR '1'='1"], ['CRLF', '123456\r\n'], ['markup', SCRIPT_PAYLOADS[1]], ['long', '1'.repeat(1000)]] as const) {
+    const answer = await log.send(outsider, '/ib/demo/email/code', { form: { csrf, code } }, `email/code: ${label}`);
+    assert.ok(answer.status === 400 || answer.status === 303, `${label}: ${answer.status}`);
+  }
+  assertUnchanged(before, await snapshot(target), 'hostile address forms');
+  const after = await customerRow(target, 'demo', customer.contractId);
+  assert.deepEqual([after.password_failures, after.otp_failures], [row.password_failures, row.otp_failures], 'nothing counted');
+}
+
 /** Oversized fields and bodies, and thousands of fields, at the login. */
 async function oversizedForms({ target, log }: Site): Promise<void> {
   const outsider = new Outsider(target.url);
@@ -367,6 +409,10 @@ describe('bad input at the bank site [sqlite]', () => {
 
   it('パスワード変更 and 入出金明細 as a file: hostile fields are the field\'s message, no file is sent, nothing is changed or counted', async () => {
     await hostileOwnForms(site, site.target.customer('demo'));
+  });
+
+  it('メールアドレス: hostile addresses and codes are the field\'s message, no code is sent, nothing is changed or counted', async () => {
+    await hostileAddressForms(site, site.target.customer('demo'));
   });
 
   it('the transfer form removes control characters, as documented: a NUL or CRLF inside a right field never reaches the database', async () => {
