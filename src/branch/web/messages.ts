@@ -235,6 +235,7 @@ export const C = {
   statementOrdinary: { ja: '普通', en: 'Ordinary' },
   statementNoAccount: { ja: 'このお客様の口座はありません。', en: 'This customer has no account.' },
   statementAccountUnknown: { ja: 'このお客様の口座を選んでください。', en: 'Choose one of this customer’s accounts.' },
+  statementBack: { ja: 'お客様情報へ戻る', en: 'Back to the customer' },
 
   // 「心当たりがない」: the customer's own suspension (issue 14 §4), first on the customer list.
   reportsTitle: { ja: '「心当たりがない」のお申出（利用停止済み）', en: '“It wasn’t me” reports (suspended)' },

@@ -42,7 +42,7 @@ ${csrfField(input.signedIn.session.csrfToken)}
 </div>
 ${statementFields(ctx.lang, { values: input.values, errors })}
 ${writtenRequestFields(ctx, { idSuffix: 'statement', errors, values: input.values })}
-<div class="actions"><button type="submit" class="button">${ctx.t(S.download)}</button> <a class="button button--secondary" href="${ctx.base}customers/${input.contractId}">${ctx.t(C.customerTitle)}</a></div>
+<div class="actions"><button type="submit" class="button">${ctx.t(S.download)}</button> <a class="button button--secondary" href="${ctx.base}customers/${input.contractId}">${ctx.t(C.statementBack)}</a></div>
 </form>
 </section>`;
 }
