@@ -91,10 +91,19 @@ export function toggleLink(path: string, query: string | undefined, lang: Lang):
   return { kind: 'link', href: `${path}?${query ? `${query}&` : ''}lang=${lang === 'ja' ? 'en' : 'ja'}` };
 }
 
-/** The toggle in a page's header: a link, or a submit button of the page's form. */
+/**
+ * The toggle in a page's header: a link, or a submit button of the page's form.
+ *
+ * A form's default button — the one Enter in a field (or a phone keyboard's 「開く」/Go) presses —
+ * is its first submit button in document order, and the header comes before the form: the toggle
+ * would be it, and Enter in the code field would switch the language instead of sending the code.
+ * So the toggle is preceded by a nameless submit button of the form, out of sight and out of the
+ * Tab order, which sends the form as its own main button does (routes read a missing `op` as the
+ * main action).
+ */
 export function renderToggle(lang: Lang, toggle: LanguageToggle, label: string): SafeHtml {
   const other: Lang = lang === 'ja' ? 'en' : 'ja';
   return toggle.kind === 'link'
     ? html`<a href="${toggle.href}" lang="${other}" hreflang="${other}">${label}</a>`
-    : html`<button type="submit" form="${PAGE_FORM_ID}" name="${LANG_SWITCH_FIELD}" value="${other}" formnovalidate class="link-button link-button--plain" lang="${other}">${label}</button>`;
+    : html`<button type="submit" form="${PAGE_FORM_ID}" class="default-submit" tabindex="-1" aria-hidden="true">${lang === 'ja' ? '送信' : 'Send'}</button><button type="submit" form="${PAGE_FORM_ID}" name="${LANG_SWITCH_FIELD}" value="${other}" formnovalidate class="link-button link-button--plain" lang="${other}">${label}</button>`;
 }

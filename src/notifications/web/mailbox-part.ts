@@ -17,6 +17,7 @@ const MAILBOX_STYLESHEET_PATH = '/mailbox/mailbox.css';
 const MAILBOX_CSS = `.mail__body { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.9rem; line-height: 1.6; margin: 0; }
 .mail h2 { font-size: 1rem; overflow-wrap: anywhere; }
 .mail .hint { font-size: 0.8rem; color: #555; overflow-wrap: anywhere; }
+.site-main h1, .site-main .lead { overflow-wrap: anywhere; }
 `;
 
 export function mailboxPart(deps: { database: Database; mailFrom: string }): AppParts {
