@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import proxyAddr from '@fastify/proxy-addr';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Database } from '../db/database.js';
 import type { Clock, RandomBytes } from '../shared/clock.js';
 import { MAMORI_VERSION } from '../shared/version.js';
@@ -68,7 +68,7 @@ export async function buildApp(deps: AppDeps, parts: AppParts[]): Promise<Fastif
     genReqId: requestIdGenerator(deps.trustProxy),
     // One line per request, written by observabilityPart when it is answered, instead of
     // Fastify's two ("incoming request", "request completed").
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Paths and query strings are logged (ours never carry secrets); bodies and the cookie and
     // Authorization headers never are (see loggerOptions in server.ts).
     //
