@@ -24,7 +24,7 @@ export interface OperatorTable {
 }
 
 /** The actions a teller proposes and a supervisor approves (maker-checker). */
-export type ProposalKind = 'unlock_otp' | 'unlock_password' | 'reissue_token' | 'resume' | 'reset_password' | 'change_limit' | 'change_email';
+export type ProposalKind = 'unlock_otp' | 'unlock_password' | 'reissue_token' | 'resume' | 'reset_password' | 'change_limit' | 'change_email' | 'lift_limit_cap';
 export type ProposalStatus = 'pending' | 'approved' | 'rejected';
 
 export interface ProposalTable {

@@ -14,6 +14,7 @@ import { isOtpLocked, isPasswordLocked } from '../banking/fail-counters.js';
 import type { Customer } from '../banking/customers.js';
 import type { InstitutionPolicy } from '../banking/institution-policy.js';
 import { getDailyLimit, LIMIT_UNIT_YEN, MAX_DAILY_LIMIT_YEN } from '../banking/limits/daily-limit.js';
+import { readDayCap, type DayCap } from '../banking/limits/limit-shaping.js';
 import { setNotificationAddress } from '../banking/notification-address.js';
 import type { Schema } from '../db/schema.js';
 import { requirePasswordChange } from '../identity/password-change-requirement.js';
@@ -41,11 +42,14 @@ export type PreconditionProblem =
   | 'limit_not_whole_units'
   | 'limit_above_maximum'
   | 'limit_raise_needs_token'
-  | 'email_unchanged';
+  | 'email_unchanged'
+  | 'no_limit_cap';
 
 export interface CustomerState {
   customer: Customer;
   currentLimitYen: number;
+  /** The cap after an opening or a token registration (limit-shaping.ts), while it holds. */
+  dayCap: DayCap | null;
 }
 
 /** Why `request` cannot be done to the customer as they are now; undefined when it can. */
@@ -66,6 +70,8 @@ export function preconditionProblem(state: CustomerState, request: ActionRequest
       return undefined;
     case 'change_email':
       return customer.email === request.newEmail ? 'email_unchanged' : undefined;
+    case 'lift_limit_cap':
+      return state.dayCap === null ? 'no_limit_cap' : undefined;
     case 'change_limit': {
       const next = request.newLimitYen;
       if (!Number.isSafeInteger(next) || next < 0 || next % LIMIT_UNIT_YEN !== 0) return 'limit_not_whole_units';
@@ -89,8 +95,11 @@ export async function readCustomerState(
     .where('contract_id', '=', input.contractId)
     .executeTakeFirst();
   if (!customer) return undefined;
-  const currentLimitYen = await getDailyLimit(trx, { ...input, defaultLimitYen: input.policy.dailyLimitDefaultYen });
-  return { customer, currentLimitYen };
+  const [currentLimitYen, dayCap] = await Promise.all([
+    getDailyLimit(trx, { ...input, defaultLimitYen: input.policy.dailyLimitDefaultYen }),
+    readDayCap(trx, input),
+  ]);
+  return { customer, currentLimitYen, dayCap };
 }
 
 export interface ActionContext {
@@ -216,6 +225,26 @@ export async function applyCustomerAction(
       // Compare-and-set on the address read above; a change the customer had under way goes.
       const set = await setNotificationAddress(trx, { ...where, address: request.newEmail, expectedPrevious: customer.email, nowMs: ctx.nowMs, actor: ctx.actor, details });
       if (!set) return { ok: false, reason: 'changed_meanwhile' };
+      return { ok: true, kind: request.kind, endedSessions: 0 };
+    }
+    case 'lift_limit_cap': {
+      // Compare-and-set on the registration read: a token registered since the request starts
+      // a cap of its own, which this written request did not ask to lift.
+      const registeredAt = customer.token_registered_at;
+      const result = await customers()
+        .set({ updated_at: ctx.nowMs })
+        .where((eb) => (registeredAt === null ? eb('token_registered_at', 'is', null) : eb('token_registered_at', '=', registeredAt)))
+        .executeTakeFirst();
+      if (!changed(result)) return { ok: false, reason: 'changed_meanwhile' };
+      // (A customer report reaches only a suspension: the check above threw otherwise.)
+      const lift = { lifted_at: ctx.nowMs, lifted_by: ctx.actor, request_form_no: 'requestFormNo' in ctx.written ? ctx.written.requestFormNo : '' };
+      await trx
+        .insertInto('limit_cap_lifts')
+        .values({ institution: ctx.institution, contract_id: ctx.contractId, ...lift })
+        .onConflict((oc) => oc.columns(['institution', 'contract_id']).doUpdateSet(lift))
+        .execute();
+      const cap = state.dayCap!;
+      await audit('limit_cap_lifted', { since: cap.since, capYen: cap.capYen, untilMs: cap.untilMs });
       return { ok: true, kind: request.kind, endedSessions: 0 };
     }
     case 'change_limit': {

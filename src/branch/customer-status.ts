@@ -6,7 +6,8 @@ import { sql, type Kysely } from 'kysely';
 import { isOtpLocked, isPasswordLocked } from '../banking/fail-counters.js';
 import type { Customer } from '../banking/customers.js';
 import type { InstitutionPolicy } from '../banking/institution-policy.js';
-import { getDailyLimit } from '../banking/limits/daily-limit.js';
+import { getLimitSetting, type PendingRaise } from '../banking/limits/daily-limit.js';
+import { readDayCap, type DayCap } from '../banking/limits/limit-shaping.js';
 import type { Schema } from '../db/schema.js';
 import { isPasswordChangeRequired } from '../identity/password-change-requirement.js';
 import { listProposals, type Proposal } from './proposals.js';
@@ -33,6 +34,10 @@ export interface CustomerStatus {
   /** The notification address, masked (t***@example.jp): the console never shows it whole. */
   emailMasked: string | null;
   dailyLimitYen: number;
+  /** A raise the customer asked for, in force from 0:00 JST of the next day (issue 14 §5). */
+  pendingRaise: PendingRaise | null;
+  /** The cap after an opening or a token registration, while it holds (limit-shaping.ts). */
+  limitCap: DayCap | null;
   createdAt: number;
   signIns: AuditLine[];
   failures: AuditLine[];
@@ -80,8 +85,9 @@ export async function readCustomerStatus(
     .executeTakeFirst();
   if (!customer) return undefined;
   const ref = { institution: input.institution, contractId: input.contractId };
-  const [dailyLimitYen, passwordChangeRequired, signIns, failures, recentAudit, pendingProposals] = await Promise.all([
-    getDailyLimit(db, { ...ref, defaultLimitYen: input.policy.dailyLimitDefaultYen, nowMs: input.nowMs }),
+  const [limitSetting, limitCap, passwordChangeRequired, signIns, failures, recentAudit, pendingProposals] = await Promise.all([
+    getLimitSetting(db, { ...ref, defaultLimitYen: input.policy.dailyLimitDefaultYen, nowMs: input.nowMs }),
+    readDayCap(db, { ...ref, policy: input.policy, nowMs: input.nowMs }),
     isPasswordChangeRequired(db, ref),
     auditOf(db, { ...ref, actions: SIGN_IN_ACTIONS, limit: 5 }),
     auditOf(db, { ...ref, actions: FAILURE_ACTIONS, limit: 5 }),
@@ -100,7 +106,9 @@ export async function readCustomerStatus(
     registrationBlockedUntil: customer.registration_blocked_until === null ? null : Number(customer.registration_blocked_until),
     passwordChangeRequired,
     emailMasked: customer.email === null ? null : maskEmailAddress(customer.email),
-    dailyLimitYen,
+    dailyLimitYen: limitSetting.limitYen,
+    pendingRaise: limitSetting.pending,
+    limitCap,
     createdAt: Number(customer.created_at),
     signIns,
     failures,

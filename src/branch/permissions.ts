@@ -20,6 +20,7 @@ export const CUSTOMER_ACTION_KINDS: readonly CustomerActionKind[] = [
   'change_limit',
   'reset_password',
   'change_email',
+  'lift_limit_cap',
 ];
 
 export type ConsoleAction =
@@ -44,6 +45,7 @@ export const PERMISSIONS: Readonly<Record<ConsoleAction, Readonly<Record<Operato
   change_limit: /*                     */ { teller: Y, supervisor: Y, administrator: N },
   reset_password: /*                   */ { teller: Y, supervisor: Y, administrator: N },
   change_email: /*                     */ { teller: Y, supervisor: Y, administrator: N },
+  lift_limit_cap: /*                   */ { teller: Y, supervisor: Y, administrator: N },
   decide_proposals: /*                 */ { teller: N, supervisor: Y, administrator: N },
   open_contract: /*                    */ { teller: Y, supervisor: Y, administrator: N },
   view_audit: /*                       */ { teller: N, supervisor: Y, administrator: Y },
@@ -72,6 +74,7 @@ export function needsSecondPerson(
     case 'resume':
     case 'reset_password':
     case 'change_email': // メールアドレス変更: where the notices (and the next code) go
+    case 'lift_limit_cap': // the cap of the first days after an opening or a token registration (issue 14 §5)
       return true;
     case 'suspend':
       return false;

@@ -2,6 +2,9 @@
 // server processes sharing one database: exactly what the limit allows is admitted (33 × ¥3,000),
 // because the limit is consumed with a conditional update in the database, never counted in
 // a process's memory. On PostgreSQL (the multi-process deployment) and on one SQLite file.
+// The same for the cap on new payees (issue 14 §5: ¥100,000 today for payees never paid before,
+// all together), with the daily limit left at ¥500,000: the cap is part of the same conditional
+// write. Each case switches the other rule off, so that each is what refuses.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -13,6 +16,7 @@ import { ensureDemoAccount } from '../../src/banking/ledger/demo-accounts.js';
 import { checkLedgerInvariants } from '../../src/banking/ledger/ledger-invariants.js';
 import { changeDailyLimit } from '../../src/banking/limits/change-limit.js';
 import { DEFAULT_POLICY } from '../../src/banking/institution-policy.js';
+import { setInstitutionPolicy } from '../../src/banking/institutions.js';
 import { createPasswordHasher, TEST_ARGON2 } from '../../src/banking/password-hasher.js';
 import { checkTransferInvariants } from '../../src/banking/transfers/transfer-invariants.js';
 import { DIALECTS, skipReason } from '../support/db/testing.js';
@@ -55,7 +59,8 @@ const csrfOf = (body: string) => /name="csrf" value="([^"]+)"/.exec(body)?.[1] ?
 
 for (const dialect of DIALECTS) {
   describe(`two server processes [${dialect}]`, { skip: skipReason(dialect) }, () => {
-    it('admit exactly what a ¥100,000 limit allows of 50 concurrent transfers', { timeout: 120_000 }, async () => {
+    for (const rule of ['daily_limit', 'new_payee'] as const) {
+    it(rule === 'daily_limit' ? 'admit exactly what a ¥100,000 limit allows of 50 concurrent transfers' : 'admit exactly what the ¥100,000 cap on new payees allows of 50 concurrent transfers', { timeout: 120_000 }, async () => {
       const t = await createTestAuthority(dialect);
       const servers: ChildProcess[] = [];
       try {
@@ -71,10 +76,16 @@ for (const dialect of DIALECTS) {
             await ensureDemoAccount(db, { clock: systemClock, randomBytes: systemRandomBytes }, { institution, contractId });
           },
         });
-        const lowered = await changeDailyLimit(db, { nowMs: Date.now() }, {
-          institution: 'demo', contractId: '1000000002', policy: DEFAULT_POLICY, newLimitYen: 100_000, tokenRegistered: false, otpProof: null, actor: 'test',
-        });
-        assert.ok(lowered.ok);
+        if (rule === 'daily_limit') {
+          const lowered = await changeDailyLimit(db, { nowMs: Date.now() }, {
+            institution: 'demo', contractId: '1000000002', policy: DEFAULT_POLICY, newLimitYen: 100_000, tokenRegistered: false, otpProof: null, actor: 'test',
+          });
+          assert.ok(lowered.ok);
+          assert.ok((await setInstitutionPolicy(db, 'demo', 'newPayeeCapYen', null, { nowMs: Date.now(), actor: 'test' })).ok);
+        } else {
+          assert.equal(DEFAULT_POLICY.newPayeeCapYen, 100_000);
+          assert.equal(DEFAULT_POLICY.dailyLimitDefaultYen, 500_000);
+        }
         const order = { location: t.database.location, masterKeySpec: t.masterKeySpec, pepperHex: Buffer.from(pepper).toString('hex') };
         const [a, b] = await Promise.all([startServer(order), startServer(order)]);
         servers.push(a.child, b.child);
@@ -120,9 +131,12 @@ for (const dialect of DIALECTS) {
         );
         const statuses = confirmations.map((c) => c.status);
         assert.equal(statuses.filter((s) => s === 303).length, 33, `statuses: ${statuses.join(',')}`);
-        assert.equal(statuses.filter((s) => s === 409).length, 17);
-        const usage = await db.selectFrom('daily_usage').select('used_yen').where('contract_id', '=', '1000000002').executeTakeFirstOrThrow();
-        assert.equal(usage.used_yen, 99_000);
+        assert.equal(statuses.filter((s) => s === 409).length, 17, `statuses: ${statuses.join(',')} ${confirmations.filter((c) => c.status !== 303 && c.status !== 409).map((c) => c.body.slice(0, 300)).join(' | ')}`);
+        const usage = await db.selectFrom('daily_usage').select(['used_yen', 'new_payee_used_yen']).where('contract_id', '=', '1000000002').executeTakeFirstOrThrow();
+        assert.equal(Number(usage.used_yen), 99_000);
+        assert.equal(Number(usage.new_payee_used_yen), rule === 'new_payee' ? 99_000 : 0);
+        const refusal = confirmations.find((c) => c.status === 409)!.body;
+        assert.match(refusal, rule === 'new_payee' ? /初めてのお振込先へは、あわせて本日10万円までです/ : /本日の振込限度額を超えるため/);
         assert.equal((await checkLedgerInvariants(db)).ok, true);
         assert.equal((await checkTransferInvariants(db)).ok, true);
       } finally {
@@ -130,5 +144,6 @@ for (const dialect of DIALECTS) {
         await t.close();
       }
     });
+    }
   });
 }

@@ -91,6 +91,13 @@ export const C = {
   passwordCounter: { ja: 'パスワード誤り回数', en: 'Wrong passwords' },
   passwordChangeRequired: { ja: '次回ログイン時にパスワード変更が必要', en: 'Must change the password at the next login' },
   dailyLimit: { ja: '1日あたり振込限度額', en: 'Daily transfer limit' },
+  pendingRaise: { ja: 'お客様による引き上げの予約', en: 'Raise pending (by the customer)' },
+  fromTime: { ja: 'から', en: 'onwards' },
+  limitCap: { ja: '新規契約・トークン登録後の振込上限', en: 'Cap after a new contract or token' },
+  perDay: { ja: '1日', en: 'a day' },
+  limitCapSinceToken: { ja: 'トークン登録から', en: 'since a token registration' },
+  limitCapSinceContract: { ja: 'ご契約から', en: 'since the contract was opened' },
+  limitCapEnds: { ja: 'から通常の限度額', en: 'the usual limit from then' },
   createdAt: { ja: '契約日時', en: 'Contract opened' },
   lastSignIns: { ja: '最近のログイン', en: 'Last logins' },
   lastFailures: { ja: '最近の認証失敗', en: 'Last failures' },
@@ -259,6 +266,7 @@ export const ACTION_NAMES: Record<CustomerActionKind, Text> = {
   change_limit: { ja: '1日あたり振込限度額の変更', en: 'Change the daily transfer limit' },
   reset_password: { ja: 'ログインパスワードの再設定', en: 'Reset the login password' },
   change_email: { ja: 'メールアドレス変更', en: 'Change the e-mail address' },
+  lift_limit_cap: { ja: '新規契約・トークン登録後の振込上限の解除', en: 'Lift the transfer cap after a new contract or token' },
 };
 
 export const ROLE_NAMES: Record<OperatorRole, Text> = {
@@ -278,6 +286,7 @@ export const FAILURE_TEXTS = {
   not_suspended: { ja: '利用一時停止中ではありません。', en: 'Not suspended.' },
   limit_unchanged: { ja: '現在の限度額と同じです。', en: 'That is the current limit.' },
   email_unchanged: { ja: '登録中のメールアドレスと同じです。', en: 'That is the address already registered.' },
+  no_limit_cap: { ja: '新規契約・トークン登録後の振込上限は適用されていません。', en: 'No cap after a new contract or token applies.' },
   limit_not_whole_units: { ja: '限度額は1万円単位で入力してください。', en: 'Enter the limit in units of ¥10,000.' },
   limit_above_maximum: { ja: '限度額の上限(1,000万円)を超えています。', en: 'Above the highest limit (¥10,000,000).' },
   limit_raise_needs_token: {

@@ -13,9 +13,9 @@ import { createConsoleHarness, DEMO, OTHER, SLUGS, type ConsoleHarness, type For
 
 /** Who may do what, restated: tellers serve, supervisors also decide, administrators manage staff and read the audit log. */
 const EXPECTED: Record<OperatorRole, ReadonlySet<ConsoleAction>> = {
-  teller: new Set<ConsoleAction>(['view_customers', 'unlock_otp', 'unlock_password', 'reissue_token', 'suspend', 'resume', 'change_limit', 'reset_password', 'change_email', 'open_contract']),
+  teller: new Set<ConsoleAction>(['view_customers', 'unlock_otp', 'unlock_password', 'reissue_token', 'suspend', 'resume', 'change_limit', 'reset_password', 'change_email', 'lift_limit_cap', 'open_contract']),
   supervisor: new Set<ConsoleAction>([
-    'view_customers', 'unlock_otp', 'unlock_password', 'reissue_token', 'suspend', 'resume', 'change_limit', 'reset_password', 'change_email', 'open_contract', 'decide_proposals', 'view_audit',
+    'view_customers', 'unlock_otp', 'unlock_password', 'reissue_token', 'suspend', 'resume', 'change_limit', 'reset_password', 'change_email', 'lift_limit_cap', 'open_contract', 'decide_proposals', 'view_audit',
   ]),
   administrator: new Set<ConsoleAction>(['view_audit', 'manage_operators']),
 };
@@ -66,6 +66,7 @@ async function exercise(client: FormClient, slug: Slug, action: ConsoleAction, c
     case 'suspend':
     case 'resume':
     case 'reset_password':
+    case 'lift_limit_cap':
       return client.post(`${base}customers/${customer}/actions/${action}`, written);
     case 'change_limit':
       return client.post(`${base}customers/${customer}/actions/change_limit`, { ...written, newLimitYen: '200000' });

@@ -47,6 +47,7 @@ const FAILURE_STATUS: Record<keyof typeof FAILURE_TEXTS, number> = {
   not_suspended: 409,
   limit_unchanged: 409,
   email_unchanged: 409,
+  no_limit_cap: 409,
   limit_not_whole_units: 400,
   limit_above_maximum: 400,
   limit_raise_needs_token: 409,

@@ -114,6 +114,8 @@ function applicableActions(status: CustomerStatus): CustomerActionKind[] {
       case 'reset_password':
       case 'change_email':
         return true;
+      case 'lift_limit_cap':
+        return status.limitCap !== null;
     }
   });
 }
@@ -171,7 +173,8 @@ ${reportsSection(ctx, input.reports ?? [], { ofCustomer: true })}
   <dt>${ctx.t(C.otpCounter)}</dt><dd>${counter(ctx, status.otp)}</dd>
   <dt>${ctx.t(C.passwordCounter)}</dt><dd>${counter(ctx, status.password)}${status.passwordChangeRequired ? html`<br><span class="meta">${ctx.t(C.passwordChangeRequired)}</span>` : ''}</dd>
   <dt>${ctx.t(C.email)}</dt><dd>${status.emailMasked === null ? ctx.t(C.emailNone) : html`<code>${status.emailMasked}</code>`}</dd>
-  <dt>${ctx.t(C.dailyLimit)}</dt><dd>${yen(status.dailyLimitYen, ctx.lang)}</dd>
+  <dt>${ctx.t(C.dailyLimit)}</dt><dd>${yen(status.dailyLimitYen, ctx.lang)}${status.pendingRaise === null ? '' : html`<br><span class="meta">${ctx.t(C.pendingRaise)}: ${yen(status.pendingRaise.limitYen, ctx.lang)} (${japanDateTime(status.pendingRaise.fromMs)} ${ctx.t(C.fromTime)})</span>`}</dd>
+  ${status.limitCap === null ? '' : html`<dt>${ctx.t(C.limitCap)}</dt><dd>${yen(status.limitCap.capYen, ctx.lang)} / ${ctx.t(C.perDay)} (${ctx.t(status.limitCap.since === 'token' ? C.limitCapSinceToken : C.limitCapSinceContract)}; ${japanDateTime(status.limitCap.untilMs)} ${ctx.t(C.limitCapEnds)})</dd>`}
   <dt>${ctx.t(C.createdAt)}</dt><dd>${when(ctx, status.createdAt)}</dd>
 </dl>
 <p><a href="${ctx.base}customers/${status.contractId}/statement">${ctx.t(C.statementLink)}</a></p>
