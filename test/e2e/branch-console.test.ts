@@ -339,6 +339,7 @@ describe('the branch console in a real browser', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       await route.continue().catch(() => {}); // a navigation the browser dropped has nothing to continue
     });
+    await button(teller, '契約する').scrollIntoViewIfNeeded(); // the mouse clicks where the viewport shows it
     const box = (await button(teller, '契約する').boundingBox())!;
     await teller.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await new Promise((resolve) => setTimeout(resolve, 100));
