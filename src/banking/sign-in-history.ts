@@ -89,11 +89,11 @@ export async function findSignInHistoryEntry(db: Kysely<Schema>, input: { instit
 }
 
 /**
- * 前回ログイン日時: the sign-in before the newest one (the newest is the customer's own, just
- * made), or undefined when there was none before.
+ * 前回ログイン日時: the newest sign-in from before `beforeMs` — the start of the customer's own
+ * session (its password step), so that neither this sign-in nor one another browser completes
+ * meanwhile is shown as the previous one; undefined when there was none.
  */
-export async function previousSignIn(db: Kysely<Schema>, input: { institution: string; contractId: string }): Promise<SignInHistoryEntry | undefined> {
-  const rows = await historyRows(db, input, ['signed_in']).orderBy('seq', 'desc').limit(2).execute();
-  const previous = rows[1];
-  return previous && entryOf(previous);
+export async function previousSignIn(db: Kysely<Schema>, input: { institution: string; contractId: string; beforeMs: number }): Promise<SignInHistoryEntry | undefined> {
+  const row = await historyRows(db, input, ['signed_in']).where('at', '<', input.beforeMs).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return row && entryOf(row);
 }

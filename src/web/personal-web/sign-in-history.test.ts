@@ -149,6 +149,10 @@ for (const dialect of DIALECTS) {
       assert.match(en.body, /Sign-in history/);
       assert.match(en.body, /Wrong one-time password/);
       assert.match(en.body, /It wasn’t me/);
+      // Another browser signing in meanwhile is not this session's previous sign-in.
+      h.clock.advance(60_000);
+      await logIn(h, { base, password: DEMO.password, token });
+      assert.ok((await c.get(`${base}main`)).body.includes(shown), 'still the sign-in from before this session');
     });
 
     it('30 entries in pages of 10, never another contract\'s; a page out of range is a clear 400', async () => {

@@ -21,7 +21,7 @@ export function registerMainRoutes(scope: FastifyInstance, site: Site): void {
       return redirectTo(ctx, '');
     }
     const menu = site.menuItems({ base: ctx.base, lang: ctx.lang, institution: ctx.institution });
-    const previous = await previousSignIn(ctx.db, { institution: ctx.institution.slug, contractId: session.subject });
+    const previous = await previousSignIn(ctx.db, { institution: ctx.institution.slug, contractId: session.subject, beforeMs: session.startedAt });
     return sendPage(ctx, { title: T.mainTitle, session, body: mainView(ctx, { customer, menu, previousSignIn: previous }) });
   });
 
