@@ -485,6 +485,41 @@ describe('CSRF: forged requests from another site change nothing', () => {
       assert.equal((await copyOf(victim).request('/ib/demo/main')).status, 200, 'still signed in');
     });
 
+    it('パスワード変更: forged changes of the login password and the confirmation password keep both, and every session', async () => {
+      const customer = target.customer('demo');
+      const victim = await signIn(target, customer, undefined);
+      const hashes = () =>
+        target.bankDatabase().db.selectFrom('customers').select(['login_password_hash', 'confirmation_hash', 'password_failures']).where('institution', '=', 'demo').where('contract_id', '=', customer.contractId).executeTakeFirstOrThrow();
+      const before = await hashes();
+      const chosen = 'Kougeki-2026x';
+      await expectForgeriesRefused({
+        route: '/ib/:slug/password/login',
+        path: '/ib/demo/password/login',
+        victim,
+        victimToken: await pageToken(victim, '/ib/demo/password/login'),
+        form: { currentPassword: customer.loginPassword, newPassword: chosen, newPasswordAgain: chosen, confirmationPassword: customer.confirmationPassword },
+        site: 'bank',
+        foreign: bankForeign,
+        withoutCookie: { login: '/ib/demo/' },
+        asGet: 200,
+      });
+      await expectForgeriesRefused({
+        route: '/ib/:slug/password/confirmation',
+        path: '/ib/demo/password/confirmation',
+        victim,
+        victimToken: await pageToken(victim, '/ib/demo/password/confirmation'),
+        form: { currentConfirmation: customer.confirmationPassword, newConfirmation: '135792', newConfirmationAgain: '135792', loginPassword: customer.loginPassword },
+        site: 'bank',
+        foreign: bankForeign,
+        withoutCookie: { login: '/ib/demo/' },
+        asGet: 200,
+      });
+      assert.deepEqual(await hashes(), before, 'both passwords as they were, nothing counted');
+      assert.equal((await copyOf(victim).request('/ib/demo/main')).status, 200, 'still signed in');
+      const attackersPassword = await new Outsider(target.url).submit('/ib/demo/', { contractId: customer.contractId, loginPassword: chosen }, '/ib/demo/login');
+      assert.equal(attackersPassword.status, 401, "the attacker's password was not set");
+    });
+
     it('ログインパスワードの変更 (forced after a new contract): a forged change keeps the password the branch set', async () => {
       const card = await openContractAtBranch(teller, { name: '偽造 対象', holderName: 'ｷﾞｿﾞｳ ﾀｲｼｮｳ' });
       const victim = new Outsider(target.url);
@@ -611,6 +646,27 @@ describe('CSRF: forged requests from another site change nothing', () => {
       const genuine = await startCustomerAction(teller, customer.contractId, 'suspend');
       assert.equal(genuine.location, `/branch/demo/customers/${customer.contractId}?done=suspended`);
       assert.equal((await signedIn.request('/ib/demo/main')).location, '/ib/demo/?ended=suspended');
+    });
+
+    it('入出金明細 (CSV) on a written request: a forged export sends no file and records nothing', async () => {
+      const customer = target.customer('demo');
+      const path = `/branch/demo/customers/${customer.contractId}/statement`;
+      const form = await copyOf(teller.outsider).request(path);
+      assert.equal(form.status, 200);
+      const account = /<option value="(acc_[0-9a-f]+)"/.exec(form.body)?.[1];
+      assert.ok(account, 'the customer has an account');
+      const day = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+      await expectForgeriesRefused({
+        route: '/branch/:slug/customers/:contractId/statement',
+        path,
+        victim: teller.outsider,
+        victimToken: csrfOf(form.body),
+        form: { account, from: day, to: day, encoding: 'utf8', requestFormNo: 'R-2026-0777', reason: '偽造' },
+        site: 'console',
+        foreign: await sessionForeign(supervisor),
+        withoutCookie: { login: '/branch/demo/' },
+        asGet: 200,
+      });
     });
 
     it('approvals: a forged 「承認」 or 「却下」 leaves the proposal pending', async () => {
