@@ -9,6 +9,8 @@ import { createTestDatabase, DIALECTS, skipReason } from '../../test/support/db/
 import { countingRandomBytes, seedCustomer, seedInstitution } from '../../test/support/banking/ledger/test-fixtures.js';
 import type { Schema } from '../db/schema.js';
 import { verifyAuditChain } from '../audit/audit-log.js';
+import { mailboxTransport, type MailTransport } from '../notifications/mail-transport.js';
+import { deliverDueNotifications } from '../notifications/outbox-delivery.js';
 import {
   ADDRESS_CODE_MAX_ATTEMPTS,
   ADDRESS_CODE_TTL_MS,
@@ -91,6 +93,29 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(JSON.parse(audit[1]!.details), { from: 't***@example.jp', to: 't***@example.co.jp' });
         for (const a of audit) assert.ok(!a.details.includes(NEW) && !a.details.includes(OLD) && !a.details.includes(code), 'no address or code in the audit');
         assert.equal((await verifyAuditChain(db)).ok, true);
+      } finally {
+        await database.close();
+      }
+    });
+
+    it('the outbox keeps the code only until the relay took it; the development mailbox keeps it to be read', async () => {
+      const { database, db, bank, start } = await setup();
+      try {
+        await start();
+        const code = await codeSentTo(db, NEW);
+        const sent: string[] = [];
+        const relay: MailTransport = { name: 'smtp', send: async (mail) => void sent.push(mail.text), close: () => {} };
+        const report = await deliverDueNotifications({ database, transport: relay, clock: bank.clock, randomBytes: countingRandomBytes, fromAddress: 'no-reply@bank.example' });
+        assert.equal(report.sent, 1);
+        assert.ok(sent[0]!.includes(`確認コード: ${code}`), 'the relay got the code');
+        const row = await db.selectFrom('notification_outbox').select(['status', 'body']).where('kind', '=', 'notification_address_code').executeTakeFirstOrThrow();
+        assert.equal(row.status, 'sent');
+        assert.ok(!row.body.includes(code), 'the sent row no longer holds the code');
+        // The development mailbox is the outbox itself: there the code stays.
+        await start('other.new@example.jp');
+        const second = await codeSentTo(db, 'other.new@example.jp');
+        await deliverDueNotifications({ database, transport: mailboxTransport, clock: bank.clock, randomBytes: countingRandomBytes, fromAddress: 'no-reply@bank.example' });
+        assert.equal(await codeSentTo(db, 'other.new@example.jp'), second);
       } finally {
         await database.close();
       }
