@@ -227,6 +227,24 @@ for (const dialect of DIALECTS) {
       assert.equal((await listSignInReports(h.database.db, { institution: 'demo', contractId: DEMO.contractId }))[0]?.resolvedAt, h.clock.nowMs());
     });
 
+    it('心当たりがない pressed in two browsers at once: one suspension, one report; the other is told it is suspended', async () => {
+      const browsers = [(await logIn(h, { base, password: DEMO.password })).client, (await logIn(h, { base, password: DEMO.password })).client];
+      const entries: string[] = [];
+      for (const b of browsers) entries.push(/value="(\d+)" checked/.exec((await b.get(`${base}login-history`)).body)![1]!);
+      const answers = await Promise.all(browsers.map((b, i) => b.post(`${base}login-history/not-me/confirm`, { entry: entries[i]! })));
+      // The one that came second was past its checks (told it is already suspended), or found its
+      // session ended (the suspension notice), or its session live but the contract suspended
+      // (the login page: openSignedInPage). Never a second suspension.
+      const done = answers.filter((r) => r.statusCode === 200);
+      assert.equal(done.length, 1, answers.map((r) => r.statusCode).join());
+      const other = answers.find((r) => r !== done[0])!;
+      if (other.statusCode === 409) assert.match(other.body, /すでに停止されています/);
+      else assert.ok([`${base}?ended=suspended`, base].includes(String(other.headers.location)), String(other.headers.location));
+      assert.equal((await listSignInReports(h.database.db, { institution: 'demo' })).length, 1);
+      const suspensions = await h.database.db.selectFrom('audit_log').select('seq').where('subject', '=', DEMO.contractId).where('action', '=', 'customer_suspended').execute();
+      assert.equal(suspensions.length, 1);
+    });
+
     it('a forged, malformed or foreign form changes nothing: 403 without the token, 400 for an entry not the contract\'s own', async () => {
       const other = await logIn(h, { base, contractId: DEMO.other, password: DEMO.password });
       await other.client.get(`${base}main`);
