@@ -146,6 +146,11 @@ for (const dialect of DIALECTS) {
         const c = await signIn(h, base);
         await c.follow(await startChange(c));
         const first = await codeMailedTo(NEW);
+        // Signed in again (the idle timeout is shorter than the code's life): step 1's page leads back to step 2.
+        const again = await signIn(h, base);
+        const waiting = await again.get(`${base}email`);
+        assert.match(waiting.body, /あてに確認コードをお送りしています\(有効期限: \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}\)/);
+        assert.match(waiting.body, new RegExp(`<a class="button" href="${base}email/code">確認コードの入力</a>`));
         // Ten minutes on, the session kept alive (idle timeout 5 minutes) by a click every four.
         for (let passedMs = 0; passedMs < ADDRESS_CODE_TTL_MS; passedMs += 4 * 60_000) {
           h.clock.advance(Math.min(4 * 60_000, ADDRESS_CODE_TTL_MS - passedMs));
@@ -155,6 +160,8 @@ for (const dialect of DIALECTS) {
         assert.equal(expired.statusCode, 400);
         assert.match(expired.body, /確認コードの有効期限が切れました。/);
         assert.equal(await emailOf(), OLD);
+        assert.doesNotMatch((await c.get(`${base}email`)).body, /確認コードをお送りしています/, 'an expired code is no longer named');
+        await c.get(`${base}email/code`);
         const resent = await c.post(`${base}email/code/resend`, {});
         assert.equal(resent.statusCode, 200);
         assert.match(resent.body, /新しい確認コードをお送りしました。/);

@@ -562,3 +562,10 @@ export function emailConfirmationLead(name: Text): Text {
     en: `Enter the new address and your ${name.en}, then press “Send the confirmation code”. We send a 6-digit code to the new address.`,
   };
 }
+
+export function emailPending(address: string, untilText: string): Text {
+  return {
+    ja: `${address} あてに確認コードをお送りしています(有効期限: ${untilText})。「確認コードの入力」から入力してください。`,
+    en: `A confirmation code was sent to ${address} (valid until ${untilText}). Enter it under “Confirmation code”.`,
+  };
+}

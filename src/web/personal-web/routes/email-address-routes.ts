@@ -43,13 +43,16 @@ function confirmationOf(page: SignedInPage): AddressConfirmation {
   return { kind: 'confirmation_password', spec: sessionConfirmationSpec(page.ctx, page.session, 'notification_address') };
 }
 
-function showAddressForm(page: SignedInPage, state: Omit<AddressFormState, 'csrf' | 'current' | 'confirmation'> & { status?: number }) {
+async function showAddressForm(page: SignedInPage, state: Omit<AddressFormState, 'csrf' | 'current' | 'confirmation' | 'pending'> & { status?: number }) {
   const { status, ...shown } = state;
+  // A change under way (a code sent, still valid: the customer may have signed in again since) is named, with the way back to it.
+  const pending = await findNotificationAddressChange(page.ctx.db, { institution: page.ctx.institution.slug, contractId: page.customer.contract_id });
+  const waiting = pending && pending.expiresAtMs > page.ctx.site.nowMs() && pending.attemptsLeft > 0 ? { pending: { newAddress: pending.newAddress, expiresAtMs: pending.expiresAtMs } } : {};
   return sendPage(page.ctx, {
     title: T.emailTitle,
     session: page.session,
     status: status ?? 200,
-    body: emailAddressView(page.ctx, { csrf: page.session.csrfToken, current: page.customer.email, confirmation: confirmationOf(page), ...shown }),
+    body: emailAddressView(page.ctx, { csrf: page.session.csrfToken, current: page.customer.email, confirmation: confirmationOf(page), ...waiting, ...shown }),
   });
 }
 

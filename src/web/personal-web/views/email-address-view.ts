@@ -6,7 +6,7 @@ import { html, type SafeHtml } from '../../html.js';
 import { pick, type Lang, type Text } from '../../i18n.js';
 import { PAGE_FORM_ID } from '../../language-toggle.js';
 import { japanDateTime } from '../../../shared/japan-time.js';
-import { emailCodeLead, emailConfirmationLead, T } from '../messages.js';
+import { emailCodeLead, emailConfirmationLead, emailPending, T } from '../messages.js';
 import { csrfField, errorSummary, field, notice, stepList, submitButton, type FieldErrors } from './form-parts.js';
 import { confirmationFields, type ConfirmationSpec } from './token-views.js';
 
@@ -28,6 +28,8 @@ export interface AddressFormState {
   errors?: FieldErrors;
   formError?: Text[];
   done?: Text[];
+  /** A code sent and still valid: step 2 can be taken up again. */
+  pending?: { newAddress: string; expiresAtMs: number };
 }
 
 export function emailAddressView(ctx: ViewContext, state: AddressFormState): SafeHtml {
@@ -46,6 +48,10 @@ export function emailAddressView(ctx: ViewContext, state: AddressFormState): Saf
     <dt>${pick(lang, T.emailCurrent)}</dt><dd id="current-email">${state.current ?? pick(lang, T.emailNone)}</dd>
   </dl>
   ${state.current === null ? notice(lang, 'warn', [T.emailNoneNotice]) : ''}
+  ${state.pending
+    ? html`${notice(lang, 'info', [emailPending(state.pending.newAddress, japanDateTime(state.pending.expiresAtMs))])}
+  <div class="actions"><a class="button" href="${base}email/code">${pick(lang, T.emailStepCode)}</a></div>`
+    : ''}
 </section>
 <section class="card" aria-labelledby="change-title">
   <h2 id="change-title">${pick(lang, T.emailChangeTitle)}</h2>
