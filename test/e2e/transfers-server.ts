@@ -13,7 +13,7 @@ import { ensureDemoAccount } from '../../src/banking/ledger/demo-accounts.js';
 import { createPasswordHasher } from '../../src/banking/password-hasher.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { systemClock, systemRandomBytes } from '../../src/shared/clock.js';
+import { systemClock, systemRandomBytes, type Clock } from '../../src/shared/clock.js';
 import { buildApp } from '../../src/web/app.js';
 import { createPersonalWebPart } from '../../src/web/personal-web/part.js';
 import { transfersMenuItems, transfersWebPart } from '../../src/web/transfers/transfers-part.js';
@@ -27,7 +27,12 @@ export interface TransfersServer {
   close(): Promise<void>;
 }
 
-export async function startTransfersServer(): Promise<TransfersServer> {
+/**
+ * `clock` is the bank's (sessions, limits, the business day): a test may move it. The token
+ * authority keeps real time, so the CLI token's codes still verify.
+ */
+export async function startTransfersServer(options: { clock?: Clock } = {}): Promise<TransfersServer> {
+  const bankClock = options.clock ?? systemClock;
   const dir = mkdtempSync(join(tmpdir(), 'mamori-e2e-transfers-'));
   const database = openDatabase({ dialect: 'sqlite', file: join(dir, 'mamori.sqlite') });
   const migrated = await migrateToLatest(database.db);
@@ -39,23 +44,23 @@ export async function startTransfersServer(): Promise<TransfersServer> {
   await seedDemoData({
     database,
     authority,
-    clock: systemClock,
+    clock: bankClock,
     hasher,
     confirmationPepper,
     onCustomerCreated: async ({ institution, contractId }) => {
-      await ensureDemoAccount(database.db, { clock: systemClock, randomBytes: systemRandomBytes }, { institution, contractId });
+      await ensureDemoAccount(database.db, { clock: bankClock, randomBytes: systemRandomBytes }, { institution, contractId });
     },
   });
   const deps = {
     database,
-    clock: systemClock,
+    clock: bankClock,
     randomBytes: systemRandomBytes,
     authorityFor: (slug: string) => authority.clientFor(slug),
     confirmationPepper,
     hasher,
     mainMenuItems: transfersMenuItems,
   };
-  const app = await buildApp({ database, clock: systemClock, randomBytes: systemRandomBytes }, [
+  const app = await buildApp({ database, clock: bankClock, randomBytes: systemRandomBytes }, [
     authorityHttpPart({ authority }),
     createPersonalWebPart(deps),
     transfersWebPart(deps),

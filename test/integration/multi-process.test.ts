@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { checkLedgerInvariants } from '../../src/banking/ledger/ledger-invariants.js';
 import { changeDailyLimit } from '../../src/banking/limits/change-limit.js';
+import { setInstitutionPolicy } from '../../src/banking/institutions.js';
 import { DEFAULT_POLICY } from '../../src/banking/institution-policy.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { skipReason } from '../support/db/testing.js';
@@ -116,6 +117,9 @@ describe('one authority and two bank processes on one PostgreSQL', { skip: skipR
       institution: 'demo', contractId: '1000000002', policy: DEFAULT_POLICY, newLimitYen: 100_000, tokenRegistered: false, otpProof: null, actor: 'test',
     });
     assert.ok(lowered.ok);
+    // The cap on new payees (issue 14 §5) would refuse at the same ¥100,000: off, so that the daily
+    // limit alone is what refuses here (transfers-two-servers.test.ts races the cap).
+    assert.ok((await setInstitutionPolicy(database.db, 'demo', 'newPayeeCapYen', null, { nowMs: Date.now(), actor: 'test' })).ok);
     const browser = new HttpBrowser();
     assert.equal((await passwordStep(browser, bank(A), { slug: 'demo', contractId: '1000000002' })).location, '/ib/demo/main');
     const csrf = csrfOf((await browser.request(`${bank(B)}/ib/demo/main`)).body); // the session lives in the database

@@ -109,26 +109,34 @@ for (const dialect of DIALECTS) {
           ids.push(prepared.location!.split('/').at(-1)!);
         }
         const rows = await db.selectFrom('transfers').select(['id', 'idempotency_key', 'payee_name']).execute();
-        const confirmations = await Promise.all(
-          ids.map((id, i) => {
-            const row = rows.find((r) => r.id === id)!;
-            const server = i % 2 === 0 ? a : b;
-            return browser.request(`${server.url}/ib/demo/transfers/${id}/auth`, {
-              method: 'POST',
-              form: {
-                csrf,
-                idempotencyKey: row.idempotency_key,
-                payeeBankCode: '9901',
-                payeeBranchCode: '001',
-                payeeAccountType: 'ordinary',
-                payeeAccountNumber: '1000001',
-                payeeName: row.payee_name,
-                amountYen: '3000',
-                confirmationPassword: '246810',
-              },
-            });
-          }),
-        );
+        const confirm = (id: string, i: number) => {
+          const row = rows.find((r) => r.id === id)!;
+          const server = i % 2 === 0 ? a : b;
+          return browser.request(`${server.url}/ib/demo/transfers/${id}/auth`, {
+            method: 'POST',
+            form: {
+              csrf,
+              idempotencyKey: row.idempotency_key,
+              payeeBankCode: '9901',
+              payeeBranchCode: '001',
+              payeeAccountType: 'ordinary',
+              payeeAccountNumber: '1000001',
+              payeeName: row.payee_name,
+              amountYen: '3000',
+              confirmationPassword: '246810',
+            },
+          });
+        };
+        const confirmations = await Promise.all(ids.map(confirm));
+        // The contract's password attempts in flight are bounded (issue 12: no more checked at
+        // once than the lock allows), so on a loaded machine a few of 50 simultaneous checks of
+        // the confirmation password are refused unchecked (401, nothing counted, the transfer
+        // still pending). Each is sent again, alone: the limit decides it like the others.
+        for (const [i, answer] of confirmations.entries()) {
+          if (answer.status !== 401) continue;
+          confirmations[i] = await confirm(ids[i]!, i);
+          assert.notEqual(confirmations[i]!.status, 401, 'a confirmation password checked alone is right');
+        }
         const statuses = confirmations.map((c) => c.status);
         assert.equal(statuses.filter((s) => s === 303).length, 33, `statuses: ${statuses.join(',')}`);
         assert.equal(statuses.filter((s) => s === 409).length, 17, `statuses: ${statuses.join(',')} ${confirmations.filter((c) => c.status !== 303 && c.status !== 409).map((c) => c.body.slice(0, 300)).join(' | ')}`);

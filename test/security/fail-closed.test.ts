@@ -865,7 +865,8 @@ describe('fail closed: the token authority unreachable (split deployment)', { sk
     const exchanged = await post(at.exchangeNew.form, { serial: at.exchangeNew.codes.serial, code: at.exchangeNew.code });
     assert.match(exchanged.body, /ワンタイムパスワードの利用登録\/交換が完了しました/, `利用登録/交換, new token: ${exchanged.status}`);
     const limit = await post(at.limit.form, { code: at.limit.code });
-    assert.equal(limit.location, '/ib/demo/transfers/limit?done=changed', `limit raise: ${limit.status} ${limit.body.slice(0, 300)}`);
+    // The raise is accepted, in force from 0:00 JST of the next day (policy limitRaiseNextDay).
+    assert.equal(limit.location, '/ib/demo/transfers/limit?done=scheduled', `limit raise: ${limit.status} ${limit.body.slice(0, 300)}`);
     const operator = await post(at.operator.form, { code: at.operator.code });
     assert.equal(operator.location, '/branch/demo/home', `console sign-in: ${operator.status}`);
     const enrolled = await post(at.enrol.form, { serial: at.enrol.codes.serial, code: at.enrol.code });

@@ -540,7 +540,7 @@ export const ROUTE_SPECS: Readonly<Record<string, RouteSpec>> = {
     query: [f('account', 'id', sym('ownAccountId')), f('from', 'text', lit('2026-04-01'), ['2026-04-01', '2025-01-01', '2099-01-01']), f('to', 'text', lit('2026-04-01'), ['2026-04-01', '2026-02-30']), f('encoding', 'enum', lit('utf8'), ['utf8', 'sjis', 'latin1'])],
     weight: 1.5,
   },
-  'GET /ib/:slug/transfers/limit': { states: SIGNED_IN_STATES, csrf: 'none', fields: [], query: [f('done', 'enum', lit('changed'), ['changed', 'unchanged', 'cancelled', 'not_pending'])], weight: 0.7 },
+  'GET /ib/:slug/transfers/limit': { states: SIGNED_IN_STATES, csrf: 'none', fields: [], query: [f('done', 'enum', lit('changed'), ['changed', 'scheduled', 'unchanged', 'cancelled', 'not_pending'])], weight: 0.7 },
   'POST /ib/:slug/transfers/limit': { states: SIGNED_IN_STATES, csrf: 'ib-session', fields: [f('limitManYen', 'amount', sym('limitManYen')), f('code', 'code', sym('code'))], weight: 3 },
   // 引き上げを取り消す (issue 14 §5): no field but the token; withdrawing a raise only keeps the limit lower.
   'POST /ib/:slug/transfers/limit/cancel-raise': { states: SIGNED_IN_STATES, csrf: 'ib-session', fields: [], weight: 1 },

@@ -36,6 +36,7 @@ for (const dialect of DIALECTS) {
       h.clock.advance(STEP_MS);
       const page = await c.follow(raised);
       const from = japanDateTime(nextJapanMidnightMs(h.clock.nowMs()));
+      assert.match(page.body, /限度額の引き上げを受け付けました。/);
       assert.match(page.body, /引き上げの予約/);
       assert.match(page.body, new RegExp(`¥1,000,000への引き上げを受け付けました。${from} から適用されます`));
       assert.match(page.body, /<strong>¥500,000<\/strong>/, 'the limit in force is still the old one');

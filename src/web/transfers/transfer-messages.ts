@@ -158,6 +158,7 @@ export const TT = {
   answerMissing: { ja: '認証情報を入力してください。', en: 'Please enter what is asked.' },
   refusedAtConfirm: { ja: '次のご利用制限により、振込できませんでした。振込は行われていません。', en: 'The transfer was not made because of this limit. No money has been sent.' },
   limitRaisePending: { ja: '引き上げの予約', en: 'Raise pending' },
+  limitRaiseScheduled: { ja: '限度額の引き上げを受け付けました。', en: 'Your raise of the limit has been accepted.' },
   cancelRaise: { ja: '引き上げを取り消す', en: 'Cancel the raise' },
   raiseCancelled: { ja: '限度額の引き上げを取り消しました。現在の限度額のままです。', en: 'The raise has been cancelled. The current limit stays.' },
   raiseNotPending: { ja: '取り消す引き上げの予約はありません。', en: 'There is no pending raise to cancel.' },

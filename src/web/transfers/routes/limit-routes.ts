@@ -50,7 +50,7 @@ export function registerLimitRoutes(scope: FastifyInstance, site: Site, deps: Tr
     const page = await openSignedIn(site, deps, request, reply);
     if (!page) return;
     const done = (request.query as Record<string, unknown>).done;
-    const notices: Record<string, Text> = { changed: TT.limitChanged, unchanged: TT.limitUnchanged, cancelled: TT.raiseCancelled, not_pending: TT.raiseNotPending };
+    const notices: Record<string, Text> = { changed: TT.limitChanged, scheduled: TT.limitRaiseScheduled, unchanged: TT.limitUnchanged, cancelled: TT.raiseCancelled, not_pending: TT.raiseNotPending };
     return showLimit(page, typeof done === 'string' && Object.hasOwn(notices, done) ? { done: notices[done]! } : {});
   });
 
@@ -131,7 +131,7 @@ export function registerLimitRoutes(scope: FastifyInstance, site: Site, deps: Tr
       otpProof,
       actor: `customer:${customer.contract_id}`,
     });
-    if (changed.ok) return seeOther(page, `transfers/limit?done=${changed.changed ? 'changed' : 'unchanged'}`);
+    if (changed.ok) return seeOther(page, `transfers/limit?done=${!changed.changed ? 'unchanged' : changed.pendingFromMs !== undefined ? 'scheduled' : 'changed'}`);
     return showLimit(page, { status: 400, value: typed, errors: { limitManYen: changeLimitErrorText(changed.error) } });
   });
 }
