@@ -86,7 +86,7 @@ interface Forgery {
   /** The answer to the victim's token sent without any cookie: the 403 page, or the login page. */
   withoutCookie: 'refused' | { login: string };
   /** The same fields (and the right token) in a GET's query string: 404, or the page and nothing done. */
-  asGet: 404 | 200;
+  asGet: 404 | 200 | 303;
 }
 
 /**
@@ -367,8 +367,8 @@ describe('CSRF: forged requests from another site change nothing', () => {
       });
       assert.equal(await countTransfers(), 0, 'nothing prepared');
 
-      // The customer prepares a transfer themselves and leaves it at 認証; the attacker forges 「確認」.
-      const prepared = await victim.submit('/ib/demo/transfers/new', { ...toAttacker, amount: '120000' });
+      // The customer prepares a transfer themselves and leaves it at 認証 (under the new-payee cap of ¥100,000, issue 14); the attacker forges 「確認」.
+      const prepared = await victim.submit('/ib/demo/transfers/new', { ...toAttacker, amount: '90000' });
       assert.match(prepared.location ?? '', /^\/ib\/demo\/transfers\/tr_[0-9a-f]{32}$/);
       const transferPath = prepared.location!;
       const auth = await victim.request(`${transferPath}/auth`);
@@ -444,6 +444,43 @@ describe('CSRF: forged requests from another site change nothing', () => {
         asGet: 200,
       });
       assert.equal(await bankState(victim), state, 'the limit is unchanged');
+      // Limits shaped in time (issue 14): cancelling a pending raise, forged, changes nothing.
+      await expectForgeriesRefused({
+        route: '/ib/:slug/transfers/limit/cancel-raise',
+        path: '/ib/demo/transfers/limit/cancel-raise',
+        victim,
+        victimToken: await pageToken(victim, '/ib/demo/transfers/limit'),
+        form: {},
+        site: 'bank',
+        foreign: bankForeign,
+        withoutCookie: { login: '/ib/demo/' },
+        asGet: 404,
+      });
+      assert.equal(await bankState(victim), state, 'the limit is unchanged');
+      // メールアドレス (issue 14): a forged new address, code or resend sends nothing and changes nothing.
+      const outbox = async () => Number((await target.bankDatabase().db.selectFrom('notification_outbox').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()).n);
+      const mailsBefore = await outbox();
+      const emailToken = await pageToken(victim, '/ib/demo/email');
+      for (const [route, form, asGet] of [
+        ['email', { email: 'attacker@example.jp', confirmationPassword: customer.confirmationPassword }, 200],
+        ['email/code', { code: '123456' }, 303], // no code under way: step 2 sends back to step 1
+        ['email/code/resend', {}, 404],
+      ] as const) {
+        await expectForgeriesRefused({
+          route: `/ib/:slug/${route}`,
+          path: `/ib/demo/${route}`,
+          victim,
+          victimToken: emailToken,
+          form,
+          site: 'bank',
+          foreign: bankForeign,
+          withoutCookie: { login: '/ib/demo/' },
+          asGet,
+        });
+      }
+      assert.equal(await outbox(), mailsBefore, 'no code mail sent');
+      const address = await target.bankDatabase().db.selectFrom('customers').select('email').where('institution', '=', 'demo').where('contract_id', '=', customer.contractId).executeTakeFirstOrThrow();
+      assert.notEqual(address.email, 'attacker@example.jp', 'the address is unchanged');
       await expectForgeriesRefused({
         route: '/ib/:slug/logout',
         path: '/ib/demo/logout',
