@@ -2,43 +2,26 @@
 // context), a signed-in session (anything else goes to the login page, exactly as the bank
 // site's own pages do), and the customer read fresh from the database.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { findCustomer, type Customer } from '../../banking/customers.js';
 import { listAccountsOfContract, listBranches, type Account } from '../../banking/ledger/accounts.js';
 import type { SafeHtml } from '../html.js';
 import type { Text } from '../i18n.js';
-import { formBody, openPage, redirectTo, requireStage, sendPage, sessionCsrfOk, sendCsrfRejected, type CustomerSession, type PageContext } from '../personal-web/page-context.js';
+import { openSignedInPage, sendPage, signedInForm, type SignedInPage } from '../personal-web/page-context.js';
 import type { Site } from '../personal-web/site.js';
 import type { FormBody } from '../form-input.js';
 import type { TransfersWebDeps } from './transfers-deps.js';
 
-export interface SignedIn {
-  ctx: PageContext;
-  session: CustomerSession;
-  customer: Customer;
+/** A signed-in page of the bank site (openSignedInPage) with the transfer pages' dependencies. */
+export interface SignedIn extends SignedInPage {
   deps: TransfersWebDeps;
 }
 
 export async function openSignedIn(site: Site, deps: TransfersWebDeps, request: FastifyRequest, reply: FastifyReply): Promise<SignedIn | undefined> {
-  const ctx = await openPage(site, request, reply);
-  if (!ctx) return undefined;
-  const session = await requireStage(ctx, ['signed_in']);
-  if (!session) return undefined;
-  const customer = await findCustomer(ctx.db, ctx.institution.slug, session.subject);
-  if (!customer || customer.status !== 'active') {
-    ctx.sessions.clearCookie();
-    await redirectTo(ctx, '');
-    return undefined;
-  }
-  return { ctx, session, customer, deps };
+  const page = await openSignedInPage(site, request, reply);
+  return page && { ...page, deps };
 }
 
 /** A POST of a signed-in form: its body, or undefined after the CSRF refusal page was sent. */
-export async function postedForm(page: SignedIn): Promise<FormBody | undefined> {
-  const body = formBody(page.ctx);
-  if (sessionCsrfOk(page.session, body)) return body;
-  await sendCsrfRejected(page.ctx);
-  return undefined;
-}
+export const postedForm: (page: SignedIn) => Promise<FormBody | undefined> = signedInForm;
 
 export function show(page: SignedIn, input: { title: Text; body: SafeHtml; status?: number }) {
   return sendPage(page.ctx, { title: input.title, body: input.body, session: page.session, ...(input.status ? { status: input.status } : {}) });
