@@ -20,7 +20,12 @@ for (const dialect of DIALECTS) {
       const base = `/ib/${slug}/`;
       let h: BankHarness;
       beforeEach(async () => { h = await createBankHarness(dialect); });
-      afterEach(() => h.close());
+      afterEach(async () => {
+        // Every flow answered, and nothing failed after its answer was sent (a fault there shows in no page).
+        const errors = [...h.errorLog];
+        await h.close();
+        assert.deepEqual(errors, []);
+      });
 
       it('logs in without a token to the main page, which urges registration; logout ends the session', async () => {
         const c = h.client();
@@ -62,6 +67,7 @@ for (const dialect of DIALECTS) {
         assert.equal(done.statusCode, 200, done.body);
         assert.match(done.body, /ワンタイムパスワードの利用開始が完了しました/);
         assert.match(done.body, /<button type="submit" class="button button--secondary">ログイン画面に戻る<\/button>/);
+        assert.deepEqual(h.errorLog, [], 'the answer was sent and nothing failed after it');
 
         // The code used for registration cannot log in; the next step's code can.
         h.clock.advance(STEP_MS);

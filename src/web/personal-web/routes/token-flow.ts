@@ -54,7 +54,10 @@ export interface FlowStep<Fields> {
   confirms?: boolean;
   /** The step's own fields, or undefined with the wrong ones marked in `errors`. */
   read(body: FormBody, errors: FieldErrors): Fields | undefined;
-  /** Does the step, its form valid (and its confirmation password right). */
+  /**
+   * Does the step, its form valid (and its confirmation password right): answers itself (and
+   * returns the reply, which awaiting turns into undefined: isRefusal) or returns a common refusal.
+   */
   run(ctx: PageContext, session: CustomerSession, fields: Fields, showForm: ShowForm): Promise<FastifyReply | CommonRefusal>;
 }
 
@@ -83,7 +86,7 @@ export function registerFlowStep<Fields>(scope: FastifyInstance, site: Site, ste
       if (fields === undefined || (step.confirms && answer === undefined)) return showForm({ status: 400, errors });
       if (answer && !(await confirmedForFlow(ctx, session, { flow, answer, showForm }))) return;
 
-      const answered = await step.run(ctx, session, fields, showForm);
+      const answered: FastifyReply | CommonRefusal | undefined = await step.run(ctx, session, fields, showForm);
       if (!isRefusal(answered)) return;
       if (answered.reason === 'changed_meanwhile') return sendChangedMeanwhile(ctx);
       const shown = await showCodeFailure(ctx, answered);
@@ -92,8 +95,13 @@ export function registerFlowStep<Fields>(scope: FastifyInstance, site: Site, ste
   });
 }
 
-function isRefusal(answered: FastifyReply | CommonRefusal): answered is CommonRefusal {
-  return 'ok' in answered && answered.ok === false;
+/**
+ * Whether `run` handed back a refusal for the flow to answer. When `run` answered itself, its
+ * value is gone: a FastifyReply is thenable (it resolves, with nothing, once the answer is sent),
+ * so an async `run` that returns one resolves to undefined, never to the reply.
+ */
+function isRefusal(answered: FastifyReply | CommonRefusal | undefined): answered is CommonRefusal {
+  return answered !== undefined && 'ok' in answered && answered.ok === false;
 }
 
 /** The session's server-chosen digit positions, or the whole password. */

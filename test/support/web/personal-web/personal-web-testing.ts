@@ -16,6 +16,18 @@ export interface BankHarness extends TestAuthority {
   pepper: Uint8Array;
   token(kind?: 'mobile' | 'desktop'): Promise<TestToken>;
   client(): FormClient;
+  /** What the app logged at level error (JSON lines): a fault after the answer was sent shows only here. */
+  errorLog: string[];
+}
+
+/**
+ * The log of a test harness's app: MAMORI_TEST_LOG=error (or warn…) shows it on stderr — what a
+ * 500 page hid; otherwise its errors are kept in errorLog, for tests to say there were none.
+ */
+export function harnessLogger(): { logger: { level: string; stream?: { write(line: string): void } }; errorLog: string[] } {
+  const errorLog: string[] = [];
+  if (process.env.MAMORI_TEST_LOG) return { logger: { level: process.env.MAMORI_TEST_LOG }, errorLog };
+  return { logger: { level: 'error', stream: { write: (line) => void errorLog.push(line) } }, errorLog };
 }
 
 export async function createBankHarness(dialect: DialectName, options: { poolSize?: number } = {}): Promise<BankHarness> {
@@ -23,8 +35,7 @@ export async function createBankHarness(dialect: DialectName, options: { poolSiz
   const hasher = createPasswordHasher(TEST_ARGON2);
   const pepper = systemRandomBytes(32);
   await seedDemoData({ database: t.database, authority: t.authority, clock: t.clock, hasher, confirmationPepper: pepper });
-  // MAMORI_TEST_LOG=error (or warn…) shows the app's log on stderr: what a 500 page hid.
-  const logger = process.env.MAMORI_TEST_LOG ? { level: process.env.MAMORI_TEST_LOG } : false;
+  const { logger, errorLog } = harnessLogger();
   const app = await buildApp({ database: t.database, clock: t.clock, randomBytes: systemRandomBytes, logger }, [
     createPersonalWebPart({
       database: t.database,
@@ -38,6 +49,7 @@ export async function createBankHarness(dialect: DialectName, options: { poolSiz
   return {
     ...t,
     app,
+    errorLog,
     hasher,
     pepper,
     token: (kind = 'mobile') => provisionTestToken(t, kind),

@@ -11,7 +11,7 @@ import type { DialectName } from '../../../../src/db/database.js';
 import { systemRandomBytes } from '../../../../src/shared/clock.js';
 import { buildApp } from '../../../../src/web/app.js';
 import { createPersonalWebPart } from '../../../../src/web/personal-web/part.js';
-import { confirmationFields, DEMO, FormClient, type BankHarness } from '../personal-web/personal-web-testing.js';
+import { confirmationFields, DEMO, FormClient, harnessLogger, type BankHarness } from '../personal-web/personal-web-testing.js';
 import { transfersMenuItems, transfersWebPart } from '../../../../src/web/transfers/transfers-part.js';
 
 /**
@@ -50,10 +50,12 @@ export async function createTransferHarness(dialect: DialectName, options: { lim
     hasher,
     mainMenuItems: transfersMenuItems,
   };
-  const app = await buildApp({ database: t.database, clock: t.clock, randomBytes: systemRandomBytes }, [createPersonalWebPart(deps), transfersWebPart(deps)]);
+  const { logger, errorLog } = harnessLogger();
+  const app = await buildApp({ database: t.database, clock: t.clock, randomBytes: systemRandomBytes, logger }, [createPersonalWebPart(deps), transfersWebPart(deps)]);
   return {
     ...t,
     app,
+    errorLog,
     hasher,
     pepper,
     token: (kind = 'mobile') => provisionTestToken(t, kind),
