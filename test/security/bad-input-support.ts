@@ -34,7 +34,7 @@ export class AnswerLog {
 }
 
 /** The cookies Mamori sets; anything else in a Set-Cookie came from the input. */
-const OUR_COOKIES = new Set(['mamori_pre', 'mamori_session', 'mamori_lang', 'mamori_branch_pre', 'mamori_branch']);
+const OUR_COOKIES = new Set(['mamori_pre', 'mamori_session', 'mamori_lang', 'mamori_device', 'mamori_branch_pre', 'mamori_branch']);
 
 /** Markup the attack files send; none may come back as markup. */
 export const SCRIPT_PAYLOADS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "'><svg onload=alert(1)>"] as const;

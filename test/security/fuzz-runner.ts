@@ -257,6 +257,9 @@ const CONTENT_TYPES: readonly [RegExp, RegExp][] = [
   [/^\/(?:ib|branch)\/[^/]+\/brand\.css(?:$|\?)/, /^(?:text\/css; charset=utf-8|text\/html; charset=utf-8)$/],
   // The audit export: CSV, or a plain-text refusal of a bad filter, or a page.
   [/^\/branch\/[^/]+\/audit\.csv/, /^(?:text\/csv|text\/plain|text\/html); charset=utf-8$/],
+  // 入出金明細 as a file (issue 14): CSV in UTF-8 or Shift_JIS, or the page again with its message;
+  // the console's export of it answers the same.
+  [/^\/(?:ib\/[^/]+\/transfers\/history\.csv|branch\/[^/]+\/customers\/[^/]+\/statement)(?:$|\?)/, /^(?:text\/csv; charset=(?:utf-8|Shift_JIS)|text\/html; charset=utf-8)$/],
   // Every page of the bank site and the console (the app's coded errors are checked below).
   [/^\/(?:ib|branch)(?:\/|$)/, /^text\/html; charset=utf-8$/],
   [/^\/(?:healthz|readyz)/, /^application\/json; charset=utf-8$/],
