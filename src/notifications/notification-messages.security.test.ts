@@ -67,6 +67,9 @@ describe('notification messages', () => {
       const english = body.indexOf('(English)');
       assert.ok(english > 0, 'an English part');
       assert.ok(body.startsWith('守 太郎 様\n'), 'Japanese first');
+      // The English part greets neutrally: no kanji name (customers hold no romanised one).
+      assert.ok(body.slice(english).startsWith('(English)\n\nDear customer,\n'), body.slice(english, english + 40));
+      assert.ok(!body.slice(english).includes('守 太郎'), 'the English part does not name the customer in kanji');
       // One date format in both parts (DESIGN §3.5: YYYY/MM/DD HH:MM, JST).
       assert.match(body.slice(0, english), /受付日時: 2026\/11\/21 15:09（日本時間）/);
       assert.match(body.slice(english), /Date and time: 2026\/11\/21 15:09 \(Japan time\)/);

@@ -82,7 +82,10 @@ function part(lang: Lang, input: Omit<RenderInput, 'event'>, w: Wording): string
   const { institution: i, customerName: customer } = input;
   const [name, support, phone, at] = [pick(lang, i.name), pick(lang, i.support.name), i.support.phone, japanDateTime(input.atMs)];
   return [
-    pick(lang, { ja: `${customer} 様`, en: `Dear ${customer},` }),
+    // The customer's name is written in Japanese (customers.name, 守 太郎); a contract holds no
+    // romanised one, and a romanisation made up here could be wrong: the English part greets
+    // neutrally rather than open with kanji.
+    pick(lang, { ja: `${customer} 様`, en: 'Dear customer,' }),
     '',
     pick(lang, { ja: `${name}です。インターネットバンキングで次のお手続きがありました。`, en: `This is ${name}. The following took place in your internet banking:` }),
     '',
