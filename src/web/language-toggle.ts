@@ -10,9 +10,9 @@
 //   Values stay in the POST body: nothing typed goes into a URL; passwords and codes are not
 //   echoed back (the views never fill them in). The redisplay checks the CSRF token as the form
 //   itself would, and changes nothing but the remembered language.
-// - Any other GET page links to itself — its own path and its notice words (`?done=changed`),
-//   never an id or free text from the query — with `?lang=`; a refusal (4xx) links relatively
-//   (`?lang=`), so nothing it was asked is echoed into the page.
+// - Any other GET page links to itself — its own path, its notice words (`?done=changed`) and
+//   its page number (`?page=2`), never an id or free text from the query — with `?lang=`; a
+//   refusal (4xx) links relatively (`?lang=`), so nothing it was asked is echoed into the page.
 // - Any other answer to a POST (a message, a result) links to the GET page the route names for it
 //   (`afterPost`: the customer card's answer names 新規契約, never the card again), else to the
 //   GET page of the same path if there is one (the step as it stands now), else the start page.
@@ -58,8 +58,14 @@ export function addLanguageToggle(scope: FastifyInstance): void {
   });
 }
 
-/** The query a GET page's toggle keeps: notice words, never digits, ids or free text. */
+/** The query a GET page's toggle keeps: notice words, never digits, ids or free text — */
 const KEPT_QUERY = /^[a-z_]{1,32}$/;
+/** — and the page number of a paginated list (`?page=2`), so a toggle stays on that page. */
+const KEPT_PAGE = /^[1-9][0-9]{0,2}$/;
+
+function keptInToggle(name: string, value: string): boolean {
+  return name !== 'lang' && KEPT_QUERY.test(name) && (KEPT_QUERY.test(value) || (name === 'page' && KEPT_PAGE.test(value)));
+}
 
 export type LanguageToggle = { kind: 'link'; href: string } | { kind: 'form' };
 
@@ -76,7 +82,7 @@ export function toggleFor(request: FastifyRequest, input: { base: string; body: 
   if (request.method === 'GET') {
     // A page keeps its notices (`?done=changed`), never an echo of an id or free text.
     const params = new URLSearchParams();
-    for (const [name, value] of new URLSearchParams(query)) if (name !== 'lang' && KEPT_QUERY.test(name) && KEPT_QUERY.test(value)) params.append(name, value);
+    for (const [name, value] of new URLSearchParams(query)) if (keptInToggle(name, value)) params.append(name, value);
     params.set('lang', other);
     return { kind: 'link', href: `${own}?${params.toString()}` };
   }

@@ -171,6 +171,9 @@ for (const dialect of DIALECTS) {
       const seqs = pages.flatMap((p) => [...p.body.matchAll(/name="entry" id="entry-(\d+)"/g)].map((m) => Number(m[1])));
       assert.equal(seqs.length, 30);
       assert.deepEqual([...seqs].sort((a, b) => b - a), seqs, 'newest first');
+      // The language toggle of page 2 stays on page 2 (it used to go back to page 1).
+      assert.match(pages[1]!.body, new RegExp(`href="${base}login-history\\?page=2&amp;lang=en"`));
+      assert.match(pages[0]!.body, new RegExp(`href="${base}login-history\\?lang=en"`));
       const otherSeqs = (await h.database.db.selectFrom('audit_log').select('seq').where('subject', '=', DEMO.other).execute()).map((r) => Number(r.seq));
       assert.ok(otherSeqs.length > 0 && !seqs.some((s) => otherSeqs.includes(s)), 'never another contract\'s');
       // A wrong code on a signed-in page (a transfer) is no failed sign-in: not listed.

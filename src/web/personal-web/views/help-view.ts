@@ -5,6 +5,7 @@ import { pick, type Lang } from '../../i18n.js';
 import { T } from '../messages.js';
 import { supportName } from '../layout.js';
 import { supportBlock } from './message-views.js';
+import { yenText } from '../../../shared/yen.js';
 
 interface ViewContext {
   lang: Lang;
@@ -17,6 +18,7 @@ export function helpView(ctx: ViewContext): SafeHtml {
   const support = `${supportName(institution, ctx.lang)} ${institution.support.phone}`;
   const { otpLockThreshold: lockAt, otpWarnAt: warnAt, reissueWaitMinutes: waitMinutes, signInNotice: notice } = institution.policy;
   const confirmation = ctx.lang === 'ja' ? institution.confirmation.name : institution.confirmation.nameEn;
+  const limits = limitRules(institution, ctx.lang);
   const body =
     ctx.lang === 'ja'
       ? html`<h1 id="page-title">ワンタイムパスワードにかかるQ&amp;A</h1>
@@ -36,6 +38,8 @@ export function helpView(ctx: ViewContext): SafeHtml {
   <dd>${notice === 'off' ? '' : `${notice === 'all' ? 'ログインのたびに' : 'これまでにログインしたことのないブラウザからログインがあると'}、登録のメールアドレスへ「ログインのお知らせ」をお送りします(日時、ブラウザとOSの種類、接続元IPアドレスの一部)。`}ログイン後のメイン画面には前回ログイン日時を、メニュー「ログイン履歴」には最近30件のログインと失敗を表示します。心当たりのないものがあれば、ログイン履歴で選んで「心当たりがない」を押してください(ワンタイムパスワードは不要です)。確認の画面で「停止」を押すと、インターネットバンキングのご利用をすぐに停止します。ログインできない場合は${support}までお電話ください。再開には書面でのお手続きが必要です。メールにリンクが記載されることはありません。</dd>
   <dt>お知らせメールの送信先(メールアドレス)を登録・変更したい</dt>
   <dd>ログイン後のメニュー「<a href="${base}email">メールアドレス</a>」から、いつでも登録・変更できます。新しいメールアドレスとワンタイムパスワード(ご利用でない場合は${confirmation})を入力すると、新しいメールアドレスあてに6桁の確認コードをお送りします。メールに記載の確認コードを10分以内に画面へ入力すると登録が完了し、変更前のメールアドレスにも変更をお知らせします。確認コードは5回まで入力でき、届かない場合や期限が切れた場合は「確認コードを再送信」を押してください。日本語を含むドメインはpunycode(xn--で始まる形式)で入力してください。お取引店舗でも書面(メールアドレス変更)で変更できます。当金庫のメールにリンクが記載されることはありません。</dd>
+  <dt>振込限度額と、振込できる金額の上限について</dt>
+  <dd>1日(0:00〜24:00)に振込できる合計額の上限です(当初は${yenText(institution.policy.dailyLimitDefaultYen)})。「振込」の「振込限度額の変更」から変更できます(引き上げにはワンタイムパスワードが必要です)。${limits}不正送金の被害を防ぐためのしくみです。お急ぎの場合はお取引店舗へご相談ください。</dd>
   <dt>ひとつの契約で、複数のトークンを利用できますか?</dt>
   <dd>利用登録できるトークンは1契約につき1つです。2つ目のトークンは登録できません。交換する場合は「利用登録/交換」をご利用ください。</dd>
   <dt>2台以上の端末でインターネットバンキングを利用する場合は?</dt>
@@ -68,6 +72,8 @@ export function helpView(ctx: ViewContext): SafeHtml {
   <dd>${notice === 'off' ? '' : `${notice === 'all' ? 'At every sign-in' : 'When you sign in from a browser not used before'}, we mail a sign-in notice to your registered address (time, browser and OS, part of the IP address). `}After signing in, the main page shows your previous sign-in, and “Sign-in history” your last 30 sign-ins and failed attempts. If one was not you, choose it there and press “It wasn’t me” (no one-time password needed); “Stop” on the next page suspends internet banking at once. If you cannot sign in, call ${support}. Resuming needs a written request. Our mails never carry a link.</dd>
   <dt>I want to register or change the address our notices go to</dt>
   <dd>Choose “<a href="${base}email">E-mail address</a>” after signing in. Enter the new address and a one-time password (without a token, your ${confirmation}); we mail a 6-digit confirmation code to the new address. Type it on the page within 10 minutes and the address is registered; the previous address is told of the change. You may try the code 5 times; if it does not arrive or has expired, press “Send a new code”. Write a domain with non-ASCII letters in punycode (xn--…). Your branch can also change it on a written request. Our mails never carry a link.</dd>
+  <dt>My daily transfer limit, and the caps on what I can send</dt>
+  <dd>The limit is what you may transfer in one day (0:00–24:00 Japan time) in all (at first ${yenText(institution.policy.dailyLimitDefaultYen)}). Change it with “Change the daily limit” under “Transfers” (a raise needs a one-time password). ${limits}These rules stop a thief who has your password from emptying your account at once. If you are in a hurry, ask your branch.</dd>
   <dt>Can one contract use several tokens?</dt>
   <dd>No: one token per contract. A second token is refused; use “Register / exchange” to change it.</dd>
   <dt>I use internet banking on two or more devices</dt>
@@ -88,4 +94,20 @@ ${body}
 ${supportBlock(ctx.lang, institution)}
 <p><a href="${base}">${pick(ctx.lang, T.toLogin)}</a></p>
 </section>`;
+}
+
+/** The limits shaped in time as this institution's policy sets them (issue 14 §5), in words. */
+function limitRules(institution: Institution, lang: Lang): string {
+  const { limitRaiseNextDay, newContractOrTokenCapDays: capDays, newContractOrTokenCapYen: capYen, newPayeeCapYen } = institution.policy;
+  const rules: string[] = [];
+  if (lang === 'ja') {
+    rules.push(limitRaiseNextDay ? '引き下げはすぐに、引き上げは翌日0:00から適用されます(それまでは同じ画面で取り消せます)。' : '変更はすぐに適用されます。');
+    if (capDays > 0) rules.push(`ご契約の日、またはトークンの利用開始・交換の日から${capDays}日間(その日を含みます)は、1日の振込の合計が${yenText(capYen)}までとなります(お取引店舗へ書面でお申出いただくと解除できます)。`);
+    if (newPayeeCapYen !== null) rules.push(`その日に登録・変更した振込先と、これまでに振込したことのない口座への振込は、その日はあわせて${yenText(newPayeeCapYen)}までです。翌日からは通常の限度額となります。`);
+  } else {
+    rules.push(limitRaiseNextDay ? 'A lowering takes effect at once, a raise from 0:00 the next day (until then you can cancel it on the same page). ' : 'A change takes effect at once. ');
+    if (capDays > 0) rules.push(`For ${capDays} days from the day your contract was opened, or a token was registered or exchanged (that day counts), your transfers together are capped at ${yenText(capYen)} a day (your branch can lift this on a written request). `);
+    if (newPayeeCapYen !== null) rules.push(`Payees registered or changed today, and accounts you have never paid before, may receive at most ${yenText(newPayeeCapYen)} together today; from the next day your usual limit holds. `);
+  }
+  return rules.join('');
 }
