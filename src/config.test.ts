@@ -39,6 +39,24 @@ describe('configuration', () => {
     assert.equal(result.config.databaseStatementTimeoutMs, 10_000);
   });
 
+  it('reads MAMORI_PUBLIC_ORIGIN (the passkeys\' relying party): an https origin, http only for localhost in development', () => {
+    const dev = loadConfig({ PORT: '8080' });
+    assert.ok(dev.ok);
+    assert.equal(dev.config.publicOrigin, 'http://localhost:8080');
+    for (const good of ['https://ib.shinkin.example', 'https://ib.shinkin.example:8443', 'http://127.0.0.1:3000', 'http://localhost']) {
+      const result = loadConfig({ MAMORI_PUBLIC_ORIGIN: good });
+      assert.ok(result.ok && result.config.publicOrigin === good, good);
+    }
+    for (const bad of ['ib.shinkin.example', 'https://ib.shinkin.example/', 'https://ib.shinkin.example/ib/demo', 'http://ib.shinkin.example', 'ftp://x', 'https://user@ib.example']) {
+      assert.equal(errorsOf({ MAMORI_PUBLIC_ORIGIN: bad }).length, 1, bad);
+      assert.match(errorsOf({ MAMORI_PUBLIC_ORIGIN: bad })[0]!, /^MAMORI_PUBLIC_ORIGIN must be/);
+    }
+    const production = loadConfig(PRODUCTION);
+    assert.ok(production.ok);
+    assert.equal(production.config.publicOrigin, undefined, 'production without it: no passkeys');
+    assert.deepEqual(errorsOf({ ...PRODUCTION, MAMORI_PUBLIC_ORIGIN: 'http://localhost:3000' }), ['MAMORI_PUBLIC_ORIGIN must be https:// (passkeys need a secure origin; http:// only for localhost in development), not "http://localhost:3000"']);
+  });
+
   it('reads the PostgreSQL statement timeout in milliseconds, within 100 ms to 10 minutes', () => {
     const result = loadConfig({ MAMORI_DB_STATEMENT_TIMEOUT_MS: '2500' });
     assert.ok(result.ok);

@@ -38,6 +38,12 @@ export interface Config {
   readonly confirmationPepper: string | undefined;
   /** Cookies get `Secure` (set when served behind TLS). */
   readonly secureCookies: boolean;
+  /**
+   * MAMORI_PUBLIC_ORIGIN: the origin customers and operators open the sites at
+   * (`https://ib.bank.example`), whose host is the passkeys' relying party id; undefined in
+   * production when unset (no passkeys are offered). Development: `http://localhost:<PORT>`.
+   */
+  readonly publicOrigin: string | undefined;
   /** Fastify trustProxy: honour X-Forwarded-* only from these proxies. */
   readonly trustProxy: string | false;
   /** In a split deployment, where the bank side finds the authority (without /authority/v1). */
@@ -117,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, { purpose = 'cli' }: { purpos
   const secureCookies = parseBoolean(value('MAMORI_SECURE_COOKIES'), mode === 'production');
   if (secureCookies === undefined) errors.push('MAMORI_SECURE_COOKIES must be true or false');
   const trustProxy = value('MAMORI_TRUST_PROXY') ?? false;
+  const publicOrigin = parsePublicOrigin(value('MAMORI_PUBLIC_ORIGIN'), mode, errors) ?? (mode === 'development' ? `http://localhost:${port}` : undefined);
 
   const authorityUrl = value('MAMORI_AUTHORITY_URL');
   if (authorityUrl !== undefined && !isHttpUrl(authorityUrl)) errors.push('MAMORI_AUTHORITY_URL must be an http(s):// URL (without /authority/v1)');
@@ -172,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, { purpose = 'cli' }: { purpos
       masterKey,
       confirmationPepper,
       secureCookies: secureCookies ?? false,
+      publicOrigin,
       trustProxy,
       authorityUrl,
       relyingPartyKeys,
@@ -201,6 +209,27 @@ function secretFromFile(name: string, direct: string | undefined, file: string |
   }
   if (content === '') errors.push(`${name}_FILE names an empty file: ${file}`);
   return content === '' ? undefined : content;
+}
+
+/** http(s)://host[:port], nothing more; http only for this machine (development and tests). */
+function parsePublicOrigin(value: string | undefined, mode: RunMode, errors: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== value) {
+    errors.push(`MAMORI_PUBLIC_ORIGIN must be an origin: https://host or https://host:port, with no path or trailing slash, not "${value}"`);
+    return undefined;
+  }
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol === 'http:' && (!local || mode === 'production')) {
+    errors.push(`MAMORI_PUBLIC_ORIGIN must be https:// (passkeys need a secure origin; http:// only for localhost in development), not "${value}"`);
+    return undefined;
+  }
+  return value;
 }
 
 function parseBoolean(value: string | undefined, fallback: boolean): boolean | undefined {

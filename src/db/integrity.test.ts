@@ -118,6 +118,10 @@ async function insertConsistentGraph(db: Kysely<Schema>): Promise<void> {
   await db.insertInto('operators').values({ ...operator, login: 'teller', role: 'teller' }).execute();
   await db.insertInto('operators').values({ ...operator, login: 'supervisor', role: 'supervisor' }).execute();
   await db.insertInto('operator_sessions').values({ id_hash: 'o'.repeat(64), institution: 'demo', login: 'teller', stage: 'signed_in', data: '{}', csrf_token: 'c', started_at: T, created_at: T, last_seen_at: T }).execute();
+  const passkey = { user_handle: 'u', public_key: 'k', sign_count: 0, transports: '[]', device_type: 'multiDevice' as const, backed_up: 1, name: 'phone', created_at: T, last_used_at: null };
+  await db.insertInto('passkeys').values({ id: 'pk_1', institution: 'demo', principal: 'customer', subject: '1000000001', credential_id: 'cred-1', ...passkey }).execute();
+  await db.insertInto('passkeys').values({ id: 'pk_2', institution: 'demo', principal: 'operator', subject: 'teller', credential_id: 'cred-2', ...passkey }).execute();
+  await db.insertInto('passkey_challenges').values({ challenge: 'c'.repeat(43), institution: 'demo', purpose: 'sign_in', principal: 'customer', subject: null, binding_hash: 'b'.repeat(64), operation_hash: null, user_handle: null, created_at: T, expires_at: T + 300_000 }).execute();
   await db
     .insertInto('branch_proposals')
     .values({
@@ -219,10 +223,18 @@ for (const dialect of DIALECTS) {
         .insertInto('branch_proposals')
         .values({ id: 'prp_2', ...CUSTOMER, kind: 'unlock_otp', params: '{}', request_form_no: 'R-2', reason: 'r', status: 'pending', proposed_by: 'ghost', proposed_at: T, decided_by: null, decided_at: null, decision_note: null })
         .execute();
+      // A customer's passkey of a contract that is gone, and an operator's passkey named like a
+      // contract that exists (the principal column says which parent it must have).
+      const passkey = { user_handle: 'u', public_key: 'k', sign_count: 0, transports: '[]', device_type: 'singleDevice' as const, backed_up: 0, name: 'x', created_at: T, last_used_at: null };
+      await db.insertInto('passkeys').values({ id: 'pk_8', institution: 'demo', principal: 'customer', subject: '1999999999', credential_id: 'cred-8', ...passkey }).execute();
+      await db.insertInto('passkeys').values({ id: 'pk_9', institution: 'demo', principal: 'operator', subject: '1000000001', credential_id: 'cred-9', ...passkey }).execute();
       const result = await findOrphans(db);
       assert.equal(result.ok, false);
       assert.ok(!result.ok);
       const byName = new Map(result.orphans.map((o) => [o.relationship, o]));
+      assert.deepEqual(byName.get("passkeys(institution, subject) where principal = 'customer' → customers")?.examples, [{ id: 'pk_8' }]);
+      assert.deepEqual(byName.get("passkeys(institution, subject) where principal = 'operator' → operators")?.examples, [{ id: 'pk_9' }]);
+      await db.deleteFrom('passkeys').where('id', 'in', ['pk_8', 'pk_9']).execute();
       assert.deepEqual(byName.get('sessions(institution, contract_id) → customers'), {
         relationship: 'sessions(institution, contract_id) → customers',
         child: 'sessions',
@@ -236,7 +248,7 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(byName.get('branch_proposals(institution, proposed_by) → operators')?.examples, [{ id: 'prp_2' }]);
       // A proposal not decided yet (decided_by null) has no decider to miss.
       assert.equal(byName.has('branch_proposals(institution, decided_by) → operators'), false);
-      assert.equal(result.orphans.length, 3, JSON.stringify(result.orphans));
+      assert.equal(result.orphans.length, 5, JSON.stringify(result.orphans));
       // The identifying columns never include a session's id hash.
       assert.ok(!JSON.stringify(result.orphans).includes('t'.repeat(64)));
       await db.deleteFrom('sessions').where('id_hash', 'in', ['t'.repeat(64), 'u'.repeat(64)]).execute();

@@ -27,12 +27,23 @@ export interface Relationship {
   readonly describedBy: readonly string[];
   /** A foreign key of the migrations (the database refuses such orphans while it is on). */
   readonly declared: boolean;
+  /** Only the child rows with this value in this column (a table whose rows name parents of two kinds). */
+  readonly when?: { readonly column: string; readonly value: string };
 }
 
 const customerKey = ['institution', 'contract_id'] as const;
 
-function to(child: TableName, columns: readonly string[], parent: TableName, parentColumns: readonly string[], describedBy: readonly string[], declared: boolean): Relationship {
-  return { name: `${child}(${columns.join(', ')}) → ${parent}`, child, columns, parent, parentColumns, describedBy, declared };
+function to(
+  child: TableName,
+  columns: readonly string[],
+  parent: TableName,
+  parentColumns: readonly string[],
+  describedBy: readonly string[],
+  declared: boolean,
+  when?: Relationship['when'],
+): Relationship {
+  const name = `${child}(${columns.join(', ')})${when ? ` where ${when.column} = '${when.value}'` : ''} → ${parent}`;
+  return { name, child, columns, parent, parentColumns, describedBy, declared, ...(when ? { when } : {}) };
 }
 
 /** Every child → parent relationship of the schema (src/db/migrations). */
@@ -82,6 +93,10 @@ export const RELATIONSHIPS: readonly Relationship[] = [
   to('sign_in_reports', customerKey, 'customers', customerKey, ['id'], true),
   // Notifications (0006).
   to('notification_outbox', customerKey, 'customers', customerKey, ['id'], false),
+  // Passkeys (0015): a credential names a customer's contract or an operator; a challenge its institution.
+  to('passkeys', ['institution', 'subject'], 'customers', customerKey, ['id'], false, { column: 'principal', value: 'customer' }),
+  to('passkeys', ['institution', 'subject'], 'operators', ['institution', 'login'], ['id'], false, { column: 'principal', value: 'operator' }),
+  to('passkey_challenges', ['institution'], 'institutions', ['slug'], ['institution', 'purpose', 'expires_at'], false),
 ];
 
 /** Tables that are no row's child: everything else appears as a child above (a test checks it). */
@@ -118,6 +133,7 @@ export async function findOrphans(db: Kysely<Schema>, relationships: readonly Re
 function orphanCondition(relationship: Relationship) {
   if (relationship.columns.length !== relationship.parentColumns.length) throw new TypeError(`${relationship.name}: columns and parent columns differ in number`);
   const present = relationship.columns.map((column) => sql`${sql.ref(`c.${column}`)} is not null`);
+  if (relationship.when) present.push(sql`${sql.ref(`c.${relationship.when.column}`)} = ${relationship.when.value}`);
   const matches = relationship.columns.map((column, i) => sql`${sql.ref(`p.${relationship.parentColumns[i]!}`)} = ${sql.ref(`c.${column}`)}`);
   return sql`${sql.join(present, sql` and `)} and not exists (select 1 from ${sql.table(relationship.parent)} as p where ${sql.join(matches, sql` and `)})`;
 }

@@ -14,6 +14,7 @@ import * as m0011 from './migrations/0011-identity-core.js';
 import * as m0012 from './migrations/0012-notification-address.js';
 import * as m0013 from './migrations/0013-sign-in-environments.js';
 import * as m0014 from './migrations/0014-limit-shaping.js';
+import * as m0015 from './migrations/0015-passkeys.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-authority': m0001,
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-notification-address': m0012,
   '0013-sign-in-environments': m0013,
   '0014-limit-shaping': m0014,
+  '0015-passkeys': m0015,
 };
 
 class ListedMigrations implements MigrationProvider {

@@ -19,12 +19,24 @@ import { retryWithin } from '../shared/retry-within.js';
 import type { PrincipalKind, PrincipalRef } from './principals.js';
 import { endSessionsOf } from './sessions.js';
 
-export type Factor = 'password' | 'otp';
+export type Factor = 'password' | 'otp' | 'passkey';
 
-/** How many wrong answers of each factor lock the principal. */
+/** How many wrong answers of the password and of the one-time password lock the principal (policy). */
 export interface LockThresholds {
   password: number;
   otp: number;
+}
+
+/**
+ * Wrong passkey assertions (a bad signature, a replayed challenge, a counter gone backwards, no
+ * user verification) lock passkey sign-in after this many, for every principal (issue 15). That
+ * lock is the passkey's alone: the principal still signs in with the password and the one-time
+ * password, and no session ends.
+ */
+export const PASSKEY_LOCK_THRESHOLD = 5;
+
+function thresholdOf(target: AttemptTarget, factor: Factor): number {
+  return factor === 'passkey' ? PASSKEY_LOCK_THRESHOLD : target.thresholds[factor];
 }
 
 export interface AttemptTarget extends PrincipalRef {
@@ -61,6 +73,7 @@ export type AttemptRefusal = 'locked' | 'throttled';
 const COLUMNS = {
   password: { failures: 'password_failures', inFlight: 'password_attempts_in_flight', lapseAt: 'password_attempts_lapse_at' },
   otp: { failures: 'otp_failures', inFlight: 'otp_attempts_in_flight', lapseAt: 'otp_attempts_lapse_at' },
+  passkey: { failures: 'passkey_failures', inFlight: 'passkey_attempts_in_flight', lapseAt: 'passkey_attempts_lapse_at' },
 } as const;
 
 /**
@@ -91,6 +104,9 @@ interface PrincipalRow {
   password_attempts_lapse_at: number;
   otp_attempts_in_flight: number;
   otp_attempts_lapse_at: number;
+  passkey_failures: number;
+  passkey_attempts_in_flight: number;
+  passkey_attempts_lapse_at: number;
   updated_at: number;
 }
 type Rows = Kysely<Record<PrincipalKind['row']['table'], PrincipalRow>>;
@@ -131,7 +147,7 @@ async function giveBackAttempt(db: Kysely<Schema>, kind: PrincipalKind, factor: 
 /** A wrong answer: the attempt becomes a counted failure, in one compare-and-set with its audit record. */
 async function countFailure(db: Kysely<Schema>, kind: PrincipalKind, factor: Factor, target: AttemptTarget, hooks: LockHooks): Promise<CountResult> {
   const column = COLUMNS[factor].failures;
-  const threshold = target.thresholds[factor];
+  const threshold = thresholdOf(target, factor);
   const result = await db.transaction().execute(async (trx) => {
     const row = await ofPrincipal(
       rows(trx)
@@ -151,8 +167,9 @@ async function countFailure(db: Kysely<Schema>, kind: PrincipalKind, factor: Fac
     const lockedNow = failures >= threshold;
     // A lock ends every session of the principal, whichever path set it — before the audit head
     // is taken (the principal's row is already held): a logout holds its session and then waits
-    // for the head, so the other order deadlocks with it on PostgreSQL.
-    if (lockedNow) await endSessionsOf(trx, kind, target);
+    // for the head, so the other order deadlocks with it on PostgreSQL. The passkey's lock locks
+    // only passkey sign-in: the sessions stay.
+    if (lockedNow && factor !== 'passkey') await endSessionsOf(trx, kind, target);
     await appendAudit(trx, {
       chain: target.institution,
       at: target.nowMs,
@@ -178,7 +195,7 @@ async function clearFailures(db: Kysely<Schema>, kind: PrincipalKind, factor: Fa
     kind,
     target,
   )
-    .where(column, '<', target.thresholds[factor])
+    .where(column, '<', thresholdOf(target, factor))
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) > 0) return true;
   await giveBackAttempt(db, kind, factor, target);
@@ -194,7 +211,7 @@ async function clearFailures(db: Kysely<Schema>, kind: PrincipalKind, factor: Fa
  */
 async function takeAttempt(db: Kysely<Schema>, kind: PrincipalKind, factor: Factor, target: AttemptTarget, hooks: LockHooks): Promise<Attempt | AttemptRefusal> {
   const { failures, inFlight, lapseAt } = COLUMNS[factor];
-  const threshold = target.thresholds[factor];
+  const threshold = thresholdOf(target, factor);
   const taken = await retryWithin({ waitMs: ATTEMPT_WAIT_MS, pollMs: ATTEMPT_POLL_MS }, async (waitedMs) => {
     const nowMs = target.nowMs + waitedMs;
     const live = attemptsInFlightAt(factor, nowMs);

@@ -66,7 +66,41 @@ export interface PasswordChangeRequirementTable {
   required_since: number;
 }
 
+/** A passkey (WebAuthn credential) of a customer's contract or an operator (passkeys.ts). */
+export interface PasskeyTable {
+  id: string; // pk_<hex>: ours, shown masked; never the credential id
+  institution: string;
+  principal: 'customer' | 'operator';
+  subject: string; // contract ID or operator login
+  credential_id: string; // base64url, as the authenticator made it
+  user_handle: string; // base64url: the opaque user.id given at registration (never the subject)
+  public_key: string; // base64url COSE key
+  sign_count: number; // the authenticator's counter (0 where it keeps none)
+  transports: string; // JSON array
+  device_type: 'singleDevice' | 'multiDevice';
+  backed_up: number; // 0/1, as the last assertion said (it may change: synced passkeys)
+  name: string; // the customer's name for it
+  created_at: number;
+  last_used_at: number | null;
+}
+
+/** A ceremony's challenge: single use, bound to the browser's session, 5 minutes. */
+export interface PasskeyChallengeTable {
+  challenge: string; // base64url
+  institution: string;
+  purpose: 'register' | 'sign_in' | 'step_up';
+  principal: 'customer' | 'operator';
+  subject: string | null; // null for sign-in (the credential names the principal)
+  binding_hash: string; // SHA-256 of the session (or pre-session) cookie token it is bound to
+  operation_hash: string | null; // step-up: SHA-256 of the operation it confirms
+  user_handle: string | null; // registration: the user.id offered
+  created_at: number;
+  expires_at: number;
+}
+
 export interface IdentityTables {
+  passkeys: PasskeyTable;
+  passkey_challenges: PasskeyChallengeTable;
   sessions: SessionTable;
   operator_sessions: OperatorSessionTable;
   session_end_notices: SessionEndNoticeTable;

@@ -7,6 +7,7 @@ import { runLimitDowngradeJob, type LoweredLimit } from '../banking/limits/limit
 import { deleteStalePendingTransfers } from '../banking/transfers/pending-cleanup.js';
 import { listInstitutions } from '../banking/institutions.js';
 import { DEFAULT_POLICY } from '../banking/institution-policy.js';
+import { sweepPasskeyChallenges } from '../identity/passkeys.js';
 import { CUSTOMER, OPERATOR } from '../identity/principals.js';
 import { deleteExpiredSessions, pruneSessionEndNotes } from '../identity/sessions.js';
 import { pruneRateLimits } from '../db/rate-limit.js';
@@ -20,7 +21,7 @@ export interface ScheduledJobDeps {
 export type JobReport =
   | { job: 'limit_downgrade'; lowered: LoweredLimit[] }
   | { job: 'pending_transfer_cleanup'; deleted: number }
-  | { job: 'expired_state_sweep'; sessions: number; operatorSessions: number; sessionEndNotices: number; rateLimitWindows: number };
+  | { job: 'expired_state_sweep'; sessions: number; operatorSessions: number; sessionEndNotices: number; rateLimitWindows: number; passkeyChallenges: number };
 
 // Rate-limit windows are at most 15 minutes (provisioning); a day is far past any of them.
 const RATE_LIMIT_KEEP_MS = 24 * 3600_000;
@@ -41,7 +42,7 @@ export async function runScheduledJobs(deps: ScheduledJobDeps): Promise<JobRepor
 
 /**
  * Deletes what has expired and would otherwise only go when someone touched it: sessions past
- * their lifetime, old session-end notes, finished rate-limit windows. Sessions are judged by the
+ * their lifetime, old session-end notes, finished rate-limit windows, expired passkey challenges. Sessions are judged by the
  * LONGEST lifetimes any institution allows, so a sweep never ends a session its own policy still
  * keeps (each request checks its institution's exact policy anyway).
  */
@@ -56,6 +57,7 @@ export async function sweepExpiredState(deps: ScheduledJobDeps): Promise<Extract
     operatorSessions: await deleteExpiredSessions(deps.db, OPERATOR, { nowMs, idleMs, absoluteMs }),
     sessionEndNotices: await pruneSessionEndNotes(deps.db, nowMs),
     rateLimitWindows: await pruneRateLimits(deps.db, { nowMs, keepMs: RATE_LIMIT_KEEP_MS }),
+    passkeyChallenges: await sweepPasskeyChallenges(deps.db, nowMs),
   };
 }
 

@@ -11,7 +11,7 @@ const MINUTE = 60_000;
 
 for (const dialect of DIALECTS) {
   describe(`expired state sweep [${dialect}]`, { skip: skipReason(dialect) }, () => {
-    it('deletes expired sessions and old rate-limit windows, keeps live ones', async () => {
+    it('deletes expired sessions, old rate-limit windows and expired passkey challenges, keeps live ones', async () => {
       const database = await createTestDatabase(dialect);
       try {
         const session = (id: string, startedAt: number, lastSeenAt: number) => ({
@@ -41,10 +41,15 @@ for (const dialect of DIALECTS) {
           ])
           .execute();
 
+        const challenge = (id: string, expiresAt: number) => ({ challenge: id, institution: 'demo', purpose: 'sign_in' as const, principal: 'customer' as const, subject: null, binding_hash: 'b', operation_hash: null, user_handle: null, created_at: expiresAt - 5 * MINUTE, expires_at: expiresAt });
+        await database.db.insertInto('passkey_challenges').values([challenge('open', NOW + MINUTE), challenge('expired', NOW)]).execute();
+
         const report = await sweepExpiredState({ db: database.db, clock: manualClock(NOW) });
 
         assert.equal(report.sessions, 2);
         assert.equal(report.rateLimitWindows, 1);
+        assert.equal(report.passkeyChallenges, 1);
+        assert.deepEqual((await database.db.selectFrom('passkey_challenges').select('challenge').execute()).map((c) => c.challenge), ['open']);
         const sessions = await database.db.selectFrom('sessions').select('id_hash').execute();
         assert.deepEqual(sessions.map((s) => s.id_hash), ['live']);
         const windows = await database.db.selectFrom('rate_limits').select('key').execute();
