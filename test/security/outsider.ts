@@ -154,6 +154,13 @@ export class RoutedOutsider extends Outsider {
   }
 }
 
+/**
+ * A signed-in page without its `.session-end` notice (src/web/personal-web/layout.ts): the
+ * session's end moves with every request, so pages compared before and after a forgery leave
+ * it out — and only it.
+ */
+export const withoutSessionEnd = (body: string): string => body.replace(/<p class="session-end"[^>]*>[\s\S]*?<\/p>/g, '');
+
 export const csrfOf = (body: string): string => /name="csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
 
 /** The digit positions a page asks for (「N桁目」 fields named positionN). */

@@ -64,6 +64,7 @@ const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: 'GET', url: '/assets/branch-console.js', reason: 'static script' },
   { method: 'GET', url: '/assets/favicon.svg', reason: 'static icon' },
   { method: 'GET', url: '/assets/mamori.css', reason: 'static stylesheet' },
+  { method: 'GET', url: '/assets/session-timer.js', reason: "static script (the bank site's idle-timeout warning)" },
   { method: 'GET', url: '/authority/v1/openapi.json', reason: "the authority's published API description" },
   {
     method: 'POST',
@@ -113,6 +114,12 @@ const API_KEY_ROUTES: readonly string[] = [
   'POST /authority/v1/bindings/:id/verify',
   'POST /authority/v1/tokens/:serial/sync',
 ];
+
+/**
+ * Routes the bank site's script calls (/assets/session-timer.js), not pages: without a signed-in
+ * session they answer 401 with nothing in it (no redirect for a fetch to follow) and set no cookie.
+ */
+const SCRIPT_ROUTES: readonly string[] = ['GET /ib/:slug/session/keep-alive'];
 
 /** The one page a session at each stage may reach: the next step of the flow it is in. */
 const NEXT_STEP = {
@@ -266,6 +273,13 @@ async function sweep(target: Target, routes: readonly Route[], input: SweepInput
       const answer = await send(route, route.method === 'POST' ? { json: { serial: input.params.serial, subject: input.customer?.contractId ?? 'x', code: '123456', code1: '123456', code2: '654321' } } : {});
       assert.equal(answer.status, 401, label);
       assert.match(answer.body, /"error":"unauthorized"/, label);
+      continue;
+    }
+    if (SCRIPT_ROUTES.includes(`${route.method} ${route.url}`)) {
+      const answer = await send(route);
+      assert.equal(answer.status, 401, label);
+      assert.equal(answer.body, '', label);
+      assert.deepEqual(answer.setCookies, [], `${label}: no cookie set or cleared`);
       continue;
     }
     const login = route.url.startsWith('/ib/:slug/') ? `/ib/${input.slug}/` : route.url.startsWith('/branch/:slug/') ? `/branch/${input.slug}/` : undefined;

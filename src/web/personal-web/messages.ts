@@ -375,6 +375,24 @@ export const T = {
   },
   backToPasswordSettings: { ja: 'パスワード変更メニューへ戻る', en: 'Back to changing passwords' },
   backToMain: { ja: 'メインへ戻る', en: 'Back to the main menu' },
+  // The idle timeout on signed-in pages (layout.ts, /assets/session-timer.js): said without
+  // JavaScript, warned a minute before with it.
+  sessionEndsBefore: { ja: '操作がないまま ', en: 'If nothing is done, you will be logged out automatically at ' },
+  sessionEndsAfter: { ja: ' を過ぎると、自動的にログアウトします。', en: '.' },
+  sessionWarning: {
+    ja: 'まもなく(1分後に)自動的にログアウトします。続けてご利用になる場合は「ログインを延長する」を押してください。入力中の内容はそのまま残ります。',
+    en: 'You will be logged out automatically in one minute. To go on, press “Stay logged in”; what you have typed stays as it is.',
+  },
+  sessionExtend: { ja: 'ログインを延長する', en: 'Stay logged in' },
+  sessionExtended: { ja: 'ログインを延長しました。', en: 'You are still logged in.' },
+  sessionExtendFailed: {
+    ja: '延長できませんでした。通信状態をご確認のうえ、もう一度「ログインを延長する」を押してください。',
+    en: 'The bank could not be reached. Check your connection and press “Stay logged in” again.',
+  },
+  passwordChangedAtSignIn: {
+    ja: 'ログインパスワードを変更しました。次回から新しいログインパスワードでログインしてください。',
+    en: 'Your login password has been changed. Log in with the new password from now on.',
+  },
 } satisfies Record<string, Text>;
 
 export type TextKey = keyof typeof T;

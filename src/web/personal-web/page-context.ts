@@ -20,7 +20,7 @@ import { openSiteRequest, type OpenedRequest } from '../site-request.js';
 import type { StepSite } from '../sign-in-step.js';
 import { sessionCsrfOk, type SessionSite } from '../site-sessions.js';
 import type { Text } from '../i18n.js';
-import { basePath, layout } from './layout.js';
+import { basePath, layout, type SessionEnd } from './layout.js';
 import { T } from './messages.js';
 import type { Site } from './site.js';
 import { messagePage, standalonePage } from './views/message-views.js';
@@ -68,6 +68,9 @@ export const LOGIN_NOTICE_QUERY = {
 
 export type LoginNotice = keyof typeof LOGIN_NOTICE_QUERY;
 
+/** What the main page says on arrival: the fixed value of `?done=` in the redirect to it (main-routes.ts). */
+export const MAIN_DONE = { passwordChanged: 'password' } as const;
+
 export interface PageContext extends OpenedRequest<CustomerSessionStage> {
   readonly site: Site;
   authority(): AuthorityClient;
@@ -99,7 +102,33 @@ export interface PageInput {
   togglePath?: SitePath;
   /** A fixed query the language toggle keeps (the login page's notice); never from input. */
   toggleQuery?: (typeof LOGIN_NOTICE_QUERY)[LoginNotice];
-  session?: CustomerSession; // signed-in pages (and the forced password change): shows 「ログアウト」
+  session?: CustomerSession; // signed-in pages (and the forced password change): shows 「ログアウト」 and when the session ends
+  /** The body shows the support centre in a box: the footer leaves it out. */
+  supportInBody?: boolean;
+}
+
+/** The keep-alive's answer: the session's new end, epoch ms (read by /assets/session-timer.js). */
+export const SESSION_ENDS_AT_HEADER = 'Mamori-Session-Ends-At';
+
+/** The stages whose pages show 「ログアウト」 and the idle timeout, and which the keep-alive keeps. */
+export const SIGNED_IN_PAGE_STAGES: readonly CustomerSessionStage[] = ['signed_in', 'password_change'];
+
+/**
+ * When the session ends if nothing more is asked of the site: its last touch plus the idle
+ * timeout, never after its absolute end (src/identity/sessions.ts findLiveSession), by the
+ * site's clock.
+ */
+export function sessionEndOf(ctx: PageContext, session: CustomerSession): SessionEnd {
+  const policy = ctx.institution.policy;
+  const idleMs = policy.sessionIdleMinutes * 60_000;
+  const endsAtMs = Math.min(session.lastSeenAt + idleMs, session.startedAt + policy.sessionAbsoluteHours * 3600_000);
+  return {
+    endsAtMs,
+    remainingMs: Math.max(0, endsAtMs - ctx.site.nowMs()),
+    idleMs,
+    keepAliveUrl: `${ctx.base}session/keep-alive`,
+    loginUrl: `${ctx.base}?${LOGIN_NOTICE_QUERY.timeout}`,
+  };
 }
 
 export async function sendPage(ctx: PageContext, input: PageInput): Promise<FastifyReply> {
@@ -114,14 +143,15 @@ export async function sendPage(ctx: PageContext, input: PageInput): Promise<Fast
     title: ctx.t(input.title),
     body: input.body,
     toggle,
-    ...(input.session?.stage === 'signed_in' || input.session?.stage === 'password_change' ? { logoutCsrf: input.session.csrfToken } : {}),
+    ...(input.session && SIGNED_IN_PAGE_STAGES.includes(input.session.stage) ? { logoutCsrf: input.session.csrfToken, sessionEnd: sessionEndOf(ctx, input.session) } : {}),
+    ...(input.supportInBody ? { supportInBody: true } : {}),
   });
   return ctx.reply.status(input.status ?? 200).type('text/html; charset=utf-8').send(page.value);
 }
 
 /** A page of one message with 「ログイン画面に戻る」. */
 export function sendMessage(ctx: PageContext, input: { status: number; title: Text; lines: Text[]; kind: 'ok' | 'warn' | 'error' | 'info'; withSupport?: boolean }) {
-  return sendPage(ctx, { status: input.status, title: input.title, body: messagePage(ctx, input) });
+  return sendPage(ctx, { status: input.status, title: input.title, body: messagePage(ctx, input), ...(input.withSupport ? { supportInBody: true } : {}) });
 }
 
 export function redirectTo(ctx: PageContext, path: SitePath, notice?: LoginNotice): FastifyReply {

@@ -124,7 +124,7 @@ for (const dialect of DIALECTS) {
       const results = await Promise.all(
         ['Racer-one-1', 'Racer-two-2', 'Racer-three-3'].map((password) => c.post(change, { currentPassword: initial, newPassword: password, newPasswordAgain: password })),
       );
-      const stored = results.filter((r) => r.statusCode === 303 && r.headers.location === `${base}main`);
+      const stored = results.filter((r) => r.statusCode === 303 && r.headers.location === `${base}main?done=password`);
       assert.equal(stored.length, 1, results.map((r) => `${r.statusCode} ${String(r.headers.location)}`).join(', '));
       const audit = await h.database.db.selectFrom('audit_log').select('action').where('action', '=', 'login_password_changed').execute();
       assert.equal(audit.length, 1);
@@ -140,7 +140,7 @@ for (const dialect of DIALECTS) {
       const { client: customer } = await logIn(h, { base, password: initial });
       await customer.get(change);
       const done = await customer.post(change, { currentPassword: initial, newPassword: NEW_PASSWORD, newPasswordAgain: NEW_PASSWORD });
-      assert.equal(done.headers.location, `${base}main`);
+      assert.equal(done.headers.location, `${base}main?done=password`);
       const ids = (await h.database.db.selectFrom('sessions').select('id_hash').execute()).map((row) => row.id_hash);
       assert.deepEqual(ids, [hashSessionToken(CUSTOMER, customer.cookie('mamori_session')!)]);
       assert.ok(!ids.includes(hashSessionToken(CUSTOMER, otherCookie)));

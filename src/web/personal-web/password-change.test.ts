@@ -70,7 +70,7 @@ for (const dialect of DIALECTS) {
 
       const done = await c.post(`${base}password/change`, { currentPassword: initial, newPassword: NEW_PASSWORD, newPasswordAgain: NEW_PASSWORD });
       assert.equal(done.statusCode, 303, done.body.slice(0, 800));
-      assert.equal(done.headers.location, `${base}main`);
+      assert.equal(done.headers.location, `${base}main?done=password`);
       const after = c.cookie('mamori_session')!;
       assert.notEqual(after, before, 'a new session id');
       const rows = await h.database.db.selectFrom('sessions').select(['id_hash', 'stage']).execute();
@@ -106,12 +106,43 @@ for (const dialect of DIALECTS) {
       const { client: c, location } = await logIn(h, { base, password: initial, token });
       assert.equal(location, `${base}password/change`);
       const done = await change(c, { currentPassword: initial, newPassword: NEW_PASSWORD, newPasswordAgain: NEW_PASSWORD });
-      assert.equal(done.headers.location, `${base}main`);
+      assert.equal(done.headers.location, `${base}main?done=password`);
       assert.match((await c.follow(done)).body, /利用中/);
       h.clock.advance(30_000);
       assert.equal((await logIn(h, { base, password: NEW_PASSWORD, token })).location, `${base}main`);
       const signedIn = await h.database.db.selectFrom('audit_log').select('details').where('action', '=', 'signed_in').execute();
       assert.ok(signedIn.some((row) => row.details.includes('"passwordChangeRequired":true') && row.details.includes('"otp":true')));
+    });
+
+    it('the ログイン通知 and the device cookie come when the sign-in completes, after the change, not at its password', async () => {
+      const notices = () => h.database.db.selectFrom('notification_outbox').select('kind').where('contract_id', '=', DEMO.contractId).where('kind', '=', 'signed_in').execute();
+      const initial = await resetPasswordAtBranch(h);
+      const { client: c, location } = await logIn(h, { base, password: initial });
+      assert.equal(location, `${base}password/change`);
+      assert.equal((await notices()).length, 0, 'a sign-in left at the change is not completed: no notice');
+      assert.equal(c.cookie('mamori_device'), undefined, 'nor a device cookie');
+      assert.equal((await h.database.db.selectFrom('sign_in_devices').select('device_hash').execute()).length, 0);
+      const done = await change(c, { currentPassword: initial, newPassword: NEW_PASSWORD, newPasswordAgain: NEW_PASSWORD });
+      assert.equal(done.statusCode, 303);
+      assert.equal((await notices()).length, 1, 'completed: one notice for the new browser');
+      assert.match(c.cookie('mamori_device') ?? '', /^[A-Za-z0-9_-]{43}$/);
+      // The same browser signs in again: known, no second notice.
+      h.clock.advance(60_000);
+      await c.get(base);
+      assert.equal((await c.post(`${base}login`, { contractId: DEMO.contractId, loginPassword: NEW_PASSWORD })).headers.location, `${base}main`);
+      assert.equal((await notices()).length, 1);
+    });
+
+    it('the main page says the password was changed, on arrival from the change only', async () => {
+      const initial = await resetPasswordAtBranch(h);
+      const { client: c } = await logIn(h, { base, password: initial });
+      const done = await change(c, { currentPassword: initial, newPassword: NEW_PASSWORD, newPasswordAgain: NEW_PASSWORD });
+      const main = await c.follow(done);
+      assert.equal(main.statusCode, 200);
+      assert.match(main.body, /role="status">\s*<p>ログインパスワードを変更しました。次回から新しいログインパスワードでログインしてください。<\/p>/);
+      assert.doesNotMatch((await c.get(`${base}main`)).body, /ログインパスワードを変更しました/, 'not without the query');
+      assert.doesNotMatch((await c.get(`${base}main?done=%3Cscript%3E`)).body, /ログインパスワードを変更しました|<script>/, 'no other value');
+      assert.match((await c.get(`${base}main?done=password&lang=en`)).body, /Your login password has been changed\. Log in with the new password from now on\./);
     });
 
     it('a new contract: the initial password (required at opening) leads to the change page too', async () => {
@@ -124,7 +155,7 @@ for (const dialect of DIALECTS) {
       const { client: c, location } = await logIn(h, { base, contractId: DEMO.other, password: initial });
       assert.equal(location, `${base}password/change`);
       const done = await change(c, { currentPassword: initial, newPassword: NEW_PASSWORD, newPasswordAgain: NEW_PASSWORD });
-      assert.equal(done.headers.location, `${base}main`);
+      assert.equal(done.headers.location, `${base}main?done=password`);
       assert.equal(await isPasswordChangeRequired(h.database.db, { institution: 'demo', contractId: DEMO.other }), false);
     });
 
@@ -158,7 +189,7 @@ for (const dialect of DIALECTS) {
       // Still only the change page, and the right change still goes through.
       assert.equal((await c.get(`${base}main`)).headers.location, `${base}password/change`);
       const done = await change(c, { currentPassword: initial, newPassword: NEW_PASSWORD, newPasswordAgain: NEW_PASSWORD });
-      assert.equal(done.headers.location, `${base}main`);
+      assert.equal(done.headers.location, `${base}main?done=password`);
       assert.equal((await findCustomer(h.database.db, 'demo', DEMO.contractId))!.password_failures, 0);
     });
 

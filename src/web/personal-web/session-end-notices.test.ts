@@ -10,6 +10,8 @@ import { branchAction, logIn, registerTokenOnSite } from '../../../test/support/
 import { createBankHarness, DEMO, type BankHarness } from '../../../test/support/web/personal-web/personal-web-testing.js';
 
 const base = '/ib/demo/';
+/** デモ信用金庫's support centre (src/banking/demo-data.ts). */
+const PHONE = '0120-000-000';
 const SUSPENDED_JA = 'インターネットバンキングのご利用を一時停止しました。再開には、お取引店舗へ書面でのお手続きが必要です。';
 const SUSPENDED_EN = 'We have suspended your use of internet banking.';
 
@@ -18,6 +20,20 @@ for (const dialect of DIALECTS) {
     let h: BankHarness;
     beforeEach(async () => { h = await createBankHarness(dialect); });
     afterEach(() => h.close());
+
+    it('the lock page names the support centre once (its box, no footer); other pages keep the footer', async () => {
+      await h.database.db.updateTable('customers').set({ otp_failures: 5, token_binding_id: 'b_locked', token_serial: 'SYMC12345678' }).where('institution', '=', 'demo').where('contract_id', '=', DEMO.contractId).execute();
+      const c = h.client();
+      await c.get(base);
+      const locked = await c.post(`${base}login`, { contractId: DEMO.contractId, loginPassword: DEMO.password });
+      assert.equal(locked.statusCode, 403);
+      assert.match(locked.body, /お問い合わせ先/);
+      assert.equal(locked.body.split(PHONE).length - 1, 1, locked.body);
+      assert.doesNotMatch(locked.body, /site-footer/);
+      const login = await c.get(base);
+      assert.equal(login.body.split(PHONE).length - 1, 1, 'the login page: the footer');
+      assert.match(login.body, /class="site-footer"/);
+    });
 
     it('利用一時停止: the next click lands on the login page with the notice and the support centre', async () => {
       const { client: c } = await logIn(h, { base, password: DEMO.password });
@@ -34,6 +50,7 @@ for (const dialect of DIALECTS) {
       assert.match(page.body, /ご利用を一時停止しました/);
       assert.match(page.body, /お問い合わせ先/);
       assert.ok(page.body.includes('0120-'), 'the support centre phone');
+      assert.equal(page.body.split(PHONE).length - 1, 1, 'the support centre once: in the notice, not again in the footer');
       assert.match(page.body, /<label for="f-contractId">契約者ID<\/label>/, 'the login form is still there');
       // The toggle keeps the notice; English through ?lang=en.
       assert.ok(page.body.includes(`href="${base}?ended=suspended&amp;lang=en"`), 'the language toggle keeps the notice');

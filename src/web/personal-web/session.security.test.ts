@@ -308,7 +308,7 @@ for (const dialect of DIALECTS) {
       await other.get(base);
       meanwhile = async () => {
         const changed = await changer.post(`${base}password/change`, { currentPassword: initial, newPassword: 'Kawari-2027', newPasswordAgain: 'Kawari-2027' });
-        assert.equal(changed.headers.location, `${base}main`);
+        assert.equal(changed.headers.location, `${base}main?done=password`);
       };
       const r = await other.post(`${base}login`, { contractId: DEMO.contractId, loginPassword: initial });
       assert.equal(meanwhile, undefined, 'the change ran inside the password check');

@@ -1,12 +1,8 @@
 // ログイン: 契約者ID + ログインパスワード → (token registered) ワンタイムパスワード → メイン (or, while the
 // password is one the branch set, only ログインパスワードの変更: password-change-routes.ts).
 import type { FastifyInstance } from 'fastify';
-import type { Transaction } from 'kysely';
-import { noteCompletedSignIn } from '../../../banking/sign-in-notice.js';
-import type { Schema } from '../../../db/schema.js';
-import { environmentDetails } from '../../../shared/sign-in-environment.js';
 import { signInEnvironmentOf } from '../../sign-in-address-limit.js';
-import { deviceTokenOf, setDeviceCookie } from '../device-cookie.js';
+import { completedSignIn } from './completed-sign-in.js';
 import { findCustomer } from '../../../banking/customers.js';
 import { isOtpLocked } from '../../../banking/fail-counters.js';
 import type { CustomerSessionStage } from '../../../identity/identity.tables.js';
@@ -32,6 +28,9 @@ import {
   sendCsrfRejected,
   sendPage,
   SESSION_COOKIE,
+  SESSION_ENDS_AT_HEADER,
+  sessionEndOf,
+  SIGNED_IN_PAGE_STAGES,
   sessionCsrfOk,
   stepSite,
   stepUp,
@@ -55,6 +54,8 @@ function showLogin(ctx: PageContext, input: { status?: number; errors?: FieldErr
     title: T.loginTitle,
     togglePath: '',
     ...(notice ? { toggleQuery: LOGIN_NOTICE_QUERY[notice] } : {}),
+    // The branch's notices carry the support centre in a box (sessionEndedNotice).
+    ...(notice && notice !== 'timeout' && notice !== 'logout' ? { supportInBody: true } : {}),
     body: loginView(ctx, { csrf: ctx.sessions.preSessionToken(), ...form, ...noticeOnLogin(ctx, notice) }),
   });
 }
@@ -114,21 +115,14 @@ function signedInDetails(next: NextStep<CustomerSessionStage, SitePath>): Record
 }
 
 /**
- * What a completed sign-in (its credentials all proven) adds to its session's transaction: the
- * environment in its audit record (ログイン履歴), this browser recorded for the contract and the
- * ログイン通知 the policy asks for (src/banking/sign-in-notice.ts); and, once issued, the device
- * cookie on the answer.
+ * The credentials of a sign-in all proven: the environment goes into its audit record
+ * (ログイン履歴) at once; the browser, the ログイン通知 and the device cookie only where the
+ * sign-in completes — here when the next step is the main page, else after the forced password
+ * change (completed-sign-in.ts).
  */
-function completedSignIn(ctx: PageContext, contractId: string) {
-  const environment = signInEnvironmentOf(ctx.request);
-  const device = deviceTokenOf(ctx);
-  return {
-    details: environmentDetails(environment),
-    withIssued: async (trx: Transaction<Schema>) => {
-      await noteCompletedSignIn(trx, { institution: ctx.institution.slug, contractId, policy: ctx.institution.policy, deviceHash: device.hash, environment, nowMs: ctx.site.nowMs() });
-    },
-    issued: () => setDeviceCookie(ctx, device),
-  };
+function provenSignIn(ctx: PageContext, contractId: string, next: NextStep<CustomerSessionStage, SitePath>) {
+  const completed = completedSignIn(ctx, contractId);
+  return next.step === 'signed_in' ? completed : { details: completed.details, withIssued: undefined, issued: () => undefined };
 }
 
 export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
@@ -166,13 +160,14 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
       const previous = await ctx.sessions.current();
       const hasToken = checked.customer.token_binding_id !== null;
       const next = await nextSignInStep(signInSequence(ctx), 'password', { subject: contractId, hasToken });
-      const completed = next.step !== 'one_time_code' ? completedSignIn(ctx, contractId) : undefined;
+      const completed = next.step !== 'one_time_code' ? provenSignIn(ctx, contractId, next) : undefined;
       const issued = await stepUp(ctx, {
         contractId,
         stage: next.stage,
         passwordHash: checked.customer.login_password_hash,
         ...(previous.ok ? { replacing: previous.session } : {}),
-        ...(completed ? { audit: { action: 'signed_in', details: { otp: false, ...signedInDetails(next), ...completed.details } }, withIssued: completed.withIssued } : {}),
+        ...(completed ? { audit: { action: 'signed_in', details: { otp: false, ...signedInDetails(next), ...completed.details } } } : {}),
+        ...(completed?.withIssued ? { withIssued: completed.withIssued } : {}),
       });
       if (!issued) {
         // Suspended, locked by wrong passwords, or given another password (a reset at the branch)
@@ -209,13 +204,13 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
       const next = await nextSignInStep(signInSequence(ctx), 'one_time_code', { subject: session.subject, hasToken: true });
       // A burst of wrong codes may lock the contract after this code cleared the count: the
       // session is issued only if no lock came first, and a later lock ends it (src/identity/attempts.ts).
-      const completed = completedSignIn(ctx, session.subject);
+      const completed = provenSignIn(ctx, session.subject, next);
       const issued = await stepUpUnlessOtpLocked(ctx, {
         contractId: session.subject,
         stage: next.stage,
         previous: session,
         audit: { action: 'signed_in', details: { otp: true, timeStep: checked.timeStep, ...signedInDetails(next), ...completed.details } },
-        withIssued: completed.withIssued,
+        ...(completed.withIssued ? { withIssued: completed.withIssued } : {}),
       });
       if (issued) {
         completed.issued();
@@ -243,6 +238,17 @@ export function registerLoginRoutes(scope: FastifyInstance, site: Site): void {
       metrics.logins.inc({ outcome: loginOutcomeOf(checked) });
       return showCodeFailure(ctx, checked);
     },
+  });
+
+  // 「ログインを延長する」 (/assets/session-timer.js): the session's touch, nothing else. The cookie
+  // is the only credential a GET carries (SameSite=Strict: never from another site's page); a
+  // session that is gone, expired or at another stage is 401 and changes nothing here.
+  scope.get('/ib/:slug/session/keep-alive', async (request, reply) => {
+    const ctx = await openPage(site, request, reply);
+    if (!ctx) return;
+    const lookup = await ctx.sessions.current();
+    if (!lookup.ok || !SIGNED_IN_PAGE_STAGES.includes(lookup.session.stage)) return reply.status(401).send();
+    return reply.status(204).header(SESSION_ENDS_AT_HEADER, String(sessionEndOf(ctx, lookup.session).endsAtMs)).send();
   });
 
   scope.post('/ib/:slug/logout', async (request, reply) => {

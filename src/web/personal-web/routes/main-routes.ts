@@ -4,7 +4,7 @@ import { findCustomer } from '../../../banking/customers.js';
 import { previousSignIn } from '../../../banking/sign-in-history.js';
 import { registerSiteFallbacks } from '../../site-request.js';
 import { T } from '../messages.js';
-import { openPage, redirectTo, requireStage, sendMessage, sendPage } from '../page-context.js';
+import { MAIN_DONE, openPage, redirectTo, requireStage, sendMessage, sendPage } from '../page-context.js';
 import type { Site } from '../site.js';
 import { helpView } from '../views/help-view.js';
 import { mainView } from '../views/main-view.js';
@@ -22,13 +22,15 @@ export function registerMainRoutes(scope: FastifyInstance, site: Site): void {
     }
     const menu = site.menuItems({ base: ctx.base, lang: ctx.lang, institution: ctx.institution });
     const previous = await previousSignIn(ctx.db, { institution: ctx.institution.slug, contractId: session.subject, beforeMs: session.startedAt });
-    return sendPage(ctx, { title: T.mainTitle, session, body: mainView(ctx, { customer, menu, previousSignIn: previous }) });
+    // After the forced password change (MAIN_DONE): said for exactly that value, never text from the URL.
+    const done = (request.query as Record<string, unknown>).done === MAIN_DONE.passwordChanged ? T.passwordChangedAtSignIn : undefined;
+    return sendPage(ctx, { title: T.mainTitle, session, body: mainView(ctx, { customer, menu, previousSignIn: previous, ...(done ? { done } : {}) }) });
   });
 
   scope.get('/ib/:slug/help', async (request, reply) => {
     const ctx = await openPage(site, request, reply);
     if (!ctx) return;
-    return sendPage(ctx, { title: T.menuHelp, body: helpView(ctx) });
+    return sendPage(ctx, { title: T.menuHelp, body: helpView(ctx), supportInBody: true });
   });
 
   registerSiteFallbacks(scope, {

@@ -4,7 +4,9 @@
 // (`requireStage` sends every other signed-in page here). The new password is hashed before
 // the transaction; the transaction stores it (compare-and-set on the verified hash), ends the
 // branch's requirement and every session of the contract, writes the audit record and issues
-// the new signed-in session id — all or nothing.
+// the new signed-in session id — all or nothing. The sign-in completes with it: its browser is
+// recorded and its ログイン通知 queued in the same transaction, and the main page says the
+// password was changed.
 import type { FastifyInstance } from 'fastify';
 import { checkCurrentLoginPassword, newPasswordProblem, storeChangedLoginPassword, type NewPasswordProblem } from '../../../banking/change-login-password.js';
 import { findCustomer } from '../../../banking/customers.js';
@@ -15,7 +17,9 @@ import { MAX_PASSWORD_LENGTH } from '../form-readers.js';
 import type { Text } from '../../i18n.js';
 import { fieldProblem, T } from '../messages.js';
 import { sendChangedMeanwhile, sendPasswordLockedPage } from '../outcome-pages.js';
+import { completedSignIn } from './completed-sign-in.js';
 import {
+  MAIN_DONE,
   redirectTo,
   sendPage,
   stepSite,
@@ -93,14 +97,19 @@ export function registerPasswordChangeRoutes(scope: FastifyInstance, site: Site)
 
       const newHash = await site.deps.hasher.hash(next);
       const nowMs = site.nowMs();
+      const completed = completedSignIn(ctx, session.subject);
       const issued = await ctx.db.transaction().execute(async (trx) => {
         const stored = await storeChangedLoginPassword(trx, { ...target, verifiedHash: customer.login_password_hash, newHash, nowMs, path: 'password_change' });
         if (!stored) return undefined;
-        return issueSession(trx, CUSTOMER, { institution: target.institution, subject: target.contractId, stage: 'signed_in', nowMs, randomBytes: site.deps.randomBytes, previous: session });
+        const signedIn = await issueSession(trx, CUSTOMER, { institution: target.institution, subject: target.contractId, stage: 'signed_in', nowMs, randomBytes: site.deps.randomBytes, previous: session });
+        // The sign-in completes here: its browser and ログイン通知, like every other sign-in's.
+        await completed.withIssued(trx);
+        return signedIn;
       });
       if (!issued) return sendChangedMeanwhile(ctx);
       ctx.sessions.setCookie(issued.token);
-      return redirectTo(ctx, 'main');
+      completed.issued();
+      return ctx.reply.redirect(`${ctx.base}main?done=${MAIN_DONE.passwordChanged}`, 303);
     },
   });
 }

@@ -3,7 +3,7 @@
 import type { Customer } from '../../../banking/customers.js';
 import { formatSerial } from '../../../otp/index.js';
 import { html, type SafeHtml } from '../../html.js';
-import { pick, type Lang } from '../../i18n.js';
+import { pick, type Lang, type Text } from '../../i18n.js';
 import { T, welcome } from '../messages.js';
 import { notice } from './form-parts.js';
 import { previousSignInFacts } from './sign-in-history-view.js';
@@ -14,7 +14,7 @@ interface ViewContext {
   base: string;
 }
 
-export function mainView(ctx: ViewContext, input: { customer: Customer; menu: { href: string; label: string }[]; previousSignIn: SignInHistoryEntry | undefined }): SafeHtml {
+export function mainView(ctx: ViewContext, input: { customer: Customer; menu: { href: string; label: string }[]; previousSignIn: SignInHistoryEntry | undefined; done?: Text }): SafeHtml {
   const { customer } = input;
   const lang = ctx.lang;
   const tokenState = customer.token_serial
@@ -22,6 +22,7 @@ export function mainView(ctx: ViewContext, input: { customer: Customer; menu: { 
     : html`${pick(lang, T.tokenNotRegistered)}`;
   return html`<section class="card">
   <h1 id="page-title">${pick(lang, T.mainTitle)}</h1>
+  ${input.done ? notice(lang, 'ok', [input.done]) : ''}
   <p>${pick(lang, welcome(customer.name))}</p>
   ${customer.token_serial ? '' : notice(lang, 'warn', [T.noTokenNotice], T.noTokenNoticeTitle)}
   <dl class="facts">
