@@ -71,6 +71,13 @@ export function parseTimeFlag(value: string | undefined, nowMs: () => number): n
   return parseWholeNumber('--time', value, { min: 0, max: 253_402_300_799 }) * 1000;
 }
 
+/** `<subcommand>` alone, with no flags or words after it (`mamori ledger check`). */
+export function takeBareSubcommand<S extends string>(args: string[], subcommand: S): S {
+  const [taken, rest] = takeSubcommand(args, [subcommand]);
+  parseFlags(rest, {});
+  return taken;
+}
+
 /** Splits `<subcommand> rest…`, or throws a UsageError listing the choices. */
 export function takeSubcommand<S extends string>(args: string[], choices: readonly S[]): [S, string[]] {
   const [first, ...rest] = args;

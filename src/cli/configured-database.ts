@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { loadConfig, type Config } from '../config.js';
 import { locationFromUrl, openDatabase, type Database, type DatabaseLocation } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
 import { CliError, type CliIo } from './command.js';
 
 /** The validated configuration, or a CliError listing every problem at once. */
@@ -30,6 +31,22 @@ export function openConfiguredDatabase(io: CliIo, { mustExist }: { mustExist: bo
     throw new CliError(`no database at ${location.file} (set MAMORI_DATA_DIR or DATABASE_URL, or run \`mamori migrate\` first)`);
   }
   return { database: openDatabase(location), location, config };
+}
+
+/** The configured database (as openConfiguredDatabase) for `work`, closed after it whatever it does. */
+export async function withConfiguredDatabase<T>(io: CliIo, options: { mustExist: boolean }, work: (opened: OpenedDatabase) => Promise<T>): Promise<T> {
+  const opened = openConfiguredDatabase(io, options);
+  try {
+    return await work(opened);
+  } finally {
+    await opened.database.close();
+  }
+}
+
+/** Brings the schema up to date, or a CliError naming the migration that failed. */
+export async function migrateOrThrow(database: Database): Promise<void> {
+  const migrated = await migrateToLatest(database.db);
+  if (!migrated.ok) throw new CliError(`migration ${migrated.failed} failed; run \`mamori migrate\` for details`);
 }
 
 /** Where the data is, for a person to read: the file, or the URL without its password. */

@@ -2,7 +2,7 @@
 // 1 with the first record that does not (so a cron job or a monitor can alert on the code).
 import { verifyAuditChain } from '../../audit/audit-log.js';
 import { parseFlags, parseWholeNumber, takeSubcommand, type Command } from '../command.js';
-import { openConfiguredDatabase } from '../configured-database.js';
+import { withConfiguredDatabase } from '../configured-database.js';
 
 export const command: Command = {
   usage: [
@@ -16,8 +16,7 @@ export const command: Command = {
     const [, rest] = takeSubcommand(args, ['verify'] as const);
     const { values } = parseFlags(rest, { 'batch-size': { type: 'string' } });
     const batchSize = values['batch-size'] === undefined ? undefined : parseWholeNumber('--batch-size', values['batch-size'], { min: 1, max: 100_000 });
-    const { database } = openConfiguredDatabase(io, { mustExist: true });
-    try {
+    return withConfiguredDatabase(io, { mustExist: true }, async ({ database }) => {
       const result = await verifyAuditChain(database.db, batchSize === undefined ? {} : { batchSize });
       if (result.ok) {
         io.out(`ok: ${result.records} records in ${result.chains} chains`);
@@ -25,9 +24,7 @@ export const command: Command = {
       }
       io.out(`broken: chain ${result.chain}, record ${result.seq} (${describeProblem(result.problem)})`);
       return 1;
-    } finally {
-      await database.close();
-    }
+    });
   },
 };
 

@@ -6,8 +6,8 @@ import { verifyAuditChain } from '../../audit/audit-log.js';
 import { checkLedgerInvariants } from '../../banking/ledger/ledger-invariants.js';
 import { checkTransferInvariants } from '../../banking/transfers/transfer-invariants.js';
 import { findOrphans } from '../../db/integrity.js';
-import { parseFlags, takeSubcommand, type Command } from '../command.js';
-import { openConfiguredDatabase } from '../configured-database.js';
+import { takeBareSubcommand, type Command } from '../command.js';
+import { withConfiguredDatabase } from '../configured-database.js';
 
 export const command: Command = {
   usage: [
@@ -24,10 +24,8 @@ export const command: Command = {
   ].join('\n'),
 
   async run(args, io) {
-    const [, rest] = takeSubcommand(args, ['check'] as const);
-    parseFlags(rest, {});
-    const { database } = openConfiguredDatabase(io, { mustExist: true });
-    try {
+    takeBareSubcommand(args, 'check');
+    return withConfiguredDatabase(io, { mustExist: true }, async ({ database }) => {
       const db = database.db;
       const ledger = await checkLedgerInvariants(db);
       const transfers = await checkTransferInvariants(db);
@@ -50,8 +48,6 @@ export const command: Command = {
 
       for (const line of problems) io.out(line);
       return problems.length === 0 ? 0 : 1;
-    } finally {
-      await database.close();
-    }
+    });
   },
 };

@@ -4,12 +4,11 @@
 import { createAuthority, KeyringError, loadKeyring } from '../../authority/authority.js';
 import { DEMO_INSTITUTIONS } from '../../banking/demo-data.js';
 import { createPasswordHasher } from '../../banking/password-hasher.js';
-import { migrateToLatest } from '../../db/migrate.js';
 import { seedDemo } from '../../demo-seed.js';
 import { loadConfirmationPepper, ServerStartError } from '../../server.js';
 import { systemClock, systemRandomBytes } from '../../shared/clock.js';
 import { CliError, parseFlags, type Command } from '../command.js';
-import { openConfiguredDatabase } from '../configured-database.js';
+import { migrateOrThrow, withConfiguredDatabase } from '../configured-database.js';
 
 export const command: Command = {
   usage: [
@@ -21,11 +20,9 @@ export const command: Command = {
 
   async run(args, io) {
     parseFlags(args, {});
-    const { database, config } = openConfiguredDatabase(io, { mustExist: false });
-    try {
+    return withConfiguredDatabase(io, { mustExist: false }, async ({ database, config }) => {
       if (config.mode === 'production') throw new CliError('refused in production mode: the demo customers\' passwords are public');
-      const migrated = await migrateToLatest(database.db);
-      if (!migrated.ok) throw new CliError(`migration ${migrated.failed} failed; run \`mamori migrate\` for details`);
+      await migrateOrThrow(database);
       let confirmationPepper: Uint8Array;
       let keyring;
       try {
@@ -42,8 +39,6 @@ export const command: Command = {
       if (created.length === 0) io.out('the demo data is complete; nothing to create');
       for (const line of created) io.out(line);
       return 0;
-    } finally {
-      await database.close();
-    }
+    });
   },
 };

@@ -2,7 +2,7 @@
 import { INSTITUTION_SETTING_KEYS, listInstitutions, setInstitutionPolicy, type Institution } from '../../banking/institutions.js';
 import { parsePolicyValue, POLICY_KEYS, validateInstitutionPolicy, type InstitutionPolicy } from '../../banking/institution-policy.js';
 import { CliError, parseFlags, takeSubcommand, UsageError, type CliIo, type Command } from '../command.js';
-import { openConfiguredDatabase } from '../configured-database.js';
+import { withConfiguredDatabase } from '../configured-database.js';
 
 const SETTABLE_KEYS: readonly string[] = [...POLICY_KEYS, ...INSTITUTION_SETTING_KEYS];
 
@@ -24,8 +24,7 @@ export const command: Command = {
 
 async function list(args: string[], io: CliIo): Promise<number> {
   const { values } = parseFlags(args, { json: { type: 'boolean' } });
-  const { database } = openConfiguredDatabase(io, { mustExist: true });
-  try {
+  return withConfiguredDatabase(io, { mustExist: true }, async ({ database }) => {
     const institutions = await listInstitutions(database.db);
     if (values.json === true) {
       io.out(JSON.stringify(institutions, null, 2));
@@ -38,9 +37,7 @@ async function list(args: string[], io: CliIo): Promise<number> {
       io.out(`  ${POLICY_KEYS.map((key) => `${key}=${String(institution.policy[key] ?? 'none')}`).join(' ')}`);
     }
     return 0;
-  } finally {
-    await database.close();
-  }
+  });
 }
 
 async function setPolicy(args: string[], io: CliIo): Promise<number> {
@@ -50,8 +47,7 @@ async function setPolicy(args: string[], io: CliIo): Promise<number> {
   if (pairs.length === 0) throw new UsageError('missing key=value (at least one)');
   const changes = pairs.map(parsePair);
 
-  const { database } = openConfiguredDatabase(io, { mustExist: true });
-  try {
+  return withConfiguredDatabase(io, { mustExist: true }, async ({ database }) => {
     const institution = (await listInstitutions(database.db)).find((i) => i.slug === slug);
     if (institution === undefined) throw new CliError(`no institution "${slug}" (see \`mamori institution list\`)`);
     const order = orderOfValidChanges(institution, changes);
@@ -65,9 +61,7 @@ async function setPolicy(args: string[], io: CliIo): Promise<number> {
       io.out(`${slug}: ${change.key}=${change.value}`);
     }
     return 0;
-  } finally {
-    await database.close();
-  }
+  });
 }
 
 interface Change {

@@ -2,12 +2,11 @@
 // down. `mamori serve` also runs them every hour; running both is safe, every change is a
 // compare-and-set.
 import { runScheduledJobs, type JobReport } from '../../jobs/index.js';
-import { migrateToLatest } from '../../db/migrate.js';
 import { createSmtpTransport } from '../../notifications/mail-transport.js';
 import { deliverDueNotifications } from '../../notifications/outbox-delivery.js';
 import { systemClock, systemRandomBytes } from '../../shared/clock.js';
-import { CliError, parseFlags, takeSubcommand, type Command } from '../command.js';
-import { openConfiguredDatabase } from '../configured-database.js';
+import { takeBareSubcommand, type Command } from '../command.js';
+import { migrateOrThrow, withConfiguredDatabase } from '../configured-database.js';
 
 export const command: Command = {
   usage: [
@@ -19,12 +18,9 @@ export const command: Command = {
   ].join('\n'),
 
   async run(args, io) {
-    const [, rest] = takeSubcommand(args, ['run'] as const);
-    parseFlags(rest, {});
-    const { database, config } = openConfiguredDatabase(io, { mustExist: true });
-    try {
-      const migrated = await migrateToLatest(database.db);
-      if (!migrated.ok) throw new CliError(`migration ${migrated.failed} failed; run \`mamori migrate\` for details`);
+    takeBareSubcommand(args, 'run');
+    return withConfiguredDatabase(io, { mustExist: true }, async ({ database, config }) => {
+      await migrateOrThrow(database);
       for (const report of await runScheduledJobs({ db: database.db, clock: systemClock })) {
         for (const line of describeReport(report)) io.out(line);
       }
@@ -40,9 +36,7 @@ export const command: Command = {
         }
       }
       return 0;
-    } finally {
-      await database.close();
-    }
+    });
   },
 };
 

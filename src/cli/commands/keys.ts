@@ -7,10 +7,9 @@
 // which mamori cannot write, so it explains the steps and re-encrypts on the second run.
 import { addKey, createAuthority, KEY_FILE_NAME, KeyringError, loadKeyring, parseMasterKeySpec, reencryptTokenSecrets, RelyingPartyError } from '../../authority/authority.js';
 import { findInstitution } from '../../banking/institutions.js';
-import { migrateToLatest } from '../../db/migrate.js';
 import { systemClock, systemRandomBytes } from '../../shared/clock.js';
 import { CliError, parseFlags, parseWholeNumber, takeSubcommand, UsageError, type CliIo, type Command } from '../command.js';
-import { openConfiguredDatabase } from '../configured-database.js';
+import { migrateOrThrow, withConfiguredDatabase } from '../configured-database.js';
 
 export const command: Command = {
   usage: [
@@ -37,8 +36,7 @@ export const command: Command = {
     const { values } = parseFlags(rest, { 'batch-size': { type: 'string' }, 'reencrypt-only': { type: 'boolean' } });
     const batchSize = values['batch-size'] === undefined ? undefined : parseWholeNumber('--batch-size', values['batch-size'], { min: 1, max: 100_000 });
     // Opened first: a wrong MAMORI_DATA_DIR must fail before a key is added to the wrong place.
-    const { database, config } = openConfiguredDatabase(io, { mustExist: true });
-    try {
+    return withConfiguredDatabase(io, { mustExist: true }, async ({ database, config }) => {
       if (values['reencrypt-only'] !== true) {
         if (config.masterKey !== undefined) throw new CliError(explainEnvironmentRotation(config.masterKey));
         const { keyId } = addKey({ dataDir: config.dataDir, randomBytes: systemRandomBytes });
@@ -62,9 +60,7 @@ export const command: Command = {
         io.out(`Before removing ${oldKeys}: restart every server started before the new key, then run \`mamori keys rotate --reencrypt-only\` once more.`);
       }
       return 0;
-    } finally {
-      await database.close();
-    }
+    });
   },
 };
 
@@ -100,10 +96,8 @@ async function relyingPartyKey(args: string[], io: CliIo): Promise<number> {
   const slug = positionals[0];
   if (slug === undefined) throw new UsageError('missing <institution> (its slug, e.g. demo)');
   const overlapMinutes = values.overlap === undefined ? 0 : parseWholeNumber('--overlap', values.overlap, { min: 0, max: 7 * 24 * 60 });
-  const { database, config } = openConfiguredDatabase(io, { mustExist: false });
-  try {
-    const migrated = await migrateToLatest(database.db);
-    if (!migrated.ok) throw new CliError(`migration ${migrated.failed} failed; run \`mamori migrate\` for details`);
+  return withConfiguredDatabase(io, { mustExist: false }, async ({ database, config }) => {
+    await migrateOrThrow(database);
     const keyring = withClearErrors(() => loadKeyring({ masterKey: config.masterKey, dataDir: config.dataDir, randomBytes: systemRandomBytes }));
     const authority = createAuthority({ database, keyring, clock: systemClock, randomBytes: systemRandomBytes });
     // The bank's name when this database also holds the bank's tables; else what was given.
@@ -123,7 +117,5 @@ async function relyingPartyKey(args: string[], io: CliIo): Promise<number> {
       if (error instanceof RelyingPartyError) throw new CliError(error.message);
       throw error;
     }
-  } finally {
-    await database.close();
-  }
+  });
 }

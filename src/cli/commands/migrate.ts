@@ -5,7 +5,7 @@
 import { japanDateTime } from '../../shared/japan-time.js';
 import { migrateToLatest, migrationStatus } from '../../db/migrate.js';
 import { CliError, parseFlags, type Command } from '../command.js';
-import { describeLocation, openConfiguredDatabase } from '../configured-database.js';
+import { describeLocation, withConfiguredDatabase } from '../configured-database.js';
 
 export const command: Command = {
   usage: [
@@ -20,8 +20,7 @@ export const command: Command = {
 
   async run(args, io) {
     const { values } = parseFlags(args, { status: { type: 'boolean' } });
-    const { database, location } = openConfiguredDatabase(io, { mustExist: values.status === true });
-    try {
+    return withConfiguredDatabase(io, { mustExist: values.status === true }, async ({ database, location }) => {
       io.out(`database: ${describeLocation(location)}`);
       if (values.status === true) {
         const states = await migrationStatus(database.db);
@@ -38,8 +37,6 @@ export const command: Command = {
       if (result.applied.length === 0) io.out('already up to date');
       for (const name of result.applied) io.out(`applied ${name}`);
       return 0;
-    } finally {
-      await database.close();
-    }
+    });
   },
 };

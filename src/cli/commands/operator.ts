@@ -4,9 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { addOperator, OPERATOR_LOGIN_PATTERN, OPERATOR_PASSWORD_MAX_LENGTH, OPERATOR_PASSWORD_MIN_LENGTH } from '../../branch/operators.js';
 import { OPERATOR_ROLES } from '../../branch/permissions.js';
-import { migrateToLatest } from '../../db/migrate.js';
 import { CliError, parseFlags, takeSubcommand, UsageError, type Command } from '../command.js';
-import { openConfiguredDatabase } from '../configured-database.js';
+import { migrateOrThrow, withConfiguredDatabase } from '../configured-database.js';
 
 export const command: Command = {
   usage: [
@@ -31,10 +30,8 @@ export const command: Command = {
     // 18 random bytes: 24 base64url characters, 144 bits; typed once, then changed or kept.
     const password = fromStdin ? await readPasswordFromStdin() : randomBytes(18).toString('base64url');
 
-    const { database } = openConfiguredDatabase(io, { mustExist: true });
-    try {
-      const migrated = await migrateToLatest(database.db);
-      if (!migrated.ok) throw new CliError(`migration ${migrated.failed} failed; run \`mamori migrate\` for details`);
+    return withConfiguredDatabase(io, { mustExist: true }, async ({ database }) => {
+      await migrateOrThrow(database);
       const result = await addOperator({ db: database.db, institution, login, role, password, actor: 'cli' });
       if (!result.ok) {
         switch (result.reason) {
@@ -53,9 +50,7 @@ export const command: Command = {
       // Showing the generated password is this command's purpose; it is printed once, here.
       if (!fromStdin) io.out(`initial password (shown once): ${password}`);
       return 0;
-    } finally {
-      await database.close();
-    }
+    });
   },
 };
 
