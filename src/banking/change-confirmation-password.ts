@@ -6,9 +6,9 @@
 // was just verified, with its audit record, in the CALLER's transaction (which also writes the
 // notification).
 import type { Transaction } from 'kysely';
-import { appendAudit } from '../audit/audit-log.js';
 import type { Schema } from '../db/schema.js';
 import { CONFIRMATION_PATTERN, type StoredConfirmation } from './confirmation-password.js';
+import { appendCustomerAudit, updateIfPasswordStillVerified } from './customers.js';
 import type { InstitutionPolicy } from './institution-policy.js';
 
 export type NewConfirmationProblem = 'format' | 'same_as_current' | 'too_simple';
@@ -36,23 +36,8 @@ export async function storeChangedConfirmationPassword(
   trx: Transaction<Schema>,
   input: { institution: string; contractId: string; policy: InstitutionPolicy; verifiedHash: string; stored: StoredConfirmation; nowMs: number; path: string },
 ): Promise<boolean> {
-  const updated = await trx
-    .updateTable('customers')
-    .set({ confirmation_hash: input.stored.confirmationHash, confirmation_pairs: input.stored.confirmationPairs, updated_at: input.nowMs })
-    .where('institution', '=', input.institution)
-    .where('contract_id', '=', input.contractId)
-    .where('confirmation_hash', '=', input.verifiedHash)
-    .where('status', '=', 'active')
-    .where('password_failures', '<', input.policy.passwordLockThreshold)
-    .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) === 0) return false;
-  await appendAudit(trx, {
-    chain: input.institution,
-    at: input.nowMs,
-    actor: `customer:${input.contractId}`,
-    action: 'confirmation_password_changed',
-    subject: input.contractId,
-    details: { path: input.path },
-  });
+  const changes = { confirmation_hash: input.stored.confirmationHash, confirmation_pairs: input.stored.confirmationPairs, updated_at: input.nowMs };
+  if (!(await updateIfPasswordStillVerified(trx, input, 'confirmation_hash', changes))) return false;
+  await appendCustomerAudit(trx, input, { action: 'confirmation_password_changed', details: { path: input.path } });
   return true;
 }

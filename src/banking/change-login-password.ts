@@ -5,13 +5,12 @@
 // written in the CALLER's transaction (the bank site issues the new session id and writes the
 // notification in the same one), as a compare-and-set on the hash that was just verified.
 import type { Kysely, Transaction } from 'kysely';
-import { appendAudit } from '../audit/audit-log.js';
 import { clearPasswordChangeRequirement, isPasswordChangeRequired } from '../identity/password-change-requirement.js';
 import { CUSTOMER } from '../identity/principals.js';
 import { endSessionsOf } from '../identity/sessions.js';
 import type { Schema } from '../db/schema.js';
 import { withPasswordAttempt } from './fail-counters.js';
-import type { Customer } from './customers.js';
+import { appendCustomerAudit, updateIfPasswordStillVerified, type Customer } from './customers.js';
 import type { InstitutionPolicy } from './institution-policy.js';
 import type { PasswordHasher } from './password-hasher.js';
 
@@ -70,27 +69,12 @@ export async function storeChangedLoginPassword(
   trx: Transaction<Schema>,
   input: { institution: string; contractId: string; policy: InstitutionPolicy; verifiedHash: string; newHash: string; nowMs: number; path: string },
 ): Promise<boolean> {
-  const updated = await trx
-    .updateTable('customers')
-    .set({ login_password_hash: input.newHash, password_failures: 0, updated_at: input.nowMs })
-    .where('institution', '=', input.institution)
-    .where('contract_id', '=', input.contractId)
-    .where('login_password_hash', '=', input.verifiedHash)
-    .where('status', '=', 'active')
-    .where('password_failures', '<', input.policy.passwordLockThreshold)
-    .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) === 0) return false;
+  const changes = { login_password_hash: input.newHash, password_failures: 0, updated_at: input.nowMs };
+  if (!(await updateIfPasswordStillVerified(trx, input, 'login_password_hash', changes))) return false;
   const ref = { institution: input.institution, contractId: input.contractId };
   const wasRequired = await isPasswordChangeRequired(trx, ref);
   await clearPasswordChangeRequirement(trx, ref);
   const endedSessions = await endSessionsOf(trx, CUSTOMER, { institution: input.institution, subject: input.contractId });
-  await appendAudit(trx, {
-    chain: input.institution,
-    at: input.nowMs,
-    actor: `customer:${input.contractId}`,
-    action: 'login_password_changed',
-    subject: input.contractId,
-    details: { path: input.path, changeRequired: wasRequired, endedSessions },
-  });
+  await appendCustomerAudit(trx, input, { action: 'login_password_changed', details: { path: input.path, changeRequired: wasRequired, endedSessions } });
   return true;
 }

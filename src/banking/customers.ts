@@ -1,6 +1,6 @@
 // Customers (契約者) of an institution: creation with hashed passwords, lookup, suspension.
-import type { Kysely, Selectable, Transaction } from 'kysely';
-import { appendAudit } from '../audit/audit-log.js';
+import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import { appendAudit, type AuditEntry } from '../audit/audit-log.js';
 import type { Schema } from '../db/schema.js';
 import { CUSTOMER } from '../identity/principals.js';
 import { endSessionsOf } from '../identity/sessions.js';
@@ -8,6 +8,7 @@ import { enqueueNotification } from '../notifications/enqueue-notification.js';
 import type { CustomerTable } from './banking.tables.js';
 import { storeConfirmationPassword } from './confirmation-password.js';
 import { checkEmailAddress } from './email-address.js';
+import type { InstitutionPolicy } from './institution-policy.js';
 import type { PasswordHasher } from './password-hasher.js';
 
 export type Customer = Selectable<CustomerTable>;
@@ -34,6 +35,38 @@ export async function findCustomer(db: Kysely<Schema> | Transaction<Schema>, ins
 }
 
 /** Hashes the passwords (off the event loop), then inserts the customer with its audit record. */
+/** The audit record of a change the customer made to their own contract (actor and subject: the contract). */
+export async function appendCustomerAudit(
+  trx: Transaction<Schema>,
+  contract: { institution: string; contractId: string; nowMs: number },
+  entry: Pick<AuditEntry, 'action' | 'details'>,
+): Promise<void> {
+  await appendAudit(trx, { chain: contract.institution, at: contract.nowMs, actor: `customer:${contract.contractId}`, subject: contract.contractId, ...entry });
+}
+
+/**
+ * A password change's compare-and-set: writes `changes` only while the contract still holds
+ * `verifiedHash` (the password just checked) in `column`, is active and not password-locked.
+ * False, and nothing written, when it changed meanwhile.
+ */
+export async function updateIfPasswordStillVerified(
+  trx: Transaction<Schema>,
+  input: { institution: string; contractId: string; policy: InstitutionPolicy; verifiedHash: string },
+  column: 'login_password_hash' | 'confirmation_hash',
+  changes: Updateable<CustomerTable>,
+): Promise<boolean> {
+  const updated = await trx
+    .updateTable('customers')
+    .set(changes)
+    .where('institution', '=', input.institution)
+    .where('contract_id', '=', input.contractId)
+    .where(column, '=', input.verifiedHash)
+    .where('status', '=', 'active')
+    .where('password_failures', '<', input.policy.passwordLockThreshold)
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) > 0;
+}
+
 export async function createCustomer(
   db: Kysely<Schema>,
   input: NewCustomer,

@@ -1,9 +1,9 @@
 // 利用中止: after the current token's code, the bank forgets the binding (recording when, for the
 // limit rule of DESIGN §4) in one audited transaction, then asks the authority to unbind it.
 import type { Kysely } from 'kysely';
-import { appendAudit } from '../audit/audit-log.js';
 import type { Schema } from '../db/schema.js';
 import { enqueueNotification } from '../notifications/enqueue-notification.js';
+import { appendCustomerAudit } from './customers.js';
 import { unbindQuietly, type TokenDeps } from './register-token.js';
 import { verifyCustomerCode, type CodeFailure, type CodeTarget } from './verify-customer-code.js';
 
@@ -32,14 +32,7 @@ export async function deregisterToken(db: Kysely<Schema>, deps: TokenDeps, input
       .returning('contract_id')
       .executeTakeFirst();
     if (!row) return undefined;
-    await appendAudit(trx, {
-      chain: input.institution,
-      at: nowMs,
-      actor: `customer:${input.contractId}`,
-      action: 'token_deregistered',
-      subject: input.contractId,
-      details: { bindingId: verified.bindingId },
-    });
+    await appendCustomerAudit(trx, { ...input, nowMs }, { action: 'token_deregistered', details: { bindingId: verified.bindingId } });
     await enqueueNotification(trx, { institution: input.institution, contractId: input.contractId, atMs: nowMs, event: { kind: 'token_deregistered', serial: current.token_serial } });
     return true;
   });

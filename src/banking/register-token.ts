@@ -3,13 +3,13 @@
 // null`), so two concurrent registrations can never leave a contract with two tokens. If the
 // bank cannot store it, the new binding is removed again: nothing half-done.
 import type { Kysely } from 'kysely';
-import { appendAudit } from '../audit/audit-log.js';
+import type { AuditEntry } from '../audit/audit-log.js';
 import type { AuthorityClient, BindResult } from '../authority/authority-client.js';
 import type { Schema } from '../db/schema.js';
-import { enqueueNotification } from '../notifications/enqueue-notification.js';
+import { enqueueNotification, type NotificationInput } from '../notifications/enqueue-notification.js';
 import { isOtpLocked, withCodeAttempt } from './fail-counters.js';
 import type { SignInEnvironment } from '../shared/sign-in-environment.js';
-import { findCustomer } from './customers.js';
+import { appendCustomerAudit, findCustomer } from './customers.js';
 import { isDesktopRegistrationClosed, type InstitutionPolicy } from './institution-policy.js';
 import { refusedAttempt, wrongCodeOutcome, type CodeFailure } from './verify-customer-code.js';
 
@@ -86,6 +86,28 @@ export async function registerToken(db: Kysely<Schema>, deps: TokenDeps, target:
   const result = await bindNewToken(db, deps, target);
   if (!result.ok) return result;
   const { bound } = result;
+  const stored = await storeNewBinding(db, deps, { ...target, replacing: null }, bound, {
+    action: 'token_registered',
+    details: { serial: bound.serial, kind: bound.kind },
+    event: { kind: 'token_registered', serial: bound.serial, tokenKind: bound.kind },
+  });
+  if (!stored) return { ok: false, reason: 'already_registered' };
+  return { ok: true, serial: bound.serial, kind: bound.kind };
+}
+
+/**
+ * Stores a new binding on the contract with a compare-and-set — the contract still holds the
+ * binding it `replaces` (null: none), is active and not OTP-locked — in one transaction with
+ * its audit record and notification. When it is not stored (the contract changed meanwhile:
+ * false; the write failed: rethrown), the new binding is removed again unless stored.
+ */
+export async function storeNewBinding(
+  db: Kysely<Schema>,
+  deps: TokenDeps,
+  target: { institution: string; contractId: string; policy: InstitutionPolicy; replacing: string | null },
+  bound: Extract<BindResult, { ok: true }>,
+  record: Pick<AuditEntry, 'action' | 'details'> & { event: NotificationInput['event'] },
+): Promise<boolean> {
   const nowMs = deps.nowMs();
   let stored: boolean;
   try {
@@ -102,36 +124,21 @@ export async function registerToken(db: Kysely<Schema>, deps: TokenDeps, target:
         })
         .where('institution', '=', target.institution)
         .where('contract_id', '=', target.contractId)
-        .where('token_binding_id', 'is', null)
+        .where((eb) => (target.replacing === null ? eb('token_binding_id', 'is', null) : eb('token_binding_id', '=', target.replacing)))
         .where('status', '=', 'active')
         .where('otp_failures', '<', target.policy.otpLockThreshold)
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) === 0) return false;
-      await appendAudit(trx, {
-        chain: target.institution,
-        at: nowMs,
-        actor: `customer:${target.contractId}`,
-        action: 'token_registered',
-        subject: target.contractId,
-        details: { serial: bound.serial, kind: bound.kind },
-      });
-      await enqueueNotification(trx, {
-        institution: target.institution,
-        contractId: target.contractId,
-        atMs: nowMs,
-        event: { kind: 'token_registered', serial: bound.serial, tokenKind: bound.kind },
-      });
+      await appendCustomerAudit(trx, { ...target, nowMs }, { action: record.action, details: record.details });
+      await enqueueNotification(trx, { institution: target.institution, contractId: target.contractId, atMs: nowMs, event: record.event });
       return true;
     });
   } catch (error) {
     await unbindUnlessStored(db, deps.authority, { ...target, bindingId: bound.bindingId });
     throw error;
   }
-  if (!stored) {
-    await unbindUnlessStored(db, deps.authority, { ...target, bindingId: bound.bindingId });
-    return { ok: false, reason: 'already_registered' };
-  }
-  return { ok: true, serial: bound.serial, kind: bound.kind };
+  if (!stored) await unbindUnlessStored(db, deps.authority, { ...target, bindingId: bound.bindingId });
+  return stored;
 }
 
 /**
