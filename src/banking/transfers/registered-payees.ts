@@ -2,7 +2,7 @@
 // one (codes, account number, name) and its bank and branch must exist in the directory;
 // each change is audited. Using one fills in the transfer form — it is then prepared and
 // confirmed like any other transfer, with the same checks.
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { appendAudit } from '../../audit/audit-log.js';
 import type { Schema } from '../../db/schema.js';
 import type { RandomBytes } from '../../shared/clock.js';
@@ -104,30 +104,17 @@ export async function addRegisteredPayee(
     created_at: deps.nowMs,
     updated_at: deps.nowMs,
   };
-  try {
-    return await db.transaction().execute(async (trx): Promise<SavePayeeResult> => {
-      const count = await trx
-        .selectFrom('registered_payees')
-        .select((eb) => eb.fn.countAll<string | number>().as('n'))
-        .where('institution', '=', input.institution)
-        .where('contract_id', '=', input.contractId)
-        .executeTakeFirstOrThrow();
-      if (Number(count.n) >= MAX_REGISTERED_PAYEES) return { ok: false, error: 'too_many_payees' };
-      await trx.insertInto('registered_payees').values(row).execute();
-      await appendAudit(trx, {
-        chain: input.institution,
-        at: deps.nowMs,
-        actor: input.actor,
-        action: 'payee_registered',
-        subject: input.contractId,
-        details: { payeeId: row.id, payee: `${row.bank_code}-${row.branch_code}-${row.account_number}` },
-      });
-      return { ok: true, payee: row };
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, error: 'payee_already_registered' };
-    throw error;
-  }
+  return savePayee(db, deps, input, 'payee_registered', async (trx) => {
+    const count = await trx
+      .selectFrom('registered_payees')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('institution', '=', input.institution)
+      .where('contract_id', '=', input.contractId)
+      .executeTakeFirstOrThrow();
+    if (Number(count.n) >= MAX_REGISTERED_PAYEES) return 'too_many_payees';
+    await trx.insertInto('registered_payees').values(row).execute();
+    return row;
+  });
 }
 
 export async function updateRegisteredPayee(
@@ -137,26 +124,43 @@ export async function updateRegisteredPayee(
 ): Promise<SavePayeeResult> {
   const resolved = await resolve(db, input.payee, input.nickname ?? '');
   if (!resolved.ok) return resolved;
+  return savePayee(db, deps, input, 'payee_updated', async (trx) => {
+    const row = await trx
+      .updateTable('registered_payees')
+      .set({ ...resolved.values, updated_at: deps.nowMs })
+      .where('id', '=', input.payeeId)
+      .where('institution', '=', input.institution)
+      .where('contract_id', '=', input.contractId)
+      .returningAll()
+      .executeTakeFirst();
+    return row ?? 'payee_not_found';
+  });
+}
+
+/**
+ * A payee's save: `write` (the payee as written, or why not) in one transaction with its audit
+ * record; a payee the contract already has (the unique index) is refused.
+ */
+async function savePayee(
+  db: Kysely<Schema>,
+  deps: Pick<Deps, 'nowMs'>,
+  input: Contract & { actor: string },
+  action: 'payee_registered' | 'payee_updated',
+  write: (trx: Transaction<Schema>) => Promise<RegisteredPayee | 'too_many_payees' | 'payee_not_found'>,
+): Promise<SavePayeeResult> {
   try {
     return await db.transaction().execute(async (trx): Promise<SavePayeeResult> => {
-      const row = await trx
-        .updateTable('registered_payees')
-        .set({ ...resolved.values, updated_at: deps.nowMs })
-        .where('id', '=', input.payeeId)
-        .where('institution', '=', input.institution)
-        .where('contract_id', '=', input.contractId)
-        .returningAll()
-        .executeTakeFirst();
-      if (!row) return { ok: false, error: 'payee_not_found' };
+      const payee = await write(trx);
+      if (typeof payee === 'string') return { ok: false, error: payee };
       await appendAudit(trx, {
         chain: input.institution,
         at: deps.nowMs,
         actor: input.actor,
-        action: 'payee_updated',
+        action,
         subject: input.contractId,
-        details: { payeeId: row.id, payee: `${row.bank_code}-${row.branch_code}-${row.account_number}` },
+        details: { payeeId: payee.id, payee: `${payee.bank_code}-${payee.branch_code}-${payee.account_number}` },
       });
-      return { ok: true, payee: row };
+      return { ok: true, payee };
     });
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, error: 'payee_already_registered' };
