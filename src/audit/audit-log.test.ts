@@ -12,10 +12,10 @@ for (const dialect of DIALECTS) {
       try {
         for (let i = 0; i < 5; i++) {
           await database.db.transaction().execute((trx) =>
-            appendAudit(trx, { chain: 'demo', at: 1000 + i, actor: 'system', action: 'test_event', subject: `s${i}`, details: { i } }),
+            appendAudit(trx, { chain: 'demo', at: 1000 + i, actor: 'system', action: 'institution_policy_set', subject: `s${i}`, details: { i } }),
           );
         }
-        await appendAudit(database.db, { chain: 'sample', at: 5, actor: 'system', action: 'other' });
+        await appendAudit(database.db, { chain: 'sample', at: 5, actor: 'system', action: 'institution_created' });
         assert.deepEqual(await verifyAuditChain(database.db, { batchSize: 2 }), { ok: true, chains: 2, records: 6 });
       } finally {
         await database.close();
@@ -25,7 +25,7 @@ for (const dialect of DIALECTS) {
     it('names the first altered row', async () => {
       const database = await createTestDatabase(dialect);
       try {
-        for (let i = 0; i < 4; i++) await appendAudit(database.db, { chain: 'demo', at: i, actor: 'system', action: 'e' });
+        for (let i = 0; i < 4; i++) await appendAudit(database.db, { chain: 'demo', at: i, actor: 'system', action: 'institution_policy_set' });
         await database.db.updateTable('audit_log').set({ actor: 'operator:mallory' }).where('seq', '=', 3).execute();
         assert.deepEqual(await verifyAuditChain(database.db), { ok: false, chain: 'demo', seq: 3, problem: 'hash_mismatch' });
       } finally {
@@ -36,7 +36,7 @@ for (const dialect of DIALECTS) {
     it('catches a deleted row and a deleted tail', async () => {
       const database = await createTestDatabase(dialect);
       try {
-        for (let i = 0; i < 4; i++) await appendAudit(database.db, { chain: 'demo', at: i, actor: 'system', action: 'e' });
+        for (let i = 0; i < 4; i++) await appendAudit(database.db, { chain: 'demo', at: i, actor: 'system', action: 'institution_policy_set' });
         await database.db.deleteFrom('audit_log').where('seq', '=', 4).execute();
         assert.deepEqual(await verifyAuditChain(database.db), { ok: false, chain: 'demo', seq: 4, problem: 'head_mismatch' });
         await database.db.deleteFrom('audit_log').where('seq', '=', 2).execute();
@@ -51,7 +51,7 @@ for (const dialect of DIALECTS) {
       try {
         await Promise.all(
           Array.from({ length: 20 }, (_, i) =>
-            database.db.transaction().execute((trx) => appendAudit(trx, { chain: 'demo', at: i, actor: 'system', action: 'race' })),
+            database.db.transaction().execute((trx) => appendAudit(trx, { chain: 'demo', at: i, actor: 'system', action: 'institution_policy_set' })),
           ),
         );
         assert.deepEqual(await verifyAuditChain(database.db), { ok: true, chains: 1, records: 20 });

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Schema } from '../db/schema.js';
+import type { AuditAction } from './audit-actions.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -13,7 +14,8 @@ export interface AuditEntry {
   chain: string; // institution slug, or 'authority'
   at: number;
   actor: string;
-  action: string;
+  /** One of AUDIT_ACTIONS (audit-actions.ts): the console has a sentence for each. */
+  action: AuditAction;
   subject?: string;
   details?: Record<string, string | number | boolean | null>;
 }

@@ -1,6 +1,9 @@
 // The audit viewer's query: one institution's chain, filtered by customer (the subject),
-// operator (the actor `operator:<login>`) and action, newest first, a page at a time.
+// operator (the actor `operator:<login>`), action and group of actions (a customer's history:
+// audit-sentences.ts's groups, `branch` being whatever an operator did), newest first, a page
+// at a time.
 import type { Kysely } from 'kysely';
+import { actionsOfGroup, type AuditGroup } from './audit-sentences.js';
 import type { Schema } from '../db/schema.js';
 import type { AuditLine } from './customer-status.js';
 import { operatorActor } from './operators.js';
@@ -13,6 +16,7 @@ export interface AuditFilter {
   customer?: string; // contract ID
   operator?: string; // login
   action?: string;
+  group?: AuditGroup;
 }
 
 export const AUDIT_ACTION_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
@@ -22,6 +26,8 @@ function filtered(db: Kysely<Schema>, institution: string, filter: AuditFilter) 
   if (filter.customer !== undefined) query = query.where('subject', '=', filter.customer);
   if (filter.operator !== undefined) query = query.where('actor', '=', operatorActor(filter.operator));
   if (filter.action !== undefined) query = query.where('action', '=', filter.action);
+  if (filter.group === 'branch') query = query.where('actor', 'like', operatorActor('%'));
+  else if (filter.group !== undefined) query = query.where('action', 'in', actionsOfGroup(filter.group));
   return query;
 }
 
@@ -32,18 +38,20 @@ export interface AuditPage {
   total: number;
 }
 
-export async function readAuditPage(db: Kysely<Schema>, input: { institution: string; filter: AuditFilter; page: number }): Promise<AuditPage> {
+/** The page asked for, or the last one when there are fewer. */
+export async function readAuditPage(db: Kysely<Schema>, input: { institution: string; filter: AuditFilter; page: number; pageSize?: number }): Promise<AuditPage> {
+  const pageSize = input.pageSize ?? AUDIT_PAGE_SIZE;
   const countRow = await filtered(db, input.institution, input.filter)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   const total = Number(countRow.n);
-  const pageCount = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(1, input.page), pageCount);
   const rows = await filtered(db, input.institution, input.filter)
     .select(['seq', 'at', 'actor', 'action', 'subject', 'details'])
     .orderBy('seq', 'desc')
-    .limit(AUDIT_PAGE_SIZE)
-    .offset((page - 1) * AUDIT_PAGE_SIZE)
+    .limit(pageSize)
+    .offset((page - 1) * pageSize)
     .execute();
   return { lines: rows.map((r) => ({ ...r, seq: Number(r.seq), at: Number(r.at) })), page, pageCount, total };
 }

@@ -10,6 +10,7 @@
 // identity core (src/identity), with a note that tells the customer's next click why.
 import type { Transaction } from 'kysely';
 import { appendAudit } from '../audit/audit-log.js';
+import type { AuditAction } from '../audit/audit-actions.js';
 import { isOtpLocked, isPasswordLocked } from '../banking/fail-counters.js';
 import type { Customer } from '../banking/customers.js';
 import type { InstitutionPolicy } from '../banking/institution-policy.js';
@@ -148,7 +149,7 @@ export async function applyCustomerAction(
     ...('requestFormNo' in ctx.written ? { requestFormNo: ctx.written.requestFormNo, reason: ctx.written.reason } : { reportedByCustomer: true, reportId: ctx.written.reportId }),
     ...(ctx.proposal ? { proposalId: ctx.proposal.id, proposedBy: ctx.proposal.proposedBy } : {}),
   };
-  const audit = (action: string, more: Record<string, string | number | boolean | null> = {}) =>
+  const audit = (action: AuditAction, more: Record<string, string | number | boolean | null> = {}) =>
     appendAudit(trx, { chain: ctx.institution, at: ctx.nowMs, actor: ctx.actor, action, subject: ctx.contractId, details: { ...details, ...more } });
   const customers = () => trx.updateTable('customers').where('institution', '=', where.institution).where('contract_id', '=', where.contractId);
   const changed = (result: { numUpdatedRows: bigint }) => Number(result.numUpdatedRows) > 0;

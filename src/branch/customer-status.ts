@@ -1,6 +1,6 @@
-// The customer at a glance for the console: token (since when, masked serial), both lock
-// counters, suspension, the daily limit, the last logins and failures, recent audit entries,
-// and pending proposals. Always read within ONE institution.
+// The customer at a glance for the console: the one status line (statusLineOf), token (since
+// when, masked serial), both lock counters, the daily limit and pending proposals; their
+// history is audit-query.ts's, a page at a time. Always read within ONE institution.
 import { maskEmailAddress } from '../notifications/masking.js';
 import { sql, type Kysely } from 'kysely';
 import { isOtpLocked, isPasswordLocked } from '../banking/fail-counters.js';
@@ -21,10 +21,43 @@ export interface AuditLine {
   details: string;
 }
 
+/** A lock the customer site enforces: the counter reached the policy's threshold. */
+export type LockFactor = 'password' | 'otp';
+
+/**
+ * The one status line of a customer, in the order the bank site refuses them: a suspended
+ * contract does nothing (its password is not even counted); a locked one signs in no further
+ * (a password lock stops at the password, an OTP lock at the code); a token the branch
+ * reissued leaves the customer waiting to register the new one (blocked until the wait is
+ * over, then open); else active. `locks` and `reissue` are listed whatever the state.
+ */
+export interface StatusLine {
+  state: 'suspended' | 'locked' | 'reissue_waiting' | 'active';
+  locks: LockFactor[];
+  reissue: { registrationFromMs: number; open: boolean } | null;
+}
+
+type StatusFields = Pick<Customer, 'status' | 'otp_failures' | 'password_failures' | 'token_binding_id' | 'token_deregistered_at' | 'registration_blocked_until'>;
+
+export function statusLineOf(customer: StatusFields, policy: InstitutionPolicy, nowMs: number): StatusLine {
+  const locks: LockFactor[] = [];
+  if (isPasswordLocked(customer, policy)) locks.push('password');
+  if (isOtpLocked(customer, policy)) locks.push('otp');
+  const until = customer.registration_blocked_until === null ? null : Number(customer.registration_blocked_until);
+  const deregisteredAt = customer.token_deregistered_at === null ? null : Number(customer.token_deregistered_at);
+  // A reissue sets both (the wait ends after the removal); a later removal by the customer
+  // (only possible after registering again, so after the wait) is past the old wait's end.
+  const reissued = customer.token_binding_id === null && until !== null && deregisteredAt !== null && deregisteredAt <= until;
+  const reissue = reissued ? { registrationFromMs: until, open: until <= nowMs } : null;
+  const state = customer.status === 'suspended' ? 'suspended' : locks.length > 0 ? 'locked' : reissue ? 'reissue_waiting' : 'active';
+  return { state, locks, reissue };
+}
+
 export interface CustomerStatus {
   contractId: string;
   name: string;
   suspended: boolean;
+  statusLine: StatusLine;
   token: { serialMasked: string; kind: string | null; registeredAt: number | null } | null;
   tokenDeregisteredAt: number | null;
   registrationBlockedUntil: number | null;
@@ -39,9 +72,6 @@ export interface CustomerStatus {
   /** The cap after an opening or a token registration, while it holds (limit-shaping.ts). */
   limitCap: DayCap | null;
   createdAt: number;
-  signIns: AuditLine[];
-  failures: AuditLine[];
-  recentAudit: AuditLine[];
   pendingProposals: Proposal[];
 }
 
@@ -51,23 +81,10 @@ export function maskSerial(serial: string): string {
   return `${serial.slice(0, 4)}${'*'.repeat(serial.length - 8)}${serial.slice(-4)}`;
 }
 
-const SIGN_IN_ACTIONS = ['signed_in'];
-const FAILURE_ACTIONS = ['password_failed', 'password_locked', 'otp_failed', 'otp_locked'];
-
-async function auditOf(db: Kysely<Schema>, input: { institution: string; contractId: string; actions?: string[]; limit: number }): Promise<AuditLine[]> {
-  let query = db
-    .selectFrom('audit_log')
-    .select(['seq', 'at', 'actor', 'action', 'subject', 'details'])
-    .where('chain', '=', input.institution)
-    .where('subject', '=', input.contractId);
-  if (input.actions) query = query.where('action', 'in', input.actions);
-  const rows = await query.orderBy('seq', 'desc').limit(input.limit).execute();
-  return rows.map((r) => ({ ...r, seq: Number(r.seq), at: Number(r.at) }));
-}
-
-export function statusOf(customer: Customer, policy: InstitutionPolicy): Pick<CustomerStatus, 'otp' | 'password' | 'suspended'> {
+export function statusOf(customer: Customer, policy: InstitutionPolicy, nowMs: number): Pick<CustomerStatus, 'otp' | 'password' | 'suspended' | 'statusLine'> {
   return {
     suspended: customer.status === 'suspended',
+    statusLine: statusLineOf(customer, policy, nowMs),
     otp: { failures: customer.otp_failures, threshold: policy.otpLockThreshold, locked: isOtpLocked(customer, policy) },
     password: { failures: customer.password_failures, threshold: policy.passwordLockThreshold, locked: isPasswordLocked(customer, policy) },
   };
@@ -85,19 +102,16 @@ export async function readCustomerStatus(
     .executeTakeFirst();
   if (!customer) return undefined;
   const ref = { institution: input.institution, contractId: input.contractId };
-  const [limitSetting, limitCap, passwordChangeRequired, signIns, failures, recentAudit, pendingProposals] = await Promise.all([
+  const [limitSetting, limitCap, passwordChangeRequired, pendingProposals] = await Promise.all([
     getLimitSetting(db, { ...ref, defaultLimitYen: input.policy.dailyLimitDefaultYen, nowMs: input.nowMs }),
     readDayCap(db, { ...ref, policy: input.policy, nowMs: input.nowMs }),
     isPasswordChangeRequired(db, ref),
-    auditOf(db, { ...ref, actions: SIGN_IN_ACTIONS, limit: 5 }),
-    auditOf(db, { ...ref, actions: FAILURE_ACTIONS, limit: 5 }),
-    auditOf(db, { ...ref, limit: 15 }),
     listProposals(db, { institution: input.institution, contractId: input.contractId, status: 'pending' }),
   ]);
   return {
     contractId: customer.contract_id,
     name: customer.name,
-    ...statusOf(customer, input.policy),
+    ...statusOf(customer, input.policy, input.nowMs),
     token:
       customer.token_serial === null
         ? null
@@ -110,9 +124,6 @@ export async function readCustomerStatus(
     pendingRaise: limitSetting.pending,
     limitCap,
     createdAt: Number(customer.created_at),
-    signIns,
-    failures,
-    recentAudit,
     pendingProposals,
   };
 }
@@ -120,8 +131,7 @@ export async function readCustomerStatus(
 export interface CustomerSearchHit {
   contractId: string;
   name: string;
-  suspended: boolean;
-  locked: boolean;
+  statusLine: StatusLine;
 }
 
 export const SEARCH_LIMIT = 50;
@@ -132,7 +142,7 @@ export const SEARCH_LIMIT = 50;
  */
 export async function searchCustomers(
   db: Kysely<Schema>,
-  input: { institution: string; policy: InstitutionPolicy; query: string },
+  input: { institution: string; policy: InstitutionPolicy; query: string; nowMs: number },
 ): Promise<CustomerSearchHit[]> {
   let query = db.selectFrom('customers').selectAll().where('institution', '=', input.institution);
   if (/^\d{10}$/.test(input.query)) {
@@ -147,7 +157,6 @@ export async function searchCustomers(
   return rows.map((c) => ({
     contractId: c.contract_id,
     name: c.name,
-    suspended: c.status === 'suspended',
-    locked: isOtpLocked(c, input.policy) || isPasswordLocked(c, input.policy),
+    statusLine: statusLineOf(c, input.policy, input.nowMs),
   }));
 }

@@ -271,8 +271,8 @@ describe('mamori migrate and audit verify', () => {
 
       const database = openDatabase({ dialect: 'sqlite', file: join(dir, 'data', 'mamori.sqlite') });
       try {
-        for (let i = 1; i <= 3; i++) await appendAudit(database.db, { chain: 'demo', at: i, actor: 'system', action: 'test_event', subject: `s${i}` });
-        await appendAudit(database.db, { chain: 'sample', at: 4, actor: 'system', action: 'test_event' });
+        for (let i = 1; i <= 3; i++) await appendAudit(database.db, { chain: 'demo', at: i, actor: 'system', action: 'institution_policy_set', subject: `s${i}` });
+        await appendAudit(database.db, { chain: 'sample', at: 4, actor: 'system', action: 'institution_policy_set' });
         assert.deepEqual(await runMamori(['audit', 'verify', '--batch-size', '2'], env), { code: 0, stdout: 'ok: 4 records in 2 chains\n', stderr: '' });
 
         // An insider rewrites who did something: the record no longer matches its hash.

@@ -11,6 +11,7 @@ import { CUSTOMER } from '../../identity/principals.js';
 import { findSessionEndNote, hashSessionToken } from '../../identity/sessions.js';
 import { DIALECTS, skipReason } from '../../../test/support/db/testing.js';
 import { isPasswordChangeRequired } from '../../identity/password-change-requirement.js';
+import { appendAudit } from '../../audit/audit-log.js';
 import { listProposals } from '../proposals.js';
 import {
   createConsoleHarness,
@@ -307,7 +308,8 @@ for (const dialect of DIALECTS) {
       const masked = `${token.serial.slice(0, 4)}****${token.serial.slice(-4)}`;
       assert.ok(view.body.includes(masked), 'masked serial');
       assert.ok(!view.body.includes(token.serial), 'never the whole serial');
-      assert.match(view.body, /最近のログイン[\s\S]*signed_in/);
+      assert.match(view.body, /操作履歴[\s\S]*ログインしました（ワンタイムパスワード認証）/);
+      assert.match(view.body, /status-line--active[^>]*><strong>状態:<\/strong> <span class="status status--active">利用中/);
       assert.match(view.body, /500,000円/);
       assert.match((await teller.get(`${consoleBase}customers?q=${encodeURIComponent('１００００００００２')}`)).body, /1000000002/);
       const byName = await teller.get(`${consoleBase}customers?q=${encodeURIComponent('花子')}`);
@@ -318,6 +320,53 @@ for (const dialect of DIALECTS) {
       const en = await teller.get(`${customerPage}?lang=en`);
       assert.match(en.body, /<html lang="en">/);
       assert.match(en.body, /Wrong one-time passwords/);
+    });
+
+    it('the status line is the one the bank site acts on: locked, suspended, reissue waiting', async () => {
+      const token = await registerCustomerToken(h, 'demo', DEMO.contractId);
+      await lockCustomerOtp(h, 'demo', DEMO.contractId, token);
+      const locked = (await teller.get(customerPage)).body;
+      assert.match(locked, /status-line--locked[\s\S]*?ロック中<\/span><\/span> <span class="status__more">\(ワンタイムパスワード\)/);
+      assert.doesNotMatch(locked, /利用中/, 'never 利用中 beside a lock');
+      await propose(teller, 'suspend', { requestFormNo: 'S-1', reason: '盗難' });
+      const suspended = (await teller.get(customerPage)).body;
+      assert.match(suspended, /status-line--suspended[\s\S]*?利用一時停止中<\/span><\/span> <span class="status__more">\(ロック中: ワンタイムパスワード\)/);
+      const en = (await teller.get(`${customerPage}?lang=en`)).body;
+      assert.match(en, /status-line--suspended[\s\S]*?Suspended<\/span><\/span> <span class="status__more">\(Locked: one-time password\)/);
+      // The search list says the same.
+      assert.match((await teller.get(`${consoleBase}customers?q=${DEMO.contractId}`)).body, /status--suspended/);
+    });
+
+    it("the customer's history: sentences in the operator's language, filtered by group, a page at a time, bad values said", async () => {
+      // Older sign-outs first (the page is newest first), then the token and its lock.
+      for (let i = 0; i < 25; i++) await appendAudit(h.database.db, { chain: 'demo', at: Date.UTC(2026, 0, 1, 0, i), actor: `customer:${DEMO.contractId}`, action: 'signed_out', subject: DEMO.contractId });
+      const token = await registerCustomerToken(h, 'demo', DEMO.contractId);
+      await lockCustomerOtp(h, 'demo', DEMO.contractId, token);
+      const all = await teller.get(`${customerPage}?group=signin`);
+      assert.equal(all.statusCode, 200);
+      assert.match(all.body, /ワンタイムパスワードの誤りが5回に達し、ワンタイムパスワードがロックされました/);
+      assert.doesNotMatch(all.body, /otp_failed|otp_locked|signed_out|&quot;failures&quot;|timeStep/, 'no raw codes or JSON');
+      assert.equal((all.body.match(/<li class="event">/g) ?? []).length, 20, 'a page of 20');
+      assert.match(all.body, /rel="next" href="\/branch\/demo\/customers\/1000000001\?group=signin&amp;page=2#history"/);
+      const second = await teller.get(`${customerPage}?group=signin&page=2`);
+      assert.equal(second.statusCode, 200);
+      assert.match(second.body, /rel="prev"/);
+      assert.ok((second.body.match(/<li class="event">/g) ?? []).length > 0);
+      const tokens = await teller.get(`${customerPage}?group=token`);
+      assert.match(tokens.body, /ソフトウェアトークン [A-Z]{4}-\*{4}-\d{4} を利用登録しました。/);
+      assert.doesNotMatch(tokens.body, /ワンタイムパスワードの誤り/);
+      assert.match((await teller.get(`${customerPage}?group=token&lang=en`)).body, /Registered the software token [A-Z]{4}-\*{4}-\d{4}\./);
+      for (const [query, message] of [
+        ['group=everything', '履歴の種類が正しくありません'],
+        ['page=0', 'ページ番号が正しくありません'],
+        ['page=abc', 'ページ番号が正しくありません'],
+        ['page=99', '99ページ目はありません(全2ページ)'],
+      ] as const) {
+        const bad = await teller.get(`${customerPage}?${query}&lang=ja`);
+        assert.equal(bad.statusCode, 400, query);
+        assert.ok(bad.body.includes(message), `${query}: ${message}`);
+        assert.match(bad.body, /<li class="event">/, `${query}: the first page is shown below the message`);
+      }
     });
   });
 }

@@ -4,6 +4,7 @@
 import { pick, type Lang, type Text } from '../../web/i18n.js';
 import type { CustomerActionKind } from '../permissions.js';
 import type { OperatorRole } from '../branch.tables.js';
+import { yenPair } from '../audit-sentences.js';
 
 export const C = {
   service: { ja: '営業店端末', en: 'Branch console' },
@@ -80,6 +81,17 @@ export const C = {
   statusActive: { ja: '利用中', en: 'Active' },
   statusSuspended: { ja: '利用一時停止中', en: 'Suspended' },
   locked: { ja: 'ロック中', en: 'Locked' },
+  // The one status line (customer-status.ts statusLineOf), with what it means for the customer.
+  statusReissueWaiting: { ja: 'トークン再発行待ち', en: 'Waiting for the reissued token' },
+  statusMeaning: {
+    suspended: { ja: 'ログインもお取引もできません。再開は書面(利用再開)で。', en: 'Cannot sign in or do anything: resuming needs a written request.' },
+    locked: { ja: 'ロックが解除されるまでログインできません。解除は書面(ロック解除)で。', en: 'Cannot sign in until unlocked on a written request.' },
+    reissue_waiting: { ja: 'お客様が新しいトークンを利用登録するまで、ワンタイムパスワードは使えません。', en: 'No one-time password until the customer registers the new token.' },
+    active: { ja: 'ご利用いただけます。', en: 'Can use internet banking.' },
+  },
+  lockOf: { password: { ja: 'パスワード', en: 'password' }, otp: { ja: 'ワンタイムパスワード', en: 'one-time password' } },
+  reissueOpen: { ja: 'お客様の再登録待ち(再登録できます)', en: 'the customer may register it now' },
+  reissueFrom: { ja: 'から再登録可能', en: 'is when registration opens' },
   customerTitle: { ja: 'お客様情報', en: 'Customer' },
   token: { ja: 'ソフトウェアトークン', en: 'Software token' },
   tokenNone: { ja: '未登録', en: 'Not registered' },
@@ -99,9 +111,29 @@ export const C = {
   limitCapSinceContract: { ja: 'ご契約から', en: 'since the contract was opened' },
   limitCapEnds: { ja: 'から通常の限度額', en: 'the usual limit from then' },
   createdAt: { ja: '契約日時', en: 'Contract opened' },
-  lastSignIns: { ja: '最近のログイン', en: 'Last logins' },
-  lastFailures: { ja: '最近の認証失敗', en: 'Last failures' },
-  recentAudit: { ja: '最近の操作履歴', en: 'Recent audit entries' },
+  // The customer's history: audit records as sentences (audit-sentences.ts), a page at a time.
+  historyTitle: { ja: '操作履歴', en: 'History' },
+  historyGroup: { ja: '履歴の種類', en: 'Kind of event' },
+  historyGroups: {
+    signin: { ja: 'ログイン・ロック', en: 'Sign-in and locks' },
+    token: { ja: 'トークン', en: 'Token' },
+    transfers: { ja: '振込・振込先', en: 'Transfers and payees' },
+    settings: { ja: '設定・届出', en: 'Settings' },
+    branch: { ja: '営業店の操作', en: 'Done by the branch' },
+  },
+  historyShow: { ja: '表示', en: 'Show' },
+  historyNone: { ja: 'この条件の履歴はありません。', en: 'No event of this kind.' },
+  historyBadGroup: { ja: '履歴の種類が正しくありません。一覧から選んでください。', en: 'That kind of event does not exist: choose one from the list.' },
+  historyBadPage: { ja: 'ページ番号が正しくありません。1以上の数字で指定してください。', en: 'The page number is not valid: use a whole number from 1.' },
+  historyEntries: { ja: '件', en: 'events' },
+  actionGroups: {
+    unlock: { ja: 'ロック解除', en: 'Unlocking' },
+    token: { ja: 'トークン', en: 'Token' },
+    use: { ja: '利用停止・再開', en: 'Suspending and resuming' },
+    password: { ja: 'ログインパスワード', en: 'Login password' },
+    limit: { ja: '振込限度額', en: 'Transfer limits' },
+    notices: { ja: '届出事項の変更', en: 'Changes to what the customer told us' },
+  },
   none: { ja: 'なし', en: 'None' },
   pendingForCustomer: { ja: '承認待ちの申請', en: 'Proposals awaiting approval' },
   actionsTitle: { ja: '書面による手続き', en: 'Written requests' },
@@ -132,6 +164,7 @@ export const C = {
   approve: { ja: '承認', en: 'Approve' },
   reject: { ja: '却下', en: 'Reject' },
   rejectNote: { ja: '却下理由', en: 'Why rejected' },
+  rejectNoteHint: { ja: '却下するときに入力してください(承認には不要です)。', en: 'Needed to reject only (not to approve).' },
   ownProposal: { ja: 'ご自身の申請は承認・却下できません。', en: 'You cannot decide your own proposal.' },
   notSupervisor: { ja: '承認は役席者が行います。', en: 'A supervisor decides proposals.' },
 
@@ -316,6 +349,10 @@ export const FIELD_PROBLEMS = {
 export { japanDateTime } from '../../shared/japan-time.js';
 
 export function yen(amount: number, lang: Lang): string {
-  const digits = amount.toLocaleString('en-US');
-  return pick(lang, { ja: `${digits}円`, en: `¥${digits}` });
+  return pick(lang, yenPair(amount));
+}
+
+/** A page of a customer's history past its last one. */
+export function historyNoSuchPage(page: number, pageCount: number): Text {
+  return { ja: `${page}ページ目はありません(全${pageCount}ページ)。`, en: `There is no page ${page} (${pageCount} in all).` };
 }

@@ -6,7 +6,10 @@ import { CONTRACT_ID_PATTERN } from '../../../banking/customers.js';
 import { normalizeDigitInput } from '../../../otp/index.js';
 import type { Text } from '../../../web/i18n.js';
 import type { ActionRequest } from '../../customer-actions.js';
+import { readAuditPage } from '../../audit-query.js';
+import { isAuditGroup, payeesOf, type AuditGroup } from '../../audit-sentences.js';
 import { readCustomerStatus, searchCustomers, SEARCH_LIMIT } from '../../customer-status.js';
+import { payeeLookups } from '../../payee-names.js';
 import { CUSTOMER_ACTION_KINDS, type CustomerActionKind } from '../../permissions.js';
 import { countPendingProposals } from '../../proposals.js';
 import { startCustomerAction } from '../../start-customer-action.js';
@@ -14,7 +17,7 @@ import { listSignInReports } from '../../sign-in-report-store.js';
 import { hasControlCharacters } from '../../written-request.js';
 import { openConsole, queryOf, redirectTo, requireOperator, requireOperatorPost, sendMessage, sendPage, type Console, type ConsoleContext, type SignedIn } from '../console-context.js';
 import { readEmail, readWrittenRequest, readYen } from '../form-fields.js';
-import { C, FAILURE_TEXTS } from '../messages.js';
+import { C, FAILURE_TEXTS, historyNoSuchPage } from '../messages.js';
 import type { FieldErrors } from '../views/common-views.js';
 import { customerView, flashText, homeView, searchView, type ActionFormState } from '../views/customer-views.js';
 
@@ -23,16 +26,44 @@ function contractIdParam(ctx: ConsoleContext): string | undefined {
   return value !== undefined && CONTRACT_ID_PATTERN.test(value) ? value : undefined;
 }
 
-async function showCustomer(ctx: ConsoleContext, signedIn: SignedIn, contractId: string, input: { status?: number; flash?: Text; state?: ActionFormState } = {}) {
+/** A customer's history shows this many records a page. */
+export const HISTORY_PAGE_SIZE = 20;
+
+/** What the history asks for: `?group=` one of the groups, `?page=` a whole number from 1. */
+export interface HistoryRequest {
+  group?: AuditGroup;
+  page: number;
+  error?: Text;
+}
+
+export function readHistoryRequest(query: Record<string, unknown>): HistoryRequest {
+  const { group, page } = query;
+  if (group !== undefined && group !== '' && (typeof group !== 'string' || !isAuditGroup(group))) return { page: 1, error: C.historyBadGroup };
+  const chosen = typeof group === 'string' && isAuditGroup(group) ? { group } : {};
+  if (page === undefined || page === '') return { ...chosen, page: 1 };
+  if (typeof page !== 'string' || !/^[1-9]\d{0,5}$/.test(page)) return { ...chosen, page: 1, error: C.historyBadPage };
+  return { ...chosen, page: Number(page) };
+}
+
+async function showCustomer(ctx: ConsoleContext, signedIn: SignedIn, contractId: string, input: { status?: number; flash?: Text; state?: ActionFormState; history?: HistoryRequest } = {}) {
   const customer = await readCustomerStatus(ctx.db, { institution: ctx.institution.slug, policy: ctx.institution.policy, contractId, nowMs: ctx.console.nowMs() });
   if (!customer) return sendMessage(ctx, { status: 404, title: C.customerTitle, lines: [C.customerNotFound], kind: 'info', signedIn });
-  const { status: httpStatus, ...view } = input;
+  const { status: httpStatus, history: asked = { page: 1 }, ...view } = input;
+  const filter = { customer: contractId, ...(asked.group ? { group: asked.group } : {}) };
+  let page = await readAuditPage(ctx.db, { institution: ctx.institution.slug, filter, page: asked.page, pageSize: HISTORY_PAGE_SIZE });
+  let error = asked.error;
+  if (error === undefined && page.page !== asked.page) {
+    // Past the last page: said, and the first page shown (a link from a longer history).
+    error = historyNoSuchPage(asked.page, page.pageCount);
+    page = await readAuditPage(ctx.db, { institution: ctx.institution.slug, filter, page: 1, pageSize: HISTORY_PAGE_SIZE });
+  }
+  const history = { group: asked.group, page, lookups: await payeeLookups(ctx.db, payeesOf(page.lines)), ...(error ? { error } : {}) };
   return sendPage(ctx, {
-    status: httpStatus ?? 200,
+    status: httpStatus ?? (error ? 400 : 200),
     title: C.customerTitle,
     signedIn,
     togglePath: `${ctx.base}customers/${contractId}`,
-    body: customerView(ctx, { signedIn, status: customer, secondPersonAboveYen: ctx.institution.policy.dailyLimitWithoutTokenYen, reports: await listSignInReports(ctx.db, { institution: ctx.institution.slug, contractId }), ...view }),
+    body: customerView(ctx, { signedIn, status: customer, history, secondPersonAboveYen: ctx.institution.policy.dailyLimitWithoutTokenYen, reports: await listSignInReports(ctx.db, { institution: ctx.institution.slug, contractId }), ...view }),
   });
 }
 
@@ -87,7 +118,7 @@ export function registerCustomerRoutes(scope: FastifyInstance, console: Console)
     const text = raw.normalize('NFKC').trim();
     const digits = normalizeDigitInput(text);
     const query = /^\d{10}$/.test(digits) ? digits : text;
-    const hits = query === '' ? undefined : await searchCustomers(ctx.db, { institution: ctx.institution.slug, policy: ctx.institution.policy, query });
+    const hits = query === '' ? undefined : await searchCustomers(ctx.db, { institution: ctx.institution.slug, policy: ctx.institution.policy, query, nowMs: ctx.console.nowMs() });
     return sendPage(ctx, { title: C.searchTitle, signedIn, body: searchView(ctx, { query: text, hits, limit: SEARCH_LIMIT, reports }) });
   });
 
@@ -98,8 +129,9 @@ export function registerCustomerRoutes(scope: FastifyInstance, console: Console)
     if (!signedIn) return;
     const contractId = contractIdParam(ctx);
     if (!contractId) return sendMessage(ctx, { status: 404, title: C.customerTitle, lines: [C.customerNotFound], kind: 'info', signedIn });
-    const flash = flashText(queryOf(ctx).done);
-    return showCustomer(ctx, signedIn, contractId, flash ? { flash } : {});
+    const query = queryOf(ctx);
+    const flash = flashText(query.done);
+    return showCustomer(ctx, signedIn, contractId, { history: readHistoryRequest(query), ...(flash ? { flash } : {}) });
   });
 
   scope.post('/branch/:slug/customers/:contractId/actions/:kind', async (request, reply) => {

@@ -1,5 +1,7 @@
-// Proposals awaiting approval, with 「承認」 and 「却下」 for a supervisor who did not make them,
-// and the page of a reset login password, shown to the approver once.
+// Proposals awaiting approval, with 「承認」 and 「却下」 for a supervisor who did not make them
+// — side by side on one line under the 却下理由 field (the approve button belongs to its own
+// form through `form=`, so the note is only ever sent with a rejection) — and the page of a
+// reset login password, shown to the approver once.
 import { html, type SafeHtml } from '../../../web/html.js';
 import type { Text } from '../../../web/i18n.js';
 import { mayDecide } from '../../permissions.js';
@@ -29,10 +31,14 @@ ${input.proposals.map((p) => {
 ${failure ? errorSummary(ctx.lang, failure.lines) : ''}
 ${decidable
   ? html`<div class="decision">
-<form method="post" action="${ctx.base}approvals/${p.id}/approve">${csrfField(signedIn.session.csrfToken)}<button type="submit" class="button">${ctx.t(C.approve)}</button></form>
+<form method="post" action="${ctx.base}approvals/${p.id}/approve" id="approve-${p.id}">${csrfField(signedIn.session.csrfToken)}</form>
 <form method="post" action="${ctx.base}approvals/${p.id}/reject" novalidate>${csrfField(signedIn.session.csrfToken)}
-${field({ name: 'note', label: ctx.t(C.rejectNote), maxlength: 200, idSuffix: p.id, ...(noteError ? { error: ctx.t(noteError) } : {}) })}
-<button type="submit" class="button button--secondary">${ctx.t(C.reject)}</button></form>
+${field({ name: 'note', label: ctx.t(C.rejectNote), hint: ctx.t(C.rejectNoteHint), maxlength: 200, required: false, idSuffix: p.id, ...(noteError ? { error: ctx.t(noteError) } : {}) })}
+<div class="decision__buttons">
+<button type="submit" class="button" form="approve-${p.id}">${ctx.t(C.approve)}</button>
+<button type="submit" class="button button--secondary">${ctx.t(C.reject)}</button>
+</div>
+</form>
 </div>`
   : html`<p class="meta">${ctx.t(p.proposedBy === operator.login ? C.ownProposal : C.notSupervisor)}</p>`}
 </li>`;

@@ -3,7 +3,9 @@
 import { maskEmailAddress } from '../../../notifications/masking.js';
 import { html, type SafeHtml } from '../../../web/html.js';
 import type { Text } from '../../../web/i18n.js';
-import type { CustomerSearchHit, CustomerStatus, AuditLine } from '../../customer-status.js';
+import { actorText, AUDIT_GROUPS, auditSentence, type AuditGroup, type SentenceLookups } from '../../audit-sentences.js';
+import type { AuditPage } from '../../audit-query.js';
+import type { CustomerSearchHit, CustomerStatus, AuditLine, StatusLine } from '../../customer-status.js';
 import { CUSTOMER_ACTION_KINDS, isAllowed, needsSecondPerson, type CustomerActionKind } from '../../permissions.js';
 import type { Proposal } from '../../proposals.js';
 import type { SignInReport } from '../../sign-in-report-store.js';
@@ -46,11 +48,13 @@ ${scrollTable(ctx.t(caption), [ctx.t(C.reportedAt), ctx.t(C.contractId), ctx.t(C
 <td class="nowrap">${japanDateTime(report.reportedAt)}</td>
 <td><a href="${ctx.base}customers/${report.contractId}">${report.contractId}</a></td>
 <td>${report.name}</td>
-<td>${japanDateTime(report.signInAt)} <code>${report.signInAction}</code><br>${ctx.t(environmentText(report.environment))}</td>
+<td>${japanDateTime(report.signInAt)} ${ctx.t(auditSentence({ action: report.signInAction, details: '{}' }, NO_PAYEES))}<br>${ctx.t(environmentText(report.environment))}</td>
 <td>${report.resolvedAt === null ? html`<span class="badge badge--alert">${ctx.t(C.statusSuspended)}</span>` : `${ctx.t(C.reportResolved)} ${japanDateTime(report.resolvedAt)}`}</td>
 </tr>`))}
 </section>`;
 }
+
+const NO_PAYEES: SentenceLookups = { payee: () => undefined };
 
 export function searchView(ctx: ConsoleContext, input: { query: string; hits: CustomerSearchHit[] | undefined; limit: number; error?: Text; reports?: SignInReport[] }): SafeHtml {
   const hits = input.hits;
@@ -65,7 +69,7 @@ ${hits === undefined
 ${scrollTable(ctx.t(C.searchTitle), [ctx.t(C.contractId), ctx.t(C.name), ctx.t(C.status)], hits.map((hit) => html`<tr>
 <td><a href="${ctx.base}customers/${hit.contractId}">${hit.contractId}</a></td>
 <td>${hit.name}</td>
-<td>${ctx.t(hit.suspended ? C.statusSuspended : C.statusActive)}${hit.locked ? html` <span class="badge badge--alert">${ctx.t(C.locked)}</span>` : ''}</td>
+<td>${statusLineText(ctx, hit.statusLine)}</td>
 </tr>`))}`}`;
 }
 
@@ -77,17 +81,67 @@ function counter(ctx: ConsoleContext, value: { failures: number; threshold: numb
   return html`${value.failures} / ${value.threshold}${value.locked ? html` <span class="badge badge--alert">${ctx.t(C.locked)}</span>` : ''}`;
 }
 
-/** Serials in audit details, masked like the token line above them (the viewer shows them whole). */
-function maskSerials(details: string): string {
-  return details.replace(/\b([A-Z]{4})(\d{4})(\d{4})\b/g, (_m, letters: string, _middle: string, last: string) => `${letters}****${last}`);
+/** The status line's words: the state first, then the locks and a reissue that also hold. */
+export function statusLineText(ctx: ConsoleContext, line: StatusLine): SafeHtml {
+  const label = { suspended: C.statusSuspended, locked: C.locked, reissue_waiting: C.statusReissueWaiting, active: C.statusActive }[line.state];
+  const locks = line.locks.map((factor) => ctx.t(C.lockOf[factor])).join(ctx.lang === 'ja' ? '・' : ', ');
+  const extras: string[] = [];
+  if (locks !== '' && line.state !== 'locked') extras.push(`${ctx.t(C.locked)}: ${locks}`);
+  if (locks !== '' && line.state === 'locked') extras.push(locks);
+  if (line.reissue && line.state !== 'reissue_waiting') extras.push(ctx.t(C.statusReissueWaiting));
+  if (line.reissue) extras.push(line.reissue.open ? ctx.t(C.reissueOpen) : `${japanDateTime(line.reissue.registrationFromMs)} ${ctx.t(C.reissueFrom)}`);
+  return html`<span class="status status--${line.state}">${line.state === 'active' ? ctx.t(label) : html`<span class="badge badge--alert">${ctx.t(label)}</span>`}</span>${extras.length > 0 ? html` <span class="status__more">(${extras.join(ctx.lang === 'ja' ? '、' : '; ')})</span>` : ''}`;
 }
 
-export function auditTable(ctx: ConsoleContext, caption: Text, lines: AuditLine[], options: { maskSerials?: boolean } = {}): SafeHtml {
-  if (lines.length === 0) return html`<h2>${ctx.t(caption)}</h2><p>${ctx.t(C.none)}</p>`;
-  return html`<h2>${ctx.t(caption)}</h2>
-${scrollTable(ctx.t(caption), [ctx.t(C.at), ctx.t(C.actor), ctx.t(C.action), ctx.t(C.details)], lines.map((line) => html`<tr>
-<td class="nowrap">${japanDateTime(line.at)}</td><td>${line.actor}</td><td><code>${line.action}</code></td><td class="details">${line.details === '{}' ? '' : options.maskSerials ? maskSerials(line.details) : line.details}</td>
-</tr>`))}`;
+export interface HistoryView {
+  group: AuditGroup | undefined;
+  page: AuditPage;
+  error?: Text;
+  lookups: SentenceLookups;
+}
+
+/** ?group=…&page=… for the customer's history (the defaults left out). */
+export function historyQuery(group: AuditGroup | undefined, page?: number): string {
+  const params = new URLSearchParams();
+  if (group) params.set('group', group);
+  if (page !== undefined && page > 1) params.set('page', String(page));
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+/** Audit records as sentences: when, who, what (with the written request, the amount, the masked payee). */
+export function eventList(ctx: ConsoleContext, lines: AuditLine[], lookups: SentenceLookups): SafeHtml {
+  return html`<ol class="events">${lines.map((line) => html`<li class="event">
+<p class="event__meta"><span class="nowrap">${japanDateTime(line.at)}</span> <span class="event__actor">${ctx.t(actorText(line.actor))}</span></p>
+<p class="event__text">${ctx.t(auditSentence(line, lookups))}</p>
+</li>`)}</ol>`;
+}
+
+function historySection(ctx: ConsoleContext, contractId: string, history: HistoryView): SafeHtml {
+  const { page, group } = history;
+  const path = `${ctx.base}customers/${contractId}`;
+  return html`<section class="card" id="history" aria-labelledby="history-title">
+<h2 id="history-title">${ctx.t(C.historyTitle)}</h2>
+${history.error ? errorSummary(ctx.lang, [history.error]) : ''}
+<form method="get" action="${path}#history" class="history-filter">
+<div class="field">
+  <label for="f-group">${ctx.t(C.historyGroup)}</label>
+  <select id="f-group" name="group"${history.error === C.historyBadGroup ? html` aria-invalid="true"` : ''}>
+    <option value="">${ctx.t(C.any)}</option>
+    ${AUDIT_GROUPS.map((g) => html`<option value="${g}"${group === g ? html` selected` : ''}>${ctx.t(C.historyGroups[g])}</option>`)}
+  </select>
+</div>
+<button type="submit" class="button button--secondary">${ctx.t(C.historyShow)}</button>
+</form>
+<p class="meta">${page.total} ${ctx.t(C.historyEntries)} — ${ctx.t(C.pageOf)} ${page.page} / ${page.pageCount}</p>
+${page.lines.length === 0 ? html`<p>${ctx.t(C.historyNone)}</p>` : eventList(ctx, page.lines, history.lookups)}
+${page.pageCount > 1
+  ? html`<nav class="pager" aria-label="${ctx.t(C.historyTitle)}: ${ctx.t(C.pageOf)}">
+${page.page > 1 ? html`<a rel="prev" href="${path}${historyQuery(group, page.page - 1)}#history">${ctx.t(C.previous)}</a>` : ''}
+${page.page < page.pageCount ? html`<a rel="next" href="${path}${historyQuery(group, page.page + 1)}#history">${ctx.t(C.next)}</a>` : ''}
+</nav>`
+  : ''}
+</section>`;
 }
 
 export function proposalSummary(ctx: ConsoleContext, proposal: Proposal): SafeHtml {
@@ -95,6 +149,16 @@ export function proposalSummary(ctx: ConsoleContext, proposal: Proposal): SafeHt
   return html`<strong>${ctx.t(ACTION_NAMES[request.kind])}</strong>${request.kind === 'change_limit' ? html` → ${yen(request.newLimitYen, ctx.lang)}` : request.kind === 'change_email' ? html` → <code>${maskEmailAddress(request.newEmail)}</code>` : ''}
 <span class="meta">${ctx.t(C.requestFormNo)}: ${proposal.written.requestFormNo} / ${ctx.t(C.reason)}: ${proposal.written.reason} / ${ctx.t(C.proposedBy)}: ${proposal.proposedBy} (${japanDateTime(proposal.proposedAt)})</span>`;
 }
+
+/** The actions by what the written request asks for, in the order of the page. */
+const ACTION_GROUPS: { name: keyof typeof C.actionGroups; kinds: CustomerActionKind[] }[] = [
+  { name: 'unlock', kinds: ['unlock_otp', 'unlock_password'] },
+  { name: 'token', kinds: ['reissue_token'] },
+  { name: 'use', kinds: ['suspend', 'resume'] },
+  { name: 'password', kinds: ['reset_password'] },
+  { name: 'limit', kinds: ['change_limit', 'lift_limit_cap'] },
+  { name: 'notices', kinds: ['change_email'] },
+];
 
 /** Which of the role's actions apply to the customer as they are now. */
 function applicableActions(status: CustomerStatus): CustomerActionKind[] {
@@ -133,8 +197,9 @@ function actionForm(ctx: ConsoleContext, input: { status: CustomerStatus; kind: 
   const approval = kind === 'change_limit' ? undefined : needsSecondPerson({ kind }, { currentLimitYen: status.dailyLimitYen, secondPersonAboveYen: input.secondPersonAboveYen });
   const newLimitError = state?.errors.newLimitYen;
   const newEmailError = state?.errors.newEmail;
-  return html`<section class="card action-card" id="action-${kind}" aria-labelledby="action-${kind}-title">
-<h3 id="action-${kind}-title">${ctx.t(ACTION_NAMES[kind])}${approval === undefined ? '' : html` <span class="badge${approval ? ' badge--approval' : ''}">${ctx.t(approval ? C.needsApproval : C.immediate)}</span>`}</h3>
+  // Closed until the operator opens the one the written request asks for; open after a failure.
+  return html`<details class="card action-card" id="action-${kind}"${state ? html` open` : ''}>
+<summary><h4 class="action-card__title">${ctx.t(ACTION_NAMES[kind])}${approval === undefined ? '' : html` <span class="badge${approval ? ' badge--approval' : ''}">${ctx.t(approval ? C.needsApproval : C.immediate)}</span>`}</h4></summary>
 ${state ? errorSummary(ctx.lang, state.formError ?? Object.values(state.errors)) : ''}
 <form method="post" action="${ctx.base}customers/${status.contractId}/actions/${kind}" novalidate>
 ${csrfField(input.csrf)}
@@ -146,12 +211,12 @@ ${kind === 'change_limit'
 ${writtenRequestFields(ctx, { idSuffix: kind, ...(state ? { errors: state.errors, values: state.values } : {}) })}
 <div class="actions"><button type="submit" class="button${kind === 'suspend' ? ' button--danger' : ''}">${ctx.t(kind === 'suspend' || kind === 'change_limit' ? ACTION_NAMES[kind] : C.submit)}</button></div>
 </form>
-</section>`;
+</details>`;
 }
 
 export function customerView(
   ctx: ConsoleContext,
-  input: { signedIn: SignedIn; status: CustomerStatus; flash?: Text; state?: ActionFormState; secondPersonAboveYen: number; reports?: SignInReport[] },
+  input: { signedIn: SignedIn; status: CustomerStatus; history: HistoryView; flash?: Text; state?: ActionFormState; secondPersonAboveYen: number; reports?: SignInReport[] },
 ): SafeHtml {
   const { status, signedIn } = input;
   const role = signedIn.operator.role;
@@ -163,10 +228,10 @@ ${input.flash ? notice(ctx.lang, 'ok', [input.flash]) : ''}
 ${orphan ? notice(ctx.lang, 'error', orphan.formError ?? Object.values(orphan.errors).filter((t): t is Text => t !== undefined), ACTION_NAMES[orphan.kind]) : ''}
 ${reportsSection(ctx, input.reports ?? [], { ofCustomer: true })}
 <section class="card">
+<p class="status-line status-line--${status.statusLine.state}"><strong>${ctx.t(C.status)}:</strong> ${statusLineText(ctx, status.statusLine)}<br><span class="meta">${ctx.t(C.statusMeaning[status.statusLine.state])}</span></p>
 <dl class="facts">
   <dt>${ctx.t(C.contractId)}</dt><dd>${status.contractId}</dd>
   <dt>${ctx.t(C.name)}</dt><dd>${status.name}</dd>
-  <dt>${ctx.t(C.status)}</dt><dd>${status.suspended ? html`<span class="badge badge--alert">${ctx.t(C.statusSuspended)}</span>` : ctx.t(C.statusActive)}</dd>
   <dt>${ctx.t(C.token)}</dt><dd>${status.token === null ? ctx.t(C.tokenNone) : html`<code>${status.token.serialMasked}</code>${status.token.kind === 'mobile' || status.token.kind === 'desktop' ? html` (${ctx.t(C.tokenKinds[status.token.kind])})` : ''} ${ctx.t(C.tokenSince)}: ${when(ctx, status.token.registeredAt)}`}</dd>
   ${status.tokenDeregisteredAt !== null ? html`<dt>${ctx.t(C.tokenDeregisteredAt)}</dt><dd>${when(ctx, status.tokenDeregisteredAt)}</dd>` : ''}
   ${status.registrationBlockedUntil !== null && status.registrationBlockedUntil > ctx.console.nowMs() ? html`<dt>${ctx.t(C.registrationBlockedUntil)}</dt><dd>${when(ctx, status.registrationBlockedUntil)}</dd>` : ''}
@@ -185,13 +250,12 @@ ${role === 'supervisor' ? html`<p><a href="${ctx.base}approvals">${ctx.t(C.navAp
   : ''}
 ${actions.length > 0
   ? html`<section aria-labelledby="actions-title"><h2 id="actions-title">${ctx.t(C.actionsTitle)}</h2><p>${ctx.t(C.actionsLead)}</p>
-<div class="action-grid">${actions.map((kind) => actionForm(ctx, { status, kind, csrf: signedIn.session.csrfToken, secondPersonAboveYen: input.secondPersonAboveYen, ...(input.state ? { state: input.state } : {}) }))}</div></section>`
+<div class="action-groups">${ACTION_GROUPS.filter((group) => group.kinds.some((kind) => actions.includes(kind))).map(
+      (group) => html`<div class="action-group" role="group" aria-labelledby="action-group-${group.name}"><h3 id="action-group-${group.name}">${ctx.t(C.actionGroups[group.name])}</h3>
+${group.kinds.filter((kind) => actions.includes(kind)).map((kind) => actionForm(ctx, { status, kind, csrf: signedIn.session.csrfToken, secondPersonAboveYen: input.secondPersonAboveYen, ...(input.state ? { state: input.state } : {}) }))}</div>`,
+    )}</div></section>`
   : ''}
-<section class="card">
-${auditTable(ctx, C.lastSignIns, status.signIns, { maskSerials: true })}
-${auditTable(ctx, C.lastFailures, status.failures, { maskSerials: true })}
-${auditTable(ctx, C.recentAudit, status.recentAudit, { maskSerials: true })}
-</section>`;
+${historySection(ctx, status.contractId, input.history)}`;
 }
 
 export function flashText(done: unknown): Text | undefined {
