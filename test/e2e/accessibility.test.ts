@@ -23,7 +23,7 @@ const LANGS = ['ja', 'en'] as const;
 type Lang = (typeof LANGS)[number];
 const WIDTHS = [375, 1280] as const;
 /** Links never followed: they end the session, download a file, or leave the page's site. */
-const NOT_FOLLOWED = /logout|\.csv|download|export|\/mailbox\//;
+const NOT_FOLLOWED = /logout|\.csv|download|export/;
 const MAX_PAGES_PER_SITE = 60;
 
 interface AxeResult {
@@ -185,7 +185,16 @@ describe('accessibility of every page: axe-core, both languages, both widths', {
       await page.locator('main, body').first().waitFor();
       await check(page, `${lang} browser token`);
       const mailbox = await page.goto(`${target.url}/mailbox/`);
-      if (mailbox !== null && mailbox.status() === 200) await check(page, `${lang} mailbox`);
+      if (mailbox !== null && mailbox.status() === 200) {
+        // The list, a mail opened from it, the list filtered by a contract, the next page…: every page its links reach.
+        const checkedBefore = reports.length;
+        await crawl(page, `${target.url}/mailbox/`, '/mailbox/', lang, new Set());
+        assert.ok(reports.slice(checkedBefore).some((report) => report.page.endsWith('/mailbox/?mail')), 'a mail of the mailbox was opened and checked');
+        // A bad filter: its message.
+        await page.goto(`${target.url}/mailbox/?contract=123`);
+        await page.locator('[role="alert"]').first().waitFor();
+        await check(page, `${lang} mailbox with a bad filter`);
+      }
       await context.close();
     });
   }
