@@ -164,7 +164,7 @@ async function walkInstitution(slug: Slug): Promise<void> {
     // 3. 取引認証 (account + amount): a transfer to another bank with `mamori token sign`.
     const set = await setInstitutionPolicy(server.database.db, slug, 'transactionAuth', 'account_amount', { nowMs: Date.now(), actor: 'test' });
     assert.ok(set.ok);
-    await walk.fillTransfer({ bankSearch: 'みずほ', bankChoice: '0001 みずほ', branchSearch: '100', accountNumber: '0123456', payeeName: 'ミズホ ハナコ', amount: '45000' });
+    await walk.fillTransfer({ bankSearch: 'みずほ', bankChoice: '0001 みずほ銀行', branchSearch: '100', accountNumber: '0123456', payeeName: 'ミズホ ハナコ', amount: '45000' });
     await walk.expectText('振込先の口座番号「0123456」と金額「45000」を入力し');
     // The customer sees the app's words and the QR code, never a command line or the raw payload.
     const shown = await walk.text();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bankDirectoryStats, findBank, findBranch, searchBanks, searchBranches, searchKey, type BankEntry } from './bank-directory.js';
+import { bankDirectoryStats, bankNames, branchNames, findBank, findBranch, searchBanks, searchBranches, searchKey, type BankEntry } from './bank-directory.js';
 import { parseAmountYen } from './amount.js';
 
 const OWN: BankEntry[] = [{ code: '9990', name: 'デモ信用金庫', kana: '', branches: [{ code: '001', name: '本店', kana: 'ホンテン' }] }];
@@ -53,6 +53,39 @@ describe('bank directory (zengin-code)', () => {
     assert.deepEqual(findBank('9990', { extraBanks: OWN })?.name, 'デモ信用金庫');
     assert.equal(findBank('9990'), undefined);
     assert.deepEqual(searchBranches('9990', '本店', { extraBanks: OWN }), [{ code: '001', name: '本店', kana: 'ホンテン' }]);
+  });
+});
+
+describe('the names the pages show (bank-names.ts)', () => {
+  it('full Japanese names for the directory\'s short ones, and the romanised ones in English', () => {
+    const cases: [string, string, string | undefined][] = [
+      ['0001', 'みずほ銀行', 'Mizuho Bank'],
+      ['0005', '三菱ＵＦＪ銀行', 'Mitsubishiyu-efujiei Bank'],
+      ['0288', '三菱ＵＦＪ信託銀行', 'Mitsubishiufjshintaku Bank'],
+      ['0401', 'シティバンク、エヌ・エイ', 'Shiteibanku'],
+      ['1001', '北海道信用金庫', 'Hotsukaidou Shinkin Bank'],
+      ['1000', '信金中央金庫', 'Shinkin Central Bank'],
+      ['2004', '商工組合中央金庫', 'Shoko Chukin Bank'],
+      ['9900', 'ゆうちょ銀行', 'Japan Post Bank'],
+      ['3000', '農林中央金庫', 'Norinchukin Bank'],
+    ];
+    for (const [code, ja, en] of cases) assert.deepEqual(bankNames(code), { ja, en }, code);
+    // Every kind's ending is written out: no short form is left.
+    for (const code of ['1001', '2011', '2951', '3001', '5001', '9450']) {
+      const names = bankNames(code);
+      if (names) assert.doesNotMatch(names.ja, /(信金|信組|労金|信連|農協|漁協|信漁連)$/, `${code} ${names.ja}`);
+    }
+    assert.equal(bankNames('9999'), undefined);
+  });
+
+  it('branches: 支店 added where the name has no kind; 本店 is Head Office; the platform\'s own by their configured names', () => {
+    assert.deepEqual(branchNames('0001', '100'), { ja: '本店', en: 'Head Office' });
+    assert.deepEqual(branchNames('0001', '107'), { ja: '上野支店', en: 'Ueno Branch' });
+    const own: BankEntry[] = [{ code: '9990', name: 'デモ信用金庫', nameEn: 'Demo Shinkin Bank', kana: '', branches: [{ code: '001', name: '本店', kana: 'ホンテン' }, { code: '002', name: '駅前', kana: 'エキマエ' }] }];
+    assert.deepEqual(bankNames('9990', { extraBanks: own }), { ja: 'デモ信用金庫', en: 'Demo Shinkin Bank' });
+    assert.deepEqual(branchNames('9990', '001', { extraBanks: own }), { ja: '本店', en: 'Head Office' });
+    assert.deepEqual(branchNames('9990', '002', { extraBanks: own }), { ja: '駅前支店', en: undefined }, 'no romanised name on record');
+    assert.equal(branchNames('9990', '003', { extraBanks: own }), undefined);
   });
 });
 

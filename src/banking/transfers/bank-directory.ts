@@ -8,11 +8,16 @@
 // `extraBanks` (see platform-banks.ts), and they are listed first.
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { bankNamesOf, branchNamesOf, type DirectoryNames } from './bank-names.js';
+
+export type { DirectoryNames };
 
 export interface BankEntry {
   code: string; // 4 digits
   name: string; // みずほ, 北海道信金 (zengin names carry no 「銀行」)
   kana: string; // full-width katakana
+  /** The English name, when there is one (the platform's institutions have theirs). */
+  nameEn?: string;
   branches: BranchEntry[] | (() => BranchEntry[]);
 }
 
@@ -190,4 +195,28 @@ export function searchBranches(bankCode: string, query: string, options: Directo
 
 export function findBranch(bankCode: string, branchCode: string, options: DirectoryOptions = {}): BranchMatch | undefined {
   return branchesOf(bankCode, options)?.find((b) => b.entry.code === branchCode)?.entry;
+}
+
+/**
+ * The names a page shows for a bank: the full Japanese name (みずほ銀行, not the directory's
+ * みずほ) and the English one where the data has it (bank-names.ts); the platform's own
+ * institutions by their configured names. Undefined for a code nobody has.
+ */
+export function bankNames(code: string, options: DirectoryOptions = {}): DirectoryNames | undefined {
+  const extra = (options.extraBanks ?? []).find((b) => b.code === code);
+  if (extra) return { ja: extra.name, en: extra.nameEn };
+  const bank = loadZengin().byCode.get(code)?.source as ZenginBank | undefined;
+  return bank && bankNamesOf(bank);
+}
+
+/** The names a page shows for a branch (上野支店 / Ueno Branch); the platform's branches have no romanised name. */
+export function branchNames(bankCode: string, branchCode: string, options: DirectoryOptions = {}): DirectoryNames | undefined {
+  const extra = (options.extraBanks ?? []).find((b) => b.code === bankCode);
+  if (extra) {
+    const branch = (typeof extra.branches === 'function' ? extra.branches() : extra.branches).find((b) => b.code === branchCode);
+    return branch && branchNamesOf({ name: branch.name });
+  }
+  const bank = loadZengin().byCode.get(bankCode)?.source as ZenginBank | undefined;
+  const branch = bank?.branches[branchCode];
+  return branch && branchNamesOf(branch);
 }

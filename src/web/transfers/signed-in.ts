@@ -9,6 +9,8 @@ import { openSignedInPage, sendPage, signedInForm, type SignedInPage } from '../
 import type { Site } from '../personal-web/site.js';
 import type { FormBody } from '../form-input.js';
 import type { TransfersWebDeps } from './transfers-deps.js';
+import { branchNamesOf } from '../../banking/transfers/bank-names.js';
+import { shownName } from './bank-labels.js';
 
 /** A signed-in page of the bank site (openSignedInPage) with the transfer pages' dependencies. */
 export interface SignedIn extends SignedInPage {
@@ -37,7 +39,11 @@ export async function ownAccounts(page: SignedIn): Promise<OwnAccount[]> {
     listAccountsOfContract(page.ctx.db, { institution: page.ctx.institution.slug, contractId: page.customer.contract_id }),
     listBranches(page.ctx.db, page.ctx.institution.slug),
   ]);
-  return accounts.map((account) => ({ account, branchName: branches.find((b) => b.code === account.branch_code)?.name }));
+  // The customer's own branches by the names the pages show (本店 / Head Office: bank-labels.ts).
+  return accounts.map((account) => {
+    const branch = branches.find((b) => b.code === account.branch_code);
+    return { account, branchName: branch && shownName(page.ctx.lang, branchNamesOf({ name: branch.name })) };
+  });
 }
 
 /** Path below the institution's base, e.g. transfers/new. */

@@ -168,6 +168,11 @@ export const TT = {
   },
 } satisfies Record<string, Text>;
 
+/** A bank's or branch's name the data has only in Japanese, on an English page too (bank-labels.ts). */
+export function inJapaneseOnly(name: string): Text {
+  return { ja: name, en: `${name} (no English name on record)` };
+}
+
 export function yenText(amount: number): string {
   return `¥${amount.toLocaleString('ja-JP')}`;
 }

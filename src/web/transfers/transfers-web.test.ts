@@ -211,6 +211,35 @@ for (const dialect of DIALECTS) {
         assert.equal((await c.post(authUrl, answer)).statusCode, 303, 'the same answer as a form confirms');
       });
 
+      it('names banks and branches in full, and in English on the English pages where the data has it', async () => {
+        const c = await signIn(h, base);
+        const ownName = slug === 'demo' ? { ja: 'デモ信用金庫', en: 'Demo Shinkin Bank' } : { ja: 'サンプル信用金庫', en: 'Sample Shinkin Bank' };
+        await c.get(`${base}transfers/new`);
+        const searched = await c.post(`${base}transfers/new`, { op: 'searchBank', bank: 'みずほ', branch: '', accountNumber: BOB_ACCOUNT, payeeName: 'マモリ ハナコ', amount: '1000' });
+        assert.match(searched.body, /0001 みずほ銀行</, 'the full name, not the directory\'s みずほ');
+        const confirmJa = await c.follow(await fillTransfer(c, base, { bank: bankCode }));
+        assert.ok(confirmJa.body.includes(`${ownName.ja} (${bankCode})`), 'the institution by its name');
+        assert.ok(confirmJa.body.includes('本店 (001)'));
+
+        const english = await c.get(`${base}transfers/new?lang=en`);
+        assert.match(english.body, /From account<\/span> <span>Head Office Ordinary 1000001/);
+        const searchedEn = await c.post(`${base}transfers/new`, { op: 'searchBank', bank: 'みずほ', branch: '', accountNumber: BOB_ACCOUNT, payeeName: 'マモリ ハナコ', amount: '1000' });
+        assert.match(searchedEn.body, /0001 Mizuho Bank</);
+        assert.doesNotMatch(searchedEn.body, /みずほ</);
+        const branchEn = await c.post(`${base}transfers/new`, { op: 'searchBranch', bank: '0001', branch: '107', accountNumber: BOB_ACCOUNT, payeeName: 'マモリ ハナコ', amount: '1000' });
+        assert.match(branchEn.body, /Selected: 107 Ueno Branch/);
+        const posted = await c.post(`${base}transfers/new`, { op: 'next', bank: bankCode, branch: '001', accountType: 'ordinary', accountNumber: BOB_ACCOUNT, payeeName: 'マモリ ハナコ', amount: '1000' });
+        const confirmEn = await c.follow(posted);
+        assert.ok(confirmEn.body.includes(`${ownName.en} (${bankCode})`), confirmEn.body.slice(0, 3000));
+        assert.ok(confirmEn.body.includes('Head Office (001)'));
+        assert.ok(!confirmEn.body.includes(`${ownName.ja} (`) && !confirmEn.body.includes('本店'), 'no Japanese name left on the English page');
+
+        // A branch of ours without a romanised name on record: the Japanese one, saying so.
+        await h.database.db.insertInto('branches').values({ institution: slug, code: '002', name: '駅前', kana: 'エキマエ', last_account_number: 0, created_at: h.clock.nowMs() }).execute();
+        const ekimae = await c.post(`${base}transfers/new`, { op: 'searchBranch', bank: bankCode, branch: '002', accountNumber: BOB_ACCOUNT, payeeName: 'マモリ ハナコ', amount: '1000' });
+        assert.match(ekimae.body, /Selected: 002 駅前支店 \(no English name on record\)/);
+      });
+
       it('registers, uses and deletes a payee', async () => {
         const c = await signIn(h, base);
         await c.get(`${base}transfers/payees/new`);
@@ -225,7 +254,10 @@ for (const dialect of DIALECTS) {
         assert.ok(use);
         const prefilled = await c.get(use.replaceAll('&amp;', '&'));
         assert.match(prefilled.body, /value="0123456"/);
-        assert.match(prefilled.body, /選択中: 0001 みずほ/);
+        assert.match(prefilled.body, /選択中: 0001 みずほ銀行/);
+        assert.match(list.body, /みずほ銀行 \(0001\) 本店 \(100\)/, 'the payee list by the full names');
+        assert.match((await c.get(`${base}transfers/payees?lang=en`)).body, /Mizuho Bank \(0001\) Head Office \(100\)/);
+        await c.get(`${base}transfers/payees?lang=ja`);
         const deleteAction = /action="([^"]+\/delete)"/.exec(list.body)?.[1];
         assert.ok(deleteAction);
         const deleted = await c.post(deleteAction, {});

@@ -10,6 +10,7 @@ import { openSignedIn, ownAccounts, show, type SignedIn } from '../signed-in.js'
 import { TT } from '../transfer-messages.js';
 import type { TransfersWebDeps } from '../transfers-deps.js';
 import { historyView, transferMenuView } from '../views/account-views.js';
+import { bankLabelsOf, shownTransfer } from '../bank-labels.js';
 import { statementFileForm } from '../views/statement-file-view.js';
 import { listPostingsInPeriod, statementCsv } from '../../../banking/ledger/statement-file.js';
 import { asFormBody, type FieldErrors } from '../../form-input.js';
@@ -23,13 +24,14 @@ export function registerAccountRoutes(scope: FastifyInstance, site: Site, deps: 
     if (!page) return;
     const { ctx, customer } = page;
     const ref = { institution: ctx.institution.slug, contractId: customer.contract_id };
-    const [accounts, limit, dayCap, recent] = await Promise.all([
+    const [accounts, limit, dayCap, recent, labels] = await Promise.all([
       ownAccounts(page),
       getLimitStatus(ctx.db, { ...ref, defaultLimitYen: ctx.institution.policy.dailyLimitDefaultYen, nowMs: ctx.site.nowMs() }),
       readDayCap(ctx.db, { ...ref, policy: ctx.institution.policy, nowMs: ctx.site.nowMs() }),
       listDoneTransfers(ctx.db, { ...ref, limit: 5 }),
+      bankLabelsOf(ctx),
     ]);
-    return show(page, { title: TT.transfersTitle, body: transferMenuView(ctx, { accounts, limit, dayCap, recent, tokenRegistered: customer.token_binding_id !== null }) });
+    return show(page, { title: TT.transfersTitle, body: transferMenuView(ctx, { accounts, limit, dayCap, recent: recent.map((t) => shownTransfer(labels, t)), tokenRegistered: customer.token_binding_id !== null }) });
   });
 
   /** The statement page of the account the query names (else the first), with the file form; undefined after a refusal page. */

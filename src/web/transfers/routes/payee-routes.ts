@@ -20,6 +20,7 @@ import { openSignedIn, postedForm, seeOther, show, type SignedIn } from '../sign
 import { payeeInputOf, readOp, readPayeeValues, resolveBankAndBranch, textOf, type FormOp, type PayeeFormValues } from '../transfer-form.js';
 import { prepareErrorText, savePayeeErrorText, TT } from '../transfer-messages.js';
 import type { TransfersWebDeps } from '../transfers-deps.js';
+import { bankLabels, bankLabelsOf, shownPayee, shownResolution } from '../bank-labels.js';
 import { payeeFormView, payeeListView } from '../views/settings-views.js';
 
 const PAYEE_ID = /^py_[0-9a-f]{32}$/;
@@ -29,11 +30,12 @@ async function showForm(
   page: SignedIn,
   input: { action: string; title: Text; values: PayeeFormValues; nickname: string; op: FormOp; errors?: FieldErrors; status?: number },
 ) {
-  const { values, resolution } = resolveBankAndBranch(input.values, input.op, await platformBanks(page.ctx.db));
+  const extraBanks = await platformBanks(page.ctx.db);
+  const { values, resolution } = resolveBankAndBranch(input.values, input.op, extraBanks);
   return show(page, {
     title: input.title,
     status: input.status ?? 200,
-    body: payeeFormView(page.ctx, { action: input.action, title: input.title, values, resolution, errors: input.errors ?? {}, nickname: input.nickname, csrf: page.session.csrfToken }),
+    body: payeeFormView(page.ctx, { action: input.action, title: input.title, values, resolution: shownResolution(bankLabels(page.ctx.lang, extraBanks), resolution), errors: input.errors ?? {}, nickname: input.nickname, csrf: page.session.csrfToken }),
   });
 }
 
@@ -50,8 +52,8 @@ export function registerPayeeRoutes(scope: FastifyInstance, site: Site, deps: Tr
     const page = await openSignedIn(site, deps, request, reply);
     if (!page) return;
     const done = DONE_NOTICES[String((request.query as Record<string, unknown>).done ?? '')];
-    const payees = await listRegisteredPayees(page.ctx.db, contract(page));
-    return show(page, { title: TT.payeesTitle, body: payeeListView(page.ctx, { payees, csrf: page.session.csrfToken, ...(done ? { done } : {}) }) });
+    const [payees, labels] = await Promise.all([listRegisteredPayees(page.ctx.db, contract(page)), bankLabelsOf(page.ctx)]);
+    return show(page, { title: TT.payeesTitle, body: payeeListView(page.ctx, { payees: payees.map((p) => shownPayee(labels, p)), csrf: page.session.csrfToken, ...(done ? { done } : {}) }) });
   });
 
   scope.get('/ib/:slug/transfers/payees/new', async (request, reply) => {

@@ -31,6 +31,7 @@ import { readOp, readTransferValues, resolveBankAndBranch, payeeInputOf, textOf,
 import { limitRefusalText, prepareErrorText, transactionCodeRemaining, TT } from '../transfer-messages.js';
 import type { TransfersWebDeps } from '../transfers-deps.js';
 import { transferInputView } from '../views/transfer-input-view.js';
+import { bankLabels, bankLabelsOf, shownPayee, shownResolution, shownTransfer } from '../bank-labels.js';
 import { transferAuthView, transferConfirmView, transferResultView } from '../views/transfer-steps-view.js';
 
 const TRANSFER_ID = /^tr_[0-9a-f]{32}$/;
@@ -57,16 +58,17 @@ async function showInput(
   ]);
   if (accounts.length === 0) return sendMessage(ctx, { status: 409, title: TT.transfersTitle, lines: [TT.noAccount], kind: 'warn' });
   const { values, resolution } = resolveBankAndBranch(input.values, input.op, extraBanks);
+  const labels = bankLabels(ctx.lang, extraBanks);
   return show(page, {
     title: TT.transfersTitle,
     status: input.status ?? 200,
     body: transferInputView(ctx, {
       values: { ...input.values, ...values },
-      resolution,
+      resolution: shownResolution(labels, resolution),
       errors: input.errors ?? {},
       csrf: page.session.csrfToken,
       accounts,
-      payees,
+      payees: payees.map((p) => shownPayee(labels, p)),
       remainingYen: limit.remainingYen,
       ...(input.formError ? { formError: input.formError } : {}),
     }),
@@ -102,13 +104,13 @@ function challengeOf(page: SignedIn, transfer: TransferView): { challenge: Confi
 }
 
 async function showAuth(page: SignedIn, transfer: TransferView, input: { status?: number; errors?: FieldErrors; formError?: Text[] } = {}) {
-  const accounts = await ownAccounts(page);
+  const [accounts, labels] = await Promise.all([ownAccounts(page), bankLabelsOf(page.ctx)]);
   const { challenge, confirmation } = challengeOf(page, transfer);
   return show(page, {
     title: TT.transfersTitle,
     status: input.status ?? 200,
     body: transferAuthView(page.ctx, {
-      transfer,
+      transfer: shownTransfer(labels, transfer),
       sourceLabel: sourceLabelOf(page, accounts, transfer.sourceAccountId),
       challenge,
       confirmation,
@@ -292,8 +294,8 @@ export function registerTransferRoutes(scope: FastifyInstance, site: Site, deps:
     if (!transfer) return;
     if (transfer.status === 'done') return seeOther(page, `transfers/${transfer.id}/result`);
     if (deps.clock.nowMs() > transfer.expiresAtMs) return sendMessage(page.ctx, { status: 410, title: TT.transfersTitle, lines: [TT.expired], kind: 'warn' });
-    const accounts = await ownAccounts(page);
-    return show(page, { title: TT.transfersTitle, body: transferConfirmView(page.ctx, { transfer, sourceLabel: sourceLabelOf(page, accounts, transfer.sourceAccountId) }) });
+    const [accounts, labels] = await Promise.all([ownAccounts(page), bankLabelsOf(page.ctx)]);
+    return show(page, { title: TT.transfersTitle, body: transferConfirmView(page.ctx, { transfer: shownTransfer(labels, transfer), sourceLabel: sourceLabelOf(page, accounts, transfer.sourceAccountId) }) });
   });
 
   scope.get('/ib/:slug/transfers/:id/auth', async (request, reply) => {
@@ -359,17 +361,18 @@ export function registerTransferRoutes(scope: FastifyInstance, site: Site, deps:
     const transfer = await loadTransfer(page, (request.params as { id: string }).id);
     if (!transfer) return;
     if (transfer.status !== 'done') return seeOther(page, `transfers/${transfer.id}`);
-    const [receipt, accounts, payees] = await Promise.all([
+    const [receipt, accounts, payees, labels] = await Promise.all([
       receiptOf(page.ctx.db, transfer),
       ownAccounts(page),
       listRegisteredPayees(page.ctx.db, { institution: page.ctx.institution.slug, contractId: page.customer.contract_id }),
+      bankLabelsOf(page.ctx),
     ]);
     const p = transfer.payee;
     const registered = payees.some((r) => r.bank_code === p.bankCode && r.branch_code === p.branchCode && r.account_type === p.accountType && r.account_number === p.accountNumber);
     return show(page, {
       title: TT.doneTitle,
       body: transferResultView(page.ctx, {
-        transfer,
+        transfer: shownTransfer(labels, transfer),
         sourceLabel: sourceLabelOf(page, accounts, transfer.sourceAccountId),
         balanceAfterYen: receipt.sourceBalanceAfterYen,
         csrf: page.session.csrfToken,
