@@ -16,17 +16,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { DIALECTS, skipReason, TEST_POSTGRES_URL } from '../../test/support/db/testing.js';
 import { encodeBase32 } from '../otp/index.js';
-import { createTestAuthority, provisionTestToken, STEP_MS, wrongCode, type TestAuthority } from '../../test/support/authority/authority-testing.js';
+import { boundTestToken, provisionTestToken, STEP_MS, withTestAuthority, wrongCode, type TestAuthority } from '../../test/support/authority/authority-testing.js';
 import { createTestApi } from '../../test/support/authority/http/authority-http-testing.js';
-
-async function boundAtA(t: TestAuthority) {
-  const token = await provisionTestToken(t);
-  t.clock.advance(-STEP_MS);
-  const bound = await t.authority.clientFor('bank-a').bind({ serial: token.serial, subject: '1000000001', code: token.codeAt(t.clock.nowMs()) });
-  t.clock.advance(STEP_MS);
-  assert.ok(bound.ok);
-  return { token, bindingId: bound.bindingId };
-}
 
 /** Every spelling of a secret that could sit in a dump: raw bytes, base32, hex, base64(url). */
 function spellings(secret: Uint8Array): (string | Buffer)[] {
@@ -52,10 +43,9 @@ function rawDatabaseBytes(t: TestAuthority): Buffer {
 
 for (const dialect of DIALECTS) {
   describe(`authority security [${dialect}]`, { skip: skipReason(dialect) }, () => {
-    it('institution B cannot verify, delete or resync institution A\'s binding, nor tell it exists', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
-        const { token, bindingId } = await boundAtA(t);
+    it('institution B cannot verify, delete or resync institution A\'s binding, nor tell it exists', () =>
+      withTestAuthority(dialect, async (t) => {
+        const { token, bindingId } = await boundTestToken(t);
         const b = t.authority.clientFor('bank-b');
         const now = t.clock.nowMs();
         assert.deepEqual(await b.verify({ bindingId, code: token.codeAt(now) }), { valid: false, reason: 'binding_not_found' });
@@ -68,15 +58,12 @@ for (const dialect of DIALECTS) {
         assert.deepEqual((await t.authority.clientFor('bank-a').verify({ bindingId, code: token.codeAt(now) })).valid, true);
         const row = await t.database.db.selectFrom('bindings').select(['deleted_at', 'relying_party_id']).where('id', '=', bindingId).executeTakeFirstOrThrow();
         assert.deepEqual(row, { deleted_at: null, relying_party_id: 'bank-a' });
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
     it('over HTTP too: B\'s key only reaches B\'s bindings', async () => {
       const api = await createTestApi(dialect);
       try {
-        const { token, bindingId } = await boundAtA(api.t);
+        const { token, bindingId } = await boundTestToken(api.t);
         const code = token.codeAt(api.t.clock.nowMs());
         const verify = await api.call({ method: 'POST', url: `/bindings/${bindingId}/verify`, body: { code }, as: 'bank-b' });
         assert.deepEqual(JSON.parse(verify.body), { valid: false, reason: 'binding_not_found' });
@@ -88,22 +75,17 @@ for (const dialect of DIALECTS) {
       }
     });
 
-    it('a revoked serial answers exactly like one that never existed (no oracle for serials)', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
+    it('a revoked serial answers exactly like one that never existed (no oracle for serials)', () =>
+      withTestAuthority(dialect, async (t) => {
         const token = await provisionTestToken(t);
         await t.authority.setTokenState(token.serial, 'revoked');
         const a = t.authority.clientFor('bank-a');
         const code = token.codeAt(t.clock.nowMs());
         assert.deepEqual(await a.bind({ serial: token.serial, subject: '1', code }), await a.bind({ serial: 'MMOB00000000', subject: '1', code }));
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('keeps no token secret in the clear: raw database bytes hold no spelling of any secret', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
+    it('keeps no token secret in the clear: raw database bytes hold no spelling of any secret', () =>
+      withTestAuthority(dialect, async (t) => {
         const plain = await t.authority.provisionToken({ kind: 'mobile' });
         assert.ok(plain.ok && 'secret' in plain.token);
         const plainToken = await provisionTestToken(t); // and one more, read back through the keyring
@@ -123,44 +105,33 @@ for (const dialect of DIALECTS) {
         assert.equal(raw.includes(plain.token.secret), false, 'base32 secret of the plain answer found');
         assert.equal(raw.includes(apiKey), false, 'API key found in the clear');
         assert.equal(raw.includes(apiKey.slice('mamori_rp_'.length)), false, 'API key body found in the clear');
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('a ciphertext moved to another row does not open there (AAD = serial): tampering fails closed', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
-        const { token: victim, bindingId } = await boundAtA(t);
+    it('a ciphertext moved to another row does not open there (AAD = serial): tampering fails closed', () =>
+      withTestAuthority(dialect, async (t) => {
+        const { token: victim, bindingId } = await boundTestToken(t);
         const attacker = await provisionTestToken(t);
         const attackerRow = await t.database.db.selectFrom('tokens').select(['secret_ciphertext', 'secret_key_id']).where('serial', '=', attacker.serial).executeTakeFirstOrThrow();
         await t.database.db.updateTable('tokens').set(attackerRow).where('serial', '=', victim.serial).execute();
         // The attacker's own token's code, against the victim's binding: refused by an error, never a yes.
         await assert.rejects(t.authority.clientFor('bank-a').verify({ bindingId, code: attacker.codeAt(t.clock.nowMs()) }), /does not authenticate/);
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('a guesser cannot multiply his tries by going through several institutions', async () => {
-      const t = await createTestAuthority(dialect, { policy: { throttleMaxFailures: 6 } });
-      try {
-        const { token, bindingId } = await boundAtA(t);
+    it('a guesser cannot multiply his tries by going through several institutions', () =>
+      withTestAuthority(dialect, { policy: { throttleMaxFailures: 6 } }, async (t) => {
+        const { token, bindingId } = await boundTestToken(t);
         const b = t.authority.clientFor('bank-b');
         // A dishonest institution B tries to bind the victim's token by guessing codes.
         for (let i = 0; i < 6; i++) assert.deepEqual(await b.bind({ serial: token.serial, subject: 'mallory', code: String(100_000 + i) === token.codeAt(t.clock.nowMs()) ? wrongCode(token, t.clock.nowMs()) : String(100_000 + i) }), { ok: false, reason: 'invalid_code' });
         assert.deepEqual(await b.bind({ serial: token.serial, subject: 'mallory', code: token.codeAt(t.clock.nowMs()) }), { ok: false, reason: 'throttled' });
         // The budget is the token's: A's verification waits for the window too (documented trade-off).
         assert.deepEqual(await t.authority.clientFor('bank-a').verify({ bindingId, code: token.codeAt(t.clock.nowMs()) }), { valid: false, reason: 'throttled' });
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
     it('writes no code, secret or API key into the audit log, and error bodies never echo a code', async () => {
       const api = await createTestApi(dialect);
       try {
-        const { token, bindingId } = await boundAtA(api.t);
+        const { token, bindingId } = await boundTestToken(api.t);
         const code = token.codeAt(api.t.clock.nowMs());
         await api.call({ method: 'POST', url: `/bindings/${bindingId}/verify`, body: { code } });
         const wrong = wrongCode(token, api.t.clock.nowMs());

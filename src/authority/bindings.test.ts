@@ -4,15 +4,14 @@ import { DIALECTS, skipReason } from '../../test/support/db/testing.js';
 import { timeStepAt } from '../otp/index.js';
 import { systemRandomBytes } from '../shared/clock.js';
 import { createAuthority } from './authority.js';
-import { createTestAuthority, provisionTestToken, STEP_MS, wrongCode } from '../../test/support/authority/authority-testing.js';
+import { provisionTestToken, STEP_MS, withTestAuthority, wrongCode } from '../../test/support/authority/authority-testing.js';
 
 const toFullWidth = (text: string) => text.replace(/[0-9A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 
 for (const dialect of DIALECTS) {
   describe(`bind and unbind [${dialect}]`, { skip: skipReason(dialect) }, () => {
-    it('binds after proof of possession; the proof code is spent for the binding', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
+    it('binds after proof of possession; the proof code is spent for the binding', () =>
+      withTestAuthority(dialect, async (t) => {
         const token = await provisionTestToken(t);
         const client = t.authority.clientFor('bank-a');
         const code = token.codeAt(t.clock.nowMs());
@@ -25,14 +24,10 @@ for (const dialect of DIALECTS) {
         assert.equal(audit.actor, 'rp:bank-a');
         assert.equal(audit.subject, token.serial);
         assert.doesNotMatch(audit.details, new RegExp(code));
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('accepts the serial as people type it, and names a wrong check digit apart from nonsense', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
+    it('accepts the serial as people type it, and names a wrong check digit apart from nonsense', () =>
+      withTestAuthority(dialect, async (t) => {
         const token = await provisionTestToken(t);
         const client = t.authority.clientFor('bank-a');
         const code = token.codeAt(t.clock.nowMs());
@@ -45,14 +40,10 @@ for (const dialect of DIALECTS) {
         for (const serial of ['', 'MMOB', 'hello world', wrongCheck, `${token.serial}0`, '１２３']) {
           assert.deepEqual(await client.bind({ serial, subject: '1', code }), { ok: false, reason: 'malformed_serial' }, serial);
         }
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('refuses a bind that races the token being disabled (the disable commits between the check and the write)', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
+    it('refuses a bind that races the token being disabled (the disable commits between the check and the write)', () =>
+      withTestAuthority(dialect, async (t) => {
         const token = await provisionTestToken(t);
         // The database as bindToken sees it: its first transaction starts only after another
         // request has disabled the token — after bindToken read the token as active.
@@ -75,14 +66,10 @@ for (const dialect of DIALECTS) {
         assert.equal(race, false, 'the race was staged');
         const bindings = await real.selectFrom('bindings').select('id').where('serial', '=', token.serial).execute();
         assert.deepEqual(bindings, [], 'no binding was written after the disable');
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('says unknown_serial for an unknown or revoked token, token_disabled for a disabled one', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
+    it('says unknown_serial for an unknown or revoked token, token_disabled for a disabled one', () =>
+      withTestAuthority(dialect, async (t) => {
         const token = await provisionTestToken(t);
         const client = t.authority.clientFor('bank-a');
         const code = token.codeAt(t.clock.nowMs());
@@ -91,14 +78,10 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(await client.bind({ serial: token.serial, subject: '1', code }), { ok: false, reason: 'token_disabled' });
         await t.authority.setTokenState(token.serial, 'revoked');
         assert.deepEqual(await client.bind({ serial: token.serial, subject: '1', code }), { ok: false, reason: 'unknown_serial' });
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('refuses a wrong code (counted) and a malformed one (not counted)', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
+    it('refuses a wrong code (counted) and a malformed one (not counted)', () =>
+      withTestAuthority(dialect, async (t) => {
         const token = await provisionTestToken(t);
         const client = t.authority.clientFor('bank-a');
         assert.deepEqual(await client.bind({ serial: token.serial, subject: '1', code: wrongCode(token, t.clock.nowMs()) }), { ok: false, reason: 'invalid_code' });
@@ -106,14 +89,10 @@ for (const dialect of DIALECTS) {
         const row = await t.database.db.selectFrom('tokens').select('throttle_failures').executeTakeFirstOrThrow();
         assert.equal(row.throttle_failures, 1);
         assert.deepEqual(await t.database.db.selectFrom('bindings').selectAll().execute(), []);
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('binding the same token to the same subject again reuses the binding, with a fresh code only', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
+    it('binding the same token to the same subject again reuses the binding, with a fresh code only', () =>
+      withTestAuthority(dialect, async (t) => {
         const token = await provisionTestToken(t);
         const client = t.authority.clientFor('bank-a');
         const code = token.codeAt(t.clock.nowMs());
@@ -126,14 +105,10 @@ for (const dialect of DIALECTS) {
         assert.equal(again.bindingId, first.bindingId);
         const rows = await t.database.db.selectFrom('bindings').selectAll().execute();
         assert.equal(rows.length, 1);
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('unbinds only its own bindings, once; binding again afterwards makes a new binding', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
+    it('unbinds only its own bindings, once; binding again afterwards makes a new binding', () =>
+      withTestAuthority(dialect, async (t) => {
         const token = await provisionTestToken(t);
         const a = t.authority.clientFor('bank-a');
         const bound = await a.bind({ serial: token.serial, subject: '1000000001', code: token.codeAt(t.clock.nowMs()) });
@@ -148,22 +123,15 @@ for (const dialect of DIALECTS) {
         assert.notEqual(rebound.bindingId, bound.bindingId);
         const actions = await t.database.db.selectFrom('audit_log').select('action').where('action', 'in', ['token_bound', 'token_unbound']).orderBy('seq').execute();
         assert.deepEqual(actions.map((r) => r.action), ['token_bound', 'token_unbound', 'token_bound']);
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('throws on a subject that is no identifier (misuse)', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
+    it('throws on a subject that is no identifier (misuse)', () =>
+      withTestAuthority(dialect, async (t) => {
         const token = await provisionTestToken(t);
         const client = t.authority.clientFor('bank-a');
         for (const subject of ['', 'x'.repeat(65), 'a\nb', 42 as unknown as string]) {
           await assert.rejects(client.bind({ serial: token.serial, subject, code: '123456' }), TypeError);
         }
-      } finally {
-        await t.close();
-      }
-    });
+      }));
   });
 }

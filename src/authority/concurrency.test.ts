@@ -8,18 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { DIALECTS, skipReason } from '../../test/support/db/testing.js';
 import type { VerifyResult } from './authority-client.js';
-import { createTestAuthority, provisionTestToken, STEP_MS, type TestAuthority } from '../../test/support/authority/authority-testing.js';
+import { boundTestToken, provisionTestToken, STEP_MS, withTestAuthority } from '../../test/support/authority/authority-testing.js';
 
 const CHILD = fileURLToPath(new URL('../../test/support/authority/verify-burst.child.ts', import.meta.url));
-
-async function boundToken(t: TestAuthority) {
-  const token = await provisionTestToken(t);
-  t.clock.advance(-STEP_MS);
-  const bound = await t.authority.clientFor('bank-a').bind({ serial: token.serial, subject: '1000000001', code: token.codeAt(t.clock.nowMs()) });
-  t.clock.advance(STEP_MS);
-  assert.ok(bound.ok);
-  return { token, bindingId: bound.bindingId };
-}
 
 function tally(results: VerifyResult[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -57,51 +48,38 @@ async function startChild(order: object): Promise<Child> {
 
 for (const dialect of DIALECTS) {
   describe(`concurrency [${dialect}]`, { skip: skipReason(dialect) }, () => {
-    it('accepts exactly one of 50 identical verifications sent at once', async () => {
-      const t = await createTestAuthority(dialect, { poolSize: 20 });
-      try {
-        const { token, bindingId } = await boundToken(t);
+    it('accepts exactly one of 50 identical verifications sent at once', () =>
+      withTestAuthority(dialect, { poolSize: 20 }, async (t) => {
+        const { token, bindingId } = await boundTestToken(t);
         const client = t.authority.clientFor('bank-a');
         const code = token.codeAt(t.clock.nowMs());
         const results = await Promise.all(Array.from({ length: 50 }, () => client.verify({ bindingId, code })));
         assert.deepEqual(tally(results), { valid: 1, replayed: 49 });
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('counts every one of 50 concurrent wrong codes against the throttle', async () => {
-      const t = await createTestAuthority(dialect, { poolSize: 20, policy: { throttleMaxFailures: 1000 } });
-      try {
-        const { token, bindingId } = await boundToken(t);
+    it('counts every one of 50 concurrent wrong codes against the throttle', () =>
+      withTestAuthority(dialect, { poolSize: 20, policy: { throttleMaxFailures: 1000 } }, async (t) => {
+        const { token, bindingId } = await boundTestToken(t);
         const client = t.authority.clientFor('bank-a');
         const wrong = token.codeAt(t.clock.nowMs() + 10 * STEP_MS);
         await Promise.all(Array.from({ length: 50 }, () => client.verify({ bindingId, code: wrong })));
         const row = await t.database.db.selectFrom('tokens').select('throttle_failures').executeTakeFirstOrThrow();
         assert.equal(row.throttle_failures, 50);
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('binds exactly once when 20 identical binds race', async () => {
-      const t = await createTestAuthority(dialect, { poolSize: 20 });
-      try {
+    it('binds exactly once when 20 identical binds race', () =>
+      withTestAuthority(dialect, { poolSize: 20 }, async (t) => {
         const token = await provisionTestToken(t);
         const client = t.authority.clientFor('bank-a');
         const code = token.codeAt(t.clock.nowMs());
         const results = await Promise.all(Array.from({ length: 20 }, () => client.bind({ serial: token.serial, subject: '1000000001', code })));
         assert.equal(results.filter((r) => r.ok).length, 1);
         assert.equal((await t.database.db.selectFrom('bindings').selectAll().execute()).length, 1);
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('accepts exactly one of 2 × 25 identical verifications from two OS processes', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
-        const { token, bindingId } = await boundToken(t);
+    it('accepts exactly one of 2 × 25 identical verifications from two OS processes', () =>
+      withTestAuthority(dialect, async (t) => {
+        const { token, bindingId } = await boundTestToken(t);
         const order = {
           location: t.database.location,
           masterKeySpec: t.masterKeySpec,
@@ -116,9 +94,6 @@ for (const dialect of DIALECTS) {
         const results = (await Promise.all(children.map((c) => c.results))).flat();
         assert.equal(results.length, 50);
         assert.deepEqual(tally(results), { valid: 1, replayed: 49 });
-      } finally {
-        await t.close();
-      }
-    });
+      }));
   });
 }

@@ -5,7 +5,7 @@ import { DIALECTS, skipReason } from '../../test/support/db/testing.js';
 import { decodeBase32, parseKeyUri } from '../otp/index.js';
 import { systemRandomBytes } from '../shared/clock.js';
 import { createAuthority } from './authority-service.js';
-import { createTestAuthority, testToken } from '../../test/support/authority/authority-testing.js';
+import { testToken, withTestAuthority } from '../../test/support/authority/authority-testing.js';
 import { deriveClientTokenSecret } from './key-agreement.js';
 import { randomDigits } from './provision.js';
 
@@ -13,9 +13,8 @@ const subtle = globalThis.crypto.subtle;
 
 for (const dialect of DIALECTS) {
   describe(`provisionToken [${dialect}]`, { skip: skipReason(dialect) }, () => {
-    it('issues a plain token: serial, base32 secret, RFC 6238 defaults and an otpauth URI; its code binds', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
+    it('issues a plain token: serial, base32 secret, RFC 6238 defaults and an otpauth URI; its code binds', () =>
+      withTestAuthority(dialect, async (t) => {
         const result = await t.authority.provisionToken({ kind: 'mobile' });
         assert.ok(result.ok && 'secret' in result.token);
         const token = result.token;
@@ -42,14 +41,10 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(audit.map((r) => r.action), ['relying_party_registered', 'relying_party_registered', 'token_provisioned', 'token_bound']);
         assert.equal(audit[2]?.subject, token.serial);
         assert.deepEqual(await verifyAuditChain(t.database.db), { ok: true, chains: 1, records: 4 });
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('agrees the key: no secret in the answer, and the client-derived secret makes codes that bind', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
+    it('agrees the key: no secret in the answer, and the client-derived secret makes codes that bind', () =>
+      withTestAuthority(dialect, async (t) => {
         const pair = await subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits']);
         const clientPublicKey = Buffer.from(await subtle.exportKey('raw', pair.publicKey)).toString('base64url');
         const result = await t.authority.provisionToken({ kind: 'desktop', clientPublicKey });
@@ -61,25 +56,17 @@ for (const dialect of DIALECTS) {
         const token = testToken(result.token.serial, secret);
         const bound = await t.authority.clientFor('bank-a').bind({ serial: token.serial, subject: '1000000001', code: token.codeAt(t.clock.nowMs()) });
         assert.deepEqual(bound.ok && { kind: bound.kind, serial: bound.serial }, { kind: 'desktop', serial: token.serial });
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('refuses an invalid client key and writes nothing', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
+    it('refuses an invalid client key and writes nothing', () =>
+      withTestAuthority(dialect, async (t) => {
         const result = await t.authority.provisionToken({ kind: 'mobile', clientPublicKey: Buffer.alloc(65, 4).toString('base64url') });
         assert.deepEqual(result, { ok: false, reason: 'invalid_public_key' });
         assert.deepEqual(await t.database.db.selectFrom('tokens').selectAll().execute(), []);
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('draws another serial when the first one is taken', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
+    it('draws another serial when the first one is taken', () =>
+      withTestAuthority(dialect, async (t) => {
         // Every 4-byte draw (the serial digits) repeats the same value twice, then goes on.
         let fourByteDraws = 0;
         const scripted = (size: number) => (size === 4 && fourByteDraws++ < 2 ? new Uint8Array([0, 1, 2, 3]) : systemRandomBytes(size));
@@ -89,19 +76,12 @@ for (const dialect of DIALECTS) {
         assert.ok(first.ok && second.ok);
         assert.notEqual(first.token.serial, second.token.serial);
         assert.equal(fourByteDraws, 3);
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('refuses a kind it does not know (misuse)', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
+    it('refuses a kind it does not know (misuse)', () =>
+      withTestAuthority(dialect, async (t) => {
         await assert.rejects(t.authority.provisionToken({ kind: 'hardware' as 'mobile' }), TypeError);
-      } finally {
-        await t.close();
-      }
-    });
+      }));
   });
 }
 

@@ -3,16 +3,15 @@ import { describe, it } from 'node:test';
 import { DIALECTS, skipReason } from '../../test/support/db/testing.js';
 import { systemRandomBytes } from '../shared/clock.js';
 import { createAuthority } from './authority-service.js';
-import { createTestAuthority, provisionTestToken, STEP_MS } from '../../test/support/authority/authority-testing.js';
+import { provisionTestToken, STEP_MS, withTestAuthority } from '../../test/support/authority/authority-testing.js';
 import { createKeyring, type Keyring } from './keyring.js';
 import { reencryptTokenSecrets } from './reencrypt.js';
 import { replaceSecretIfUnchanged } from './token-store.js';
 
 for (const dialect of DIALECTS) {
   describe(`reencryptTokenSecrets [${dialect}]`, { skip: skipReason(dialect) }, () => {
-    it('re-seals every row with the new active key, in batches, while verifications go on', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
+    it('re-seals every row with the new active key, in batches, while verifications go on', () =>
+      withTestAuthority(dialect, async (t) => {
         const tokens = [];
         for (let i = 0; i < 23; i++) tokens.push(await provisionTestToken(t));
         const bindings: string[] = [];
@@ -52,23 +51,16 @@ for (const dialect of DIALECTS) {
           assert.equal((await onlyK2.clientFor('bank-a').verify({ bindingId: bindings[i] ?? '', code: token.codeAt(t.clock.nowMs()) })).valid, true);
         }
         assert.deepEqual(await reencryptTokenSecrets(t.database.db, both), { reencrypted: 0, skipped: 0 });
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('never overwrites a row that changed meanwhile (compare and set on the old ciphertext)', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
+    it('never overwrites a row that changed meanwhile (compare and set on the old ciphertext)', () =>
+      withTestAuthority(dialect, async (t) => {
         const token = await provisionTestToken(t);
         const row = await t.database.db.selectFrom('tokens').selectAll().executeTakeFirstOrThrow();
         const replaced = await replaceSecretIfUnchanged(t.database.db, { serial: token.serial, fromCiphertext: `${row.secret_ciphertext}x`, toCiphertext: 'other', toKeyId: 'k2' });
         assert.equal(replaced, false);
         const after = await t.database.db.selectFrom('tokens').selectAll().executeTakeFirstOrThrow();
         assert.equal(after.secret_ciphertext, row.secret_ciphertext);
-      } finally {
-        await t.close();
-      }
-    });
+      }));
   });
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DIALECTS, skipReason } from '../../test/support/db/testing.js';
-import { createTestAuthority, provisionTestToken, STEP_MS, type TestAuthority } from '../../test/support/authority/authority-testing.js';
+import { provisionTestToken, STEP_MS, withTestAuthority, type TestAuthority } from '../../test/support/authority/authority-testing.js';
 
 async function bound(t: TestAuthority) {
   const token = await provisionTestToken(t);
@@ -13,9 +13,8 @@ async function bound(t: TestAuthority) {
 
 for (const dialect of DIALECTS) {
   describe(`resync [${dialect}]`, { skip: skipReason(dialect) }, () => {
-    it('finds two consecutive codes far off, stores the drift, and spends both codes', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
+    it('finds two consecutive codes far off, stores the drift, and spends both codes', () =>
+      withTestAuthority(dialect, async (t) => {
         const { token, bindingId } = await bound(t);
         const client = t.authority.clientFor('bank-a');
         const ahead = 20 * STEP_MS; // the token's clock runs ten minutes fast
@@ -28,14 +27,10 @@ for (const dialect of DIALECTS) {
         assert.equal((await client.verify({ bindingId, code: token.codeAt(t.clock.nowMs() + ahead) })).valid, true);
         const audit = await t.database.db.selectFrom('audit_log').select('details').where('action', '=', 'token_resynced').executeTakeFirstOrThrow();
         assert.deepEqual(JSON.parse(audit.details), { driftSteps: 20, previousDriftSteps: 0, relyingParty: 'bank-a' });
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('refuses codes that are not consecutive, or beyond the window, and counts them', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
+    it('refuses codes that are not consecutive, or beyond the window, and counts them', () =>
+      withTestAuthority(dialect, async (t) => {
         const { token } = await bound(t);
         const client = t.authority.clientFor('bank-a');
         const now = t.clock.nowMs();
@@ -45,14 +40,10 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(await client.resync({ serial: token.serial, code1: token.codeAt(far - STEP_MS), code2: token.codeAt(far) }), { ok: false, reason: 'not_consecutive' });
         const row = await t.database.db.selectFrom('tokens').select(['throttle_failures', 'drift_steps']).executeTakeFirstOrThrow();
         assert.deepEqual(row, { throttle_failures: 3, drift_steps: 0 });
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('answers malformed input, unknown tokens, tokens bound only elsewhere, and disabled tokens', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
+    it('answers malformed input, unknown tokens, tokens bound only elsewhere, and disabled tokens', () =>
+      withTestAuthority(dialect, async (t) => {
         const { token } = await bound(t);
         const a = t.authority.clientFor('bank-a');
         const now = t.clock.nowMs();
@@ -63,9 +54,6 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(await a.resync({ serial: token.serial, code1: '12345', code2: codes.code2 }), { ok: false, reason: 'malformed_code' });
         await t.authority.setTokenState(token.serial, 'disabled');
         assert.deepEqual(await a.resync({ serial: token.serial, ...codes }), { ok: false, reason: 'token_disabled' });
-      } finally {
-        await t.close();
-      }
-    });
+      }));
   });
 }

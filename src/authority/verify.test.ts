@@ -2,26 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DIALECTS, skipReason } from '../../test/support/db/testing.js';
 import { timeStepAt } from '../otp/index.js';
-import { createTestAuthority, provisionTestToken, STEP_MS, wrongCode, type TestAuthority, type TestToken } from '../../test/support/authority/authority-testing.js';
-
-async function boundToken(t: TestAuthority, relyingParty = 'bank-a', subject = '1000000001'): Promise<{ token: TestToken; bindingId: string }> {
-  const token = await provisionTestToken(t);
-  // Bind one step earlier, so that the current step stays unspent (and no drift is learnt).
-  t.clock.advance(-STEP_MS);
-  const bound = await t.authority.clientFor(relyingParty).bind({ serial: token.serial, subject, code: token.codeAt(t.clock.nowMs()) });
-  t.clock.advance(STEP_MS);
-  assert.ok(bound.ok, JSON.stringify(bound));
-  return { token, bindingId: bound.bindingId };
-}
+import { boundTestToken, STEP_MS, withTestAuthority, wrongCode } from '../../test/support/authority/authority-testing.js';
 
 const step = (nowMs: number) => timeStepAt({ nowMs, periodSeconds: 30 });
 
 for (const dialect of DIALECTS) {
   describe(`verify [${dialect}]`, { skip: skipReason(dialect) }, () => {
-    it('accepts the current code once; the same code again is replayed', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
-        const { token, bindingId } = await boundToken(t);
+    it('accepts the current code once; the same code again is replayed', () =>
+      withTestAuthority(dialect, async (t) => {
+        const { token, bindingId } = await boundTestToken(t);
         const client = t.authority.clientFor('bank-a');
         const code = token.codeAt(t.clock.nowMs());
         assert.deepEqual(await client.verify({ bindingId, code }), { valid: true, timeStep: step(t.clock.nowMs()) });
@@ -29,29 +18,21 @@ for (const dialect of DIALECTS) {
         t.clock.advance(STEP_MS);
         assert.deepEqual(await client.verify({ bindingId, code }), { valid: false, reason: 'replayed' });
         assert.deepEqual(await client.verify({ bindingId, code: token.codeAt(t.clock.nowMs()) }), { valid: true, timeStep: step(t.clock.nowMs()) });
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('refuses an older step after a newer one (replayed), and the bind code itself', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
-        const { token, bindingId } = await boundToken(t);
+    it('refuses an older step after a newer one (replayed), and the bind code itself', () =>
+      withTestAuthority(dialect, async (t) => {
+        const { token, bindingId } = await boundTestToken(t);
         const client = t.authority.clientFor('bank-a');
         const now = t.clock.nowMs();
         assert.deepEqual(await client.verify({ bindingId, code: token.codeAt(now - STEP_MS) }), { valid: false, reason: 'replayed' });
         assert.equal((await client.verify({ bindingId, code: token.codeAt(now + STEP_MS) })).valid, true);
         assert.deepEqual(await client.verify({ bindingId, code: token.codeAt(now) }), { valid: false, reason: 'replayed' });
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('accepts one code once for each binding of a token: two subjects, and two relying parties', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
-        const { token, bindingId: first } = await boundToken(t, 'bank-a', '1000000001');
+    it('accepts one code once for each binding of a token: two subjects, and two relying parties', () =>
+      withTestAuthority(dialect, async (t) => {
+        const { token, bindingId: first } = await boundTestToken(t, 'bank-a', '1000000001');
         const prev = token.codeAt(t.clock.nowMs() - STEP_MS);
         const second = await t.authority.clientFor('bank-a').bind({ serial: token.serial, subject: '1000000002', code: prev });
         const third = await t.authority.clientFor('bank-b').bind({ serial: token.serial, subject: '1000000001', code: prev });
@@ -61,15 +42,11 @@ for (const dialect of DIALECTS) {
         assert.equal((await t.authority.clientFor('bank-a').verify({ bindingId: second.bindingId, code })).valid, true);
         assert.equal((await t.authority.clientFor('bank-b').verify({ bindingId: third.bindingId, code })).valid, true);
         assert.deepEqual(await t.authority.clientFor('bank-b').verify({ bindingId: third.bindingId, code }), { valid: false, reason: 'replayed' });
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('tells a wrong code from a malformed one; only wrong codes count against the throttle', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
-        const { token, bindingId } = await boundToken(t);
+    it('tells a wrong code from a malformed one; only wrong codes count against the throttle', () =>
+      withTestAuthority(dialect, async (t) => {
+        const { token, bindingId } = await boundTestToken(t);
         const client = t.authority.clientFor('bank-a');
         assert.deepEqual(await client.verify({ bindingId, code: wrongCode(token, t.clock.nowMs()) }), { valid: false, reason: 'invalid_code' });
         for (const code of ['', '12345', '1234567', '12345a', ' 123456', '１２３４５６', '-12345']) {
@@ -77,42 +54,30 @@ for (const dialect of DIALECTS) {
         }
         const row = await t.database.db.selectFrom('tokens').select('throttle_failures').where('serial', '=', token.serial).executeTakeFirstOrThrow();
         assert.equal(row.throttle_failures, 1);
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('accepts the neighbouring steps (window ±1) but not two steps away', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
-        const { token, bindingId } = await boundToken(t);
+    it('accepts the neighbouring steps (window ±1) but not two steps away', () =>
+      withTestAuthority(dialect, async (t) => {
+        const { token, bindingId } = await boundTestToken(t);
         const client = t.authority.clientFor('bank-a');
         const now = t.clock.nowMs();
         assert.deepEqual(await client.verify({ bindingId, code: token.codeAt(now + 2 * STEP_MS) }), { valid: false, reason: 'invalid_code' });
         assert.deepEqual(await client.verify({ bindingId, code: token.codeAt(now + STEP_MS) }), { valid: true, timeStep: step(now) + 1 });
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it("sees only the relying party's own live bindings", async () => {
-      const t = await createTestAuthority(dialect);
-      try {
-        const { token, bindingId } = await boundToken(t, 'bank-a');
+    it("sees only the relying party's own live bindings", () =>
+      withTestAuthority(dialect, async (t) => {
+        const { token, bindingId } = await boundTestToken(t, 'bank-a');
         const code = token.codeAt(t.clock.nowMs());
         assert.deepEqual(await t.authority.clientFor('bank-b').verify({ bindingId, code }), { valid: false, reason: 'binding_not_found' });
         assert.deepEqual(await t.authority.clientFor('bank-a').verify({ bindingId: 'bnd_nope', code }), { valid: false, reason: 'binding_not_found' });
         assert.deepEqual(await t.authority.clientFor('bank-a').unbind(bindingId), { ok: true });
         assert.deepEqual(await t.authority.clientFor('bank-a').verify({ bindingId, code }), { valid: false, reason: 'binding_not_found' });
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('throttles a token after 20 wrong codes across every relying party, until the window ends', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
-        const { token, bindingId: atA } = await boundToken(t, 'bank-a');
+    it('throttles a token after 20 wrong codes across every relying party, until the window ends', () =>
+      withTestAuthority(dialect, async (t) => {
+        const { token, bindingId: atA } = await boundTestToken(t, 'bank-a');
         const bound = await t.authority.clientFor('bank-b').bind({ serial: token.serial, subject: '9', code: token.codeAt(t.clock.nowMs() - STEP_MS) });
         assert.ok(bound.ok);
         const wrong = wrongCode(token, t.clock.nowMs());
@@ -129,15 +94,11 @@ for (const dialect of DIALECTS) {
         t.clock.advance(5 * 60_000);
         const later = token.codeAt(t.clock.nowMs());
         assert.equal((await t.authority.clientFor('bank-a').verify({ bindingId: atA, code: later })).valid, true);
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('refuses a right code whose claim comes after the failure budget was spent or the token was disabled (races)', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
-        const { token, bindingId } = await boundToken(t);
+    it('refuses a right code whose claim comes after the failure budget was spent or the token was disabled (races)', () =>
+      withTestAuthority(dialect, async (t) => {
+        const { token, bindingId } = await boundTestToken(t);
         // As if 20 concurrent wrong guesses committed between this request's read and its write:
         // the claim itself checks the budget.
         const { claimStep } = await import('./binding-store.js');
@@ -149,15 +110,11 @@ for (const dialect of DIALECTS) {
         assert.equal(await claimStep(t.database.db, claim), false);
         await t.database.db.updateTable('tokens').set({ state: 'active' }).execute();
         assert.equal(await claimStep(t.database.db, claim), true);
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('answers token_disabled for a disabled or revoked token, and works again when re-enabled', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
-        const { token, bindingId } = await boundToken(t);
+    it('answers token_disabled for a disabled or revoked token, and works again when re-enabled', () =>
+      withTestAuthority(dialect, async (t) => {
+        const { token, bindingId } = await boundTestToken(t);
         const client = t.authority.clientFor('bank-a');
         const code = token.codeAt(t.clock.nowMs());
         assert.deepEqual(await t.authority.setTokenState(token.serial, 'disabled'), { ok: true });
@@ -172,15 +129,11 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(await t.authority.setTokenState('MMOB00000001', 'active'), { ok: false, reason: 'malformed_serial' });
         const actions = await t.database.db.selectFrom('audit_log').select('action').where('action', '=', 'token_state_changed').execute();
         assert.equal(actions.length, 3);
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('learns drift one step at a time from accepted codes, up to ±10 steps', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
-        const { token, bindingId } = await boundToken(t);
+    it('learns drift one step at a time from accepted codes, up to ±10 steps', () =>
+      withTestAuthority(dialect, async (t) => {
+        const { token, bindingId } = await boundTestToken(t);
         const client = t.authority.clientFor('bank-a');
         const drift = async () => (await t.database.db.selectFrom('tokens').select('drift_steps').where('serial', '=', token.serial).executeTakeFirstOrThrow()).drift_steps;
         // The token's clock runs ahead, one more step at each login, 12 logins.
@@ -199,15 +152,11 @@ for (const dialect of DIALECTS) {
         t.clock.advance(STEP_MS);
         assert.equal((await client.verify({ bindingId, code: token.codeAt(t.clock.nowMs() + 9 * STEP_MS) })).valid, true);
         assert.equal(await drift(), 9);
-      } finally {
-        await t.close();
-      }
-    });
+      }));
 
-    it('verifies transaction codes bound to the payee (and amount), with their own replay floor', async () => {
-      const t = await createTestAuthority(dialect);
-      try {
-        const { token, bindingId } = await boundToken(t);
+    it('verifies transaction codes bound to the payee (and amount), with their own replay floor', () =>
+      withTestAuthority(dialect, async (t) => {
+        const { token, bindingId } = await boundTestToken(t);
         const client = t.authority.clientFor('bank-a');
         const now = t.clock.nowMs();
         const code = token.transactionCodeAt({ nowMs: now, payeeAccount: '0123456', amountYen: 78_000 });
@@ -224,9 +173,6 @@ for (const dialect of DIALECTS) {
         assert.equal((await client.verify({ bindingId, code: accountOnly, transaction: { payeeAccount: '7654321' } })).valid, true);
         assert.deepEqual(await client.verify({ bindingId, code: 'abcdef', transaction: { payeeAccount: '7654321' } }), { valid: false, reason: 'malformed_code' });
         await assert.rejects(client.verify({ bindingId, code: '123456', transaction: { payeeAccount: '12' } }), TypeError);
-      } finally {
-        await t.close();
-      }
-    });
+      }));
   });
 }

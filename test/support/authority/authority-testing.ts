@@ -21,10 +21,12 @@ export interface TestAuthority {
   close(): Promise<void>;
 }
 
-export async function createTestAuthority(
-  dialect: DialectName,
-  options: { policy?: Partial<AuthorityPolicy>; poolSize?: number } = {},
-): Promise<TestAuthority> {
+export interface TestAuthorityOptions {
+  policy?: Partial<AuthorityPolicy>;
+  poolSize?: number;
+}
+
+export async function createTestAuthority(dialect: DialectName, options: TestAuthorityOptions = {}): Promise<TestAuthority> {
   const database = await createTestDatabase(dialect, options.poolSize === undefined ? {} : { poolSize: options.poolSize });
   // 5 s into a step: a code made "now" is the centre step.
   const clock = manualClock(T0 + 5_000);
@@ -34,6 +36,31 @@ export async function createTestAuthority(
   await authority.ensureRelyingParty({ id: 'bank-a', name: 'Bank A' });
   await authority.ensureRelyingParty({ id: 'bank-b', name: 'Bank B' });
   return { database, clock, keyring, masterKeySpec: `k1:${Buffer.from(masterKey).toString('base64')}`, authority, close: () => database.close() };
+}
+
+type Work = (t: TestAuthority) => Promise<void>;
+
+/** A fresh test authority (as createTestAuthority) for `work`, a test's body; closed after it, whatever it does. */
+export function withTestAuthority(dialect: DialectName, work: Work): Promise<void>;
+export function withTestAuthority(dialect: DialectName, options: TestAuthorityOptions, work: Work): Promise<void>;
+export async function withTestAuthority(dialect: DialectName, ...rest: [Work] | [TestAuthorityOptions, Work]): Promise<void> {
+  const [options, work] = rest.length === 1 ? [{}, rest[0]] : rest;
+  const t = await createTestAuthority(dialect, options);
+  try {
+    await work(t);
+  } finally {
+    await t.close();
+  }
+}
+
+/** A token bound to `subject` at `relyingParty` one step ago, so that the current step stays unspent (and no drift is learnt). */
+export async function boundTestToken(t: TestAuthority, relyingParty = 'bank-a', subject = '1000000001'): Promise<{ token: TestToken; bindingId: string }> {
+  const token = await provisionTestToken(t);
+  t.clock.advance(-STEP_MS);
+  const bound = await t.authority.clientFor(relyingParty).bind({ serial: token.serial, subject, code: token.codeAt(t.clock.nowMs()) });
+  t.clock.advance(STEP_MS);
+  if (!bound.ok) throw new Error(`binding the test token failed: ${JSON.stringify(bound)}`);
+  return { token, bindingId: bound.bindingId };
 }
 
 export interface TestToken {
