@@ -7,7 +7,7 @@ import type { BindResult, UnbindResult } from './authority-client.js';
 import { AUTHORITY_AUDIT_CHAIN, isPlausibleBindingId, randomId, relyingPartyActor, unsealTokenKey, type AuthorityContext } from './authority-context.js';
 import { claimStepOnLiveBinding, insertBindingIfAbsent, markBindingDeleted } from './binding-store.js';
 import { learnedDrift } from './drift.js';
-import { findToken, holdActiveToken, setDriftIfUnchanged, withTokenAttempt } from './token-store.js';
+import { findToken, holdActiveToken, setDriftIfUnchanged, throttleOf, withTokenAttempt } from './token-store.js';
 
 export interface BindInput {
   serial: string;
@@ -45,8 +45,7 @@ export async function bindToken(ctx: AuthorityContext, relyingPartyId: string, i
   if (token === undefined || token.state === 'revoked') return { ok: false, reason: 'unknown_serial' };
   if (token.state === 'disabled') return { ok: false, reason: 'token_disabled' };
   // The proof of possession is checked under one of the token's throttle attempts (token-store.ts).
-  const throttle = { serial, nowMs, maxFailures: policy.throttleMaxFailures, windowMs: policy.throttleWindowMs };
-  const attempted = await withTokenAttempt(db, throttle, async (countFailure) => {
+  const attempted = await withTokenAttempt(db, throttleOf(policy, serial, nowMs), async (countFailure) => {
     const checked = verifyTotp({
       key: unsealTokenKey(ctx.keyring, token),
       code: input.code,

@@ -8,7 +8,7 @@ import { isWellFormedCode, normalizeSerial, timeStepAt, verifyTotp, type HmacKey
 import type { ResyncResult } from './authority-client.js';
 import { AUTHORITY_AUDIT_CHAIN, relyingPartyActor, unsealTokenKey, type AuthorityContext } from './authority-context.js';
 import { hasLiveBinding, raiseLoginFloors } from './binding-store.js';
-import { findToken, isThrottled, setDrift, withTokenAttempt } from './token-store.js';
+import { findToken, isThrottled, setDrift, throttleOf, withTokenAttempt } from './token-store.js';
 
 export interface ResyncInput {
   serial: string;
@@ -30,12 +30,11 @@ export async function resyncToken(ctx: AuthorityContext, relyingPartyId: string,
   }
   if (token.state === 'disabled') return { ok: false, reason: 'token_disabled' };
   if (!isWellFormedCode(input.code1, token.digits) || !isWellFormedCode(input.code2, token.digits)) {
-    return isThrottled(token, { nowMs, maxFailures: policy.throttleMaxFailures, windowMs: policy.throttleWindowMs }) ? { ok: false, reason: 'throttled' } : { ok: false, reason: 'malformed_code' };
+    return isThrottled(token, throttleOf(policy, serial, nowMs)) ? { ok: false, reason: 'throttled' } : { ok: false, reason: 'malformed_code' };
   }
   // The pair is searched under one of the token's throttle attempts (token-store.ts): a pair
   // that is not consecutive counts as a failure, like a wrong code.
-  const throttle = { serial, nowMs, maxFailures: policy.throttleMaxFailures, windowMs: policy.throttleWindowMs };
-  const attempted = await withTokenAttempt(db, throttle, async (countFailure) => {
+  const attempted = await withTokenAttempt(db, throttleOf(policy, serial, nowMs), async (countFailure) => {
     const key = unsealTokenKey(ctx.keyring, token);
     const shape = { periodSeconds: token.period_seconds, digits: token.digits };
     const currentStep = timeStepAt({ nowMs, periodSeconds: token.period_seconds });

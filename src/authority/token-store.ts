@@ -3,6 +3,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Schema } from '../db/schema.js';
 import { retryWithin } from '../shared/retry-within.js';
+import type { AuthorityPolicy } from './authority-policy.js';
 import type { TokenState, TokenTable } from './authority.tables.js';
 
 export type TokenRow = Selectable<TokenTable>;
@@ -69,6 +70,11 @@ interface ThrottleInput {
   nowMs: number;
   maxFailures: number;
   windowMs: number;
+}
+
+/** The throttle of the token `serial` at `nowMs`, under the authority's policy. */
+export function throttleOf(policy: Pick<AuthorityPolicy, 'throttleMaxFailures' | 'throttleWindowMs'>, serial: string, nowMs: number): ThrottleInput {
+  return { serial, nowMs, maxFailures: policy.throttleMaxFailures, windowMs: policy.throttleWindowMs };
 }
 
 /**
@@ -170,7 +176,6 @@ export async function setDrift(db: Db, input: { serial: string; driftSteps: numb
   await db.updateTable('tokens').set({ drift_steps: input.driftSteps, updated_at: input.nowMs }).where('serial', '=', input.serial).execute();
 }
 
-/** Revoked is final: a revoked token never comes back. Returns the previous state when changed. */
 /**
  * Inside a transaction: true while the token is active, holding its row (PostgreSQL locks the
  * row until commit; SQLite's writer lock covers the whole transaction) so that it cannot be
@@ -182,6 +187,7 @@ export async function holdActiveToken(db: Db, serial: string): Promise<boolean> 
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** Revoked is final: a revoked token never comes back. */
 export async function updateTokenState(
   db: Db,
   input: { serial: string; state: TokenState; nowMs: number },

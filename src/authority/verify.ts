@@ -16,7 +16,7 @@ import type { TransactionInput, VerifyResult } from './authority-client.js';
 import { isPlausibleBindingId, unsealTokenKey, type AuthorityContext } from './authority-context.js';
 import { claimStep, findLiveBindingWithToken, type BindingWithToken, type ReplayFloor } from './binding-store.js';
 import { driftInMinuteSteps, learnedDrift } from './drift.js';
-import { isThrottled, setDriftIfUnchanged, withTokenAttempt } from './token-store.js';
+import { isThrottled, setDriftIfUnchanged, throttleOf, withTokenAttempt } from './token-store.js';
 
 export interface VerifyInput {
   bindingId: string;
@@ -37,8 +37,7 @@ export async function verifyCode(ctx: AuthorityContext, relyingPartyId: string, 
   if (binding.state !== 'active') return { valid: false, reason: 'token_disabled' };
   // The code is checked only under one of the token's remaining throttle attempts, taken with
   // one conditional write: the throttle bounds the codes checked, not only those counted.
-  const throttle = { serial: binding.serial, nowMs, maxFailures: policy.throttleMaxFailures, windowMs: policy.throttleWindowMs };
-  const attempted = await withTokenAttempt(db, throttle, async (countFailure): Promise<VerifyResult> => {
+  const attempted = await withTokenAttempt(db, throttleOf(policy, binding.serial, nowMs), async (countFailure): Promise<VerifyResult> => {
     const check = input.transaction ? checkTransactionCode(ctx, binding, input.code, input.transaction, nowMs) : checkLoginCode(ctx, binding, input.code, nowMs);
     if (!check.matched) {
       if (check.reason === 'invalid_code') await countFailure();
@@ -80,7 +79,7 @@ async function whyClaimFailed(
   const again = await findLiveBindingWithToken(ctx.database.db, { bindingId, relyingPartyId });
   if (again === undefined) return 'binding_not_found';
   if (again.state !== 'active') return 'token_disabled';
-  if (isThrottled(again, { nowMs, maxFailures: ctx.policy.throttleMaxFailures, windowMs: ctx.policy.throttleWindowMs })) return 'throttled';
+  if (isThrottled(again, throttleOf(ctx.policy, again.serial, nowMs))) return 'throttled';
   return 'replayed';
 }
 
