@@ -17,14 +17,22 @@ interface MetricBase {
 const NAME_PATTERN = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-export class Counter<L extends string = never> implements MetricBase {
-  readonly type = 'counter' as const;
-  private readonly values = new Map<string, number>();
+/** What a counter and a gauge share: one number for each set of label values, a line each. */
+abstract class OneNumberMetric<L extends string> {
+  protected readonly values = new Map<string, number>();
   constructor(
     readonly name: string,
     readonly help: string,
-    private readonly labelNames: readonly L[],
+    protected readonly labelNames: readonly L[],
   ) {}
+
+  render(): string[] {
+    return [...this.values].map(([key, value]) => `${this.name}${key} ${formatNumber(value)}`);
+  }
+}
+
+export class Counter<L extends string = never> extends OneNumberMetric<L> implements MetricBase {
+  readonly type = 'counter' as const;
 
   inc(...args: [L] extends [never] ? [value?: number] : [labels: LabelValues<L>, value?: number]): void {
     const [labels, value] = splitArgs<L>(this.labelNames, args);
@@ -39,28 +47,18 @@ export class Counter<L extends string = never> implements MetricBase {
     return this.values.get(labelKey(this.labelNames, labels)) ?? 0;
   }
 
-  render(): string[] {
+  override render(): string[] {
     if (this.values.size === 0 && this.labelNames.length === 0) return [`${this.name} 0`];
-    return [...this.values].map(([key, value]) => `${this.name}${key} ${formatNumber(value)}`);
+    return super.render();
   }
 }
 
-export class Gauge<L extends string = never> implements MetricBase {
+export class Gauge<L extends string = never> extends OneNumberMetric<L> implements MetricBase {
   readonly type = 'gauge' as const;
-  private readonly values = new Map<string, number>();
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    private readonly labelNames: readonly L[],
-  ) {}
 
   set(...args: [L] extends [never] ? [value: number] : [labels: LabelValues<L>, value: number]): void {
     const [labels, value] = splitArgs<L>(this.labelNames, args);
     this.values.set(labelKey(this.labelNames, labels), value);
-  }
-
-  render(): string[] {
-    return [...this.values].map(([key, value]) => `${this.name}${key} ${formatNumber(value)}`);
   }
 }
 
