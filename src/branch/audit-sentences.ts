@@ -156,14 +156,14 @@ const TRANSFER_KINDS: Record<string, Text> = {
 };
 
 const SENTENCES: Record<AuditAction, Kind> = {
-  signed_in: { group: 'signin', sentence: (d) => join(d.otp === true ? pair('ログインしました（ワンタイムパスワード認証）。', 'Signed in (with a one-time password).') : pair('ログインしました。', 'Signed in.'), environment(d)) },
+  signed_in: { group: 'signin', sentence: (d) => join(d.otp === true ? pair('ログインしました（ワンタイムパスワード認証）', 'Signed in with a one-time password') : pair('ログインしました', 'Signed in'), environment(d), pair('。', '.')) },
   signed_out: { group: 'signin', sentence: () => pair('ログアウトしました。', 'Signed out.') },
-  password_failed: { group: 'signin', sentence: (d) => join(failed(d, PASSWORD), path(d), pair('。', '.'), environment(d)) },
-  password_locked: { group: 'signin', sentence: (d) => join(locked(d, PASSWORD), path(d), pair('。', '.'), environment(d)) },
-  otp_failed: { group: 'signin', sentence: (d) => join(failed(d, OTP), path(d), pair('。', '.'), environment(d)) },
-  otp_locked: { group: 'signin', sentence: (d) => join(locked(d, OTP), path(d), pair('。', '.'), environment(d)) },
-  passkey_failed: { group: 'signin', sentence: (d) => join(failed(d, PASSKEY), path(d), pair('。', '.'), environment(d)) },
-  passkey_locked: { group: 'signin', sentence: (d) => join(locked(d, PASSKEY), path(d), pair('。', '.'), environment(d)) },
+  password_failed: { group: 'signin', sentence: (d) => join(failed(d, PASSWORD), path(d), environment(d), pair('。', '.')) },
+  password_locked: { group: 'signin', sentence: (d) => join(locked(d, PASSWORD), path(d), environment(d), pair('。', '.')) },
+  otp_failed: { group: 'signin', sentence: (d) => join(failed(d, OTP), path(d), environment(d), pair('。', '.')) },
+  otp_locked: { group: 'signin', sentence: (d) => join(locked(d, OTP), path(d), environment(d), pair('。', '.')) },
+  passkey_failed: { group: 'signin', sentence: (d) => join(failed(d, PASSKEY), path(d), environment(d), pair('。', '.')) },
+  passkey_locked: { group: 'signin', sentence: (d) => join(locked(d, PASSKEY), path(d), environment(d), pair('。', '.')) },
   sign_in_reported: { group: 'signin', sentence: (d) => pair(`${date(d, 'signInAt')} のログインに「心当たりがない」と申し出て、利用を停止しました。`, `Reported the sign-in of ${date(d, 'signInAt')} as “It wasn’t me”, which suspended internet banking.`) },
 
   token_registered: { group: 'token', sentence: (d) => pair(`ソフトウェアトークン ${serial(d, 'serial')} を利用登録しました。`, `Registered the software token ${serial(d, 'serial')}.`) },

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { wrongCode, type TestToken } from '../support/authority/authority-testing.js';
+import { appendAudit } from '../../src/audit/audit-log.js';
 import { findCustomer } from '../../src/banking/customers.js';
 import { startBranchConsoleServer, type BranchConsoleServer } from './branch-console-server.js';
 
@@ -27,6 +28,8 @@ const SCREENSHOT_DIR = new URL('../../test-results/screenshots/', import.meta.ur
 const PASSWORD = 'Mamori-2026';
 const CONFIRMATION = '246810';
 const OPERATOR_PASSWORD = 'Mamori-Branch-2026';
+/** The customer page at 1280 px, with a page of history: it was about 3,200 px with every form open. */
+const HEIGHT_LIMIT = 2_600;
 
 let server: BranchConsoleServer;
 let browser: Browser;
@@ -34,10 +37,10 @@ const contexts: BrowserContext[] = [];
 const operatorTokens = new Map<string, TestToken>();
 
 /** The whole page at PC width; at phone width what the phone shows first (the viewport). */
-async function shot(page: Page, name: string, width = 1280): Promise<void> {
+async function shot(page: Page, name: string, width = 1280, options: { fullPage?: boolean } = {}): Promise<void> {
   const phone = width <= 400;
   await page.setViewportSize({ width, height: phone ? 812 : 800 });
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `branch-${name}.png`), fullPage: !phone });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `branch-${name}.png`), fullPage: options.fullPage ?? !phone });
 }
 
 /** A fresh browser context (its own cookies), failing the journey on console errors (CSP). */
@@ -52,6 +55,12 @@ async function newPage(errors: string[]): Promise<Page> {
     if (!response.request().isNavigationRequest() && response.status() >= 400) errors.push(`${response.status()} ${response.url()}`);
   });
   return page;
+}
+
+/** The page is no wider than the viewport (nothing to scroll sideways). */
+async function assertNoSidewaysScroll(page: Page): Promise<void> {
+  const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  assert.ok(scroll! <= client!, `${page.url()}: ${scroll} px wide in ${client} px`);
 }
 
 async function bodyText(page: Page): Promise<string> {
@@ -131,6 +140,8 @@ async function openCustomer(page: Page, contractId: string): Promise<void> {
 
 async function submitAction(page: Page, kind: string, requestFormNo: string, reason: string, buttonName: string): Promise<void> {
   const form = page.locator(`#action-${kind}`);
+  // Each written request's form opens on its summary (the page lists them closed, grouped).
+  if ((await form.getAttribute('open')) === null) await form.locator('summary').click();
   await form.getByLabel('書面番号', { exact: true }).fill(requestFormNo);
   await form.getByLabel('受付理由', { exact: true }).fill(reason);
   await form.getByRole('button', { name: buttonName, exact: true }).click();
@@ -176,6 +187,14 @@ describe('the branch console in a real browser', () => {
     await shot(teller, '03-teller-home');
     await openCustomer(teller, '1000000001');
     await expectText(teller, 'ロック中');
+    // One status line that is true, and the history as sentences — no 利用中 beside 5 / 5, no codes or JSON.
+    assert.equal((await teller.locator('.status-line').innerText()).split('\n')[0], '状態: ロック中 (ワンタイムパスワード)');
+    assert.ok(!(await bodyText(teller)).includes('利用中'));
+    await expectText(teller, 'ワンタイムパスワードの誤りが5回に達し、ワンタイムパスワードがロックされました（ログインで）（Chrome・Linux、接続元 127.0.0.*）。');
+    assert.doesNotMatch(await bodyText(teller), /otp_failed|otp_locked|signed_in|timeStep|"failures"/);
+    // The written requests are closed summaries: the page is about half the 3,200 px it was.
+    const height = await teller.evaluate(() => document.documentElement.scrollHeight);
+    assert.ok(height < HEIGHT_LIMIT, `the customer page is ${height} px tall`);
     await shot(teller, '04-customer-locked-view');
     await shot(teller, '04-customer-locked-view-phone', 375);
     await teller.setViewportSize({ width: 1280, height: 800 });
@@ -248,6 +267,7 @@ describe('the branch console in a real browser', () => {
     await expectText(supervisor, '承認し、実行しました。');
     await openCustomer(supervisor, '1000000001');
     await expectText(supervisor, '再登録可能になる日時');
+    assert.match((await supervisor.locator('.status-line').innerText()).split('\n')[0]!, /^状態: トークン再発行待ち \(\d{4}\/\d{2}\/\d{2} \d{2}:\d{2} から再登録可能\)$/);
     await shot(supervisor, '13-reissued');
 
     const newToken = await server.token();
@@ -351,6 +371,86 @@ describe('the branch console in a real browser', () => {
     assert.equal(posts.length, 1, 'one POST for a double click');
     assert.equal((await cardValues()).length, 3, 'the first answer, with both passwords');
     assert.equal((await contractsNamed('二度 次郎')).length, 1);
+    assert.deepEqual(errors, []);
+  });
+  it("お客様情報: the history by group and by page, in both languages and widths; 承認 and 却下 on one line under 却下理由", async () => {
+    const errors: string[] = [];
+    const teller = await newPage(errors);
+    const supervisor = await newPage(errors);
+    // Older sign-outs, so that the history has a second page.
+    for (let i = 0; i < 25; i++) await appendAudit(server.database.db, { chain: 'demo', at: Date.UTC(2025, 11, 1, 0, i), actor: 'customer:1000000002', action: 'signed_out', subject: '1000000002' });
+    await operatorSignsIn(teller, 'teller');
+    await openCustomer(teller, '1000000002');
+    assert.equal((await teller.locator('.status-line').innerText()).split('\n')[0], '状態: 利用一時停止中');
+    await teller.getByLabel('履歴の種類', { exact: true }).selectOption('settings');
+    await button(teller, '表示').click();
+    await teller.waitForURL(/group=settings/);
+    await expectText(teller, '利用を一時停止しました（書面番号 TEL-2026-0042、受付理由: 端末盗難の電話連絡）。');
+    await expectText(teller, 'オペレーター teller');
+    assert.equal(await teller.getByText('ログアウトしました。').count(), 0, 'sign-outs are not settings');
+
+    // The filter: 「営業店の操作」 keeps what operators did.
+    await teller.getByLabel('履歴の種類', { exact: true }).selectOption('branch');
+    await button(teller, '表示').click();
+    await teller.waitForURL(/group=branch/);
+    const branchOnly = await teller.locator('.event__actor').allInnerTexts();
+    assert.ok(branchOnly.length > 0 && branchOnly.every((who) => who.startsWith('オペレーター')), branchOnly.join(', '));
+    await shot(teller, '30-history-branch');
+
+    // Pages: 20 events, then the rest behind 「次へ」.
+    await teller.goto(`${server.baseUrl}/branch/demo/customers/1000000002`);
+    assert.equal(await teller.locator('.event').count(), 20);
+    await teller.getByRole('link', { name: '次へ', exact: true }).click();
+    await teller.waitForURL(/page=2/);
+    assert.ok((await teller.locator('.event').count()) > 0);
+    await expectText(teller, 'ログアウトしました。');
+    await teller.getByRole('link', { name: '前へ', exact: true }).waitFor();
+
+    // Bad values: said, with the first page below.
+    await teller.goto(`${server.baseUrl}/branch/demo/customers/1000000002?group=nope`);
+    await expectText(teller, '履歴の種類が正しくありません。一覧から選んでください。');
+    await teller.goto(`${server.baseUrl}/branch/demo/customers/1000000002?page=7`);
+    await expectText(teller, '7ページ目はありません(全2ページ)。');
+    assert.equal(await teller.locator('.event').count(), 20);
+
+    await teller.goto(`${server.baseUrl}/branch/demo/customers/1000000002?group=settings`);
+    await shot(teller, '31-customer-ja');
+    await shot(teller, '31-customer-ja-phone', 375, { fullPage: true });
+    await assertNoSidewaysScroll(teller);
+    await teller.setViewportSize({ width: 1280, height: 800 });
+    await teller.getByRole('link', { name: 'English', exact: true }).click();
+    await expectText(teller, 'Suspended internet banking (written request TEL-2026-0042, reason: 端末盗難の電話連絡).');
+    assert.equal((await teller.locator('.status-line').innerText()).split('\n')[0], 'Status: Suspended');
+    await shot(teller, '32-customer-en');
+    await shot(teller, '32-customer-en-phone', 375, { fullPage: true });
+    await assertNoSidewaysScroll(teller);
+    await teller.setViewportSize({ width: 1280, height: 800 });
+    await teller.getByRole('link', { name: '日本語', exact: true }).click();
+    await expectText(teller, '操作履歴');
+
+    // 利用再開 proposed; the supervisor's 承認 and 却下 sit on one line, the note above both.
+    await submitAction(teller, 'resume', 'R-2026-0404', '盗難届の取下げ', '申請');
+    await expectText(teller, '申請しました');
+    await operatorSignsIn(supervisor, 'supervisor');
+    await supervisor.goto(`${server.baseUrl}/branch/demo/approvals`);
+    for (const [width, lang] of [[1280, 'ja'], [375, 'ja'], [1280, 'en'], [375, 'en']] as const) {
+      if (lang === 'en' && (await supervisor.locator('html').getAttribute('lang')) !== 'en') await supervisor.getByRole('link', { name: 'English', exact: true }).click();
+      await supervisor.setViewportSize({ width, height: 800 });
+      const proposal = supervisor.locator('.proposal').filter({ hasText: '1000000002' });
+      const approve = (await proposal.getByRole('button', { name: lang === 'ja' ? '承認' : 'Approve', exact: true }).boundingBox())!;
+      const reject = (await proposal.getByRole('button', { name: lang === 'ja' ? '却下' : 'Reject', exact: true }).boundingBox())!;
+      const note = (await proposal.getByLabel(lang === 'ja' ? '却下理由' : 'Why rejected', { exact: true }).boundingBox())!;
+      assert.ok(Math.abs(approve.y + approve.height - (reject.y + reject.height)) < 1, `${width} ${lang}: one baseline (${approve.y}/${reject.y})`);
+      assert.ok(note.y + note.height <= Math.min(approve.y, reject.y), `${width} ${lang}: the note is above both buttons`);
+      await shot(supervisor, `33-approvals-${lang}${width <= 400 ? '-phone' : ''}`, width);
+    }
+    await supervisor.getByRole('link', { name: '日本語', exact: true }).click();
+    await supervisor.setViewportSize({ width: 1280, height: 800 });
+    await supervisor.locator('.proposal').filter({ hasText: '1000000002' }).getByRole('button', { name: '承認', exact: true }).click();
+    await expectText(supervisor, '承認し、実行しました。');
+    await openCustomer(supervisor, '1000000002');
+    assert.equal((await supervisor.locator('.status-line').innerText()).split('\n')[0], '状態: 利用中');
+    await expectText(supervisor, '利用を再開しました（書面番号 R-2026-0404、受付理由: 盗難届の取下げ）。申請者 teller の申請を承認して実行。');
     assert.deepEqual(errors, []);
   });
 });

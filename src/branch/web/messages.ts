@@ -125,7 +125,6 @@ export const C = {
   historyNone: { ja: 'この条件の履歴はありません。', en: 'No event of this kind.' },
   historyBadGroup: { ja: '履歴の種類が正しくありません。一覧から選んでください。', en: 'That kind of event does not exist: choose one from the list.' },
   historyBadPage: { ja: 'ページ番号が正しくありません。1以上の数字で指定してください。', en: 'The page number is not valid: use a whole number from 1.' },
-  historyEntries: { ja: '件', en: 'events' },
   actionGroups: {
     unlock: { ja: 'ロック解除', en: 'Unlocking' },
     token: { ja: 'トークン', en: 'Token' },
@@ -355,4 +354,9 @@ export function yen(amount: number, lang: Lang): string {
 /** A page of a customer's history past its last one. */
 export function historyNoSuchPage(page: number, pageCount: number): Text {
   return { ja: `${page}ページ目はありません(全${pageCount}ページ)。`, en: `There is no page ${page} (${pageCount} in all).` };
+}
+
+/** 「12件」 / "12 events". */
+export function historyCount(count: number): Text {
+  return { ja: `${count}件`, en: `${count} ${count === 1 ? 'event' : 'events'}` };
 }

@@ -11,7 +11,7 @@ import type { Proposal } from '../../proposals.js';
 import type { SignInReport } from '../../sign-in-report-store.js';
 import { environmentText } from '../../../shared/sign-in-environment.js';
 import type { ConsoleContext, SignedIn } from '../console-context.js';
-import { ACTION_NAMES, C, japanDateTime, yen } from '../messages.js';
+import { ACTION_NAMES, C, historyCount, japanDateTime, yen } from '../messages.js';
 import { csrfField, errorSummary, field, notice, scrollTable, writtenRequestFields, type FieldErrors } from './common-views.js';
 
 export function searchForm(ctx: ConsoleContext, query = ''): SafeHtml {
@@ -133,7 +133,7 @@ ${history.error ? errorSummary(ctx.lang, [history.error]) : ''}
 </div>
 <button type="submit" class="button button--secondary">${ctx.t(C.historyShow)}</button>
 </form>
-<p class="meta">${page.total} ${ctx.t(C.historyEntries)} — ${ctx.t(C.pageOf)} ${page.page} / ${page.pageCount}</p>
+<p class="meta">${ctx.t(historyCount(page.total))} — ${ctx.t(C.pageOf)} ${page.page} / ${page.pageCount}</p>
 ${page.lines.length === 0 ? html`<p>${ctx.t(C.historyNone)}</p>` : eventList(ctx, page.lines, history.lookups)}
 ${page.pageCount > 1
   ? html`<nav class="pager" aria-label="${ctx.t(C.historyTitle)}: ${ctx.t(C.pageOf)}">
@@ -249,7 +249,7 @@ ${status.pendingProposals.length > 0
 ${role === 'supervisor' ? html`<p><a href="${ctx.base}approvals">${ctx.t(C.navApprovals)}</a></p>` : ''}</section>`
   : ''}
 ${actions.length > 0
-  ? html`<section aria-labelledby="actions-title"><h2 id="actions-title">${ctx.t(C.actionsTitle)}</h2><p>${ctx.t(C.actionsLead)}</p>
+  ? html`<section class="action-section" aria-labelledby="actions-title"><h2 id="actions-title">${ctx.t(C.actionsTitle)}</h2><p>${ctx.t(C.actionsLead)}</p>
 <div class="action-groups">${ACTION_GROUPS.filter((group) => group.kinds.some((kind) => actions.includes(kind))).map(
       (group) => html`<div class="action-group" role="group" aria-labelledby="action-group-${group.name}"><h3 id="action-group-${group.name}">${ctx.t(C.actionGroups[group.name])}</h3>
 ${group.kinds.filter((kind) => actions.includes(kind)).map((kind) => actionForm(ctx, { status, kind, csrf: signedIn.session.csrfToken, secondPersonAboveYen: input.secondPersonAboveYen, ...(input.state ? { state: input.state } : {}) }))}</div>`,
