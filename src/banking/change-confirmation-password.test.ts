@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { verifyAuditChain } from '../audit/audit-log.js';
-import { createTestDatabase, DIALECTS, skipReason } from '../../test/support/db/testing.js';
+import { DIALECTS, skipReason, withTestDatabase } from '../../test/support/db/testing.js';
 import { seedCustomer, seedInstitution } from '../../test/support/banking/ledger/test-fixtures.js';
 import { storeChangedConfirmationPassword } from './change-confirmation-password.js';
 import { checkCurrentLoginPassword } from './change-login-password.js';
@@ -19,9 +19,8 @@ const CONTRACT = '1000000001';
 
 for (const dialect of DIALECTS) {
   describe(`changing a confirmation password [${dialect}]`, { skip: skipReason(dialect) }, () => {
-    it('stores both forms by compare-and-set on the verified hash, audited; a stale hash, a suspension or a lock writes nothing', async () => {
-      const database = await createTestDatabase(dialect);
-      try {
+    it('stores both forms by compare-and-set on the verified hash, audited; a stale hash, a suspension or a lock writes nothing', () =>
+      withTestDatabase(dialect, async (database) => {
         const { db } = database;
         const bank = await seedInstitution(db, { slug: 'demo', bankCode: '9990' });
         await seedCustomer(db, bank, { contractId: CONTRACT });
@@ -54,14 +53,10 @@ for (const dialect of DIALECTS) {
         const audit = await db.selectFrom('audit_log').select(['actor', 'details']).where('action', '=', 'confirmation_password_changed').execute();
         assert.deepEqual(audit, [{ actor: `customer:${CONTRACT}`, details: '{"path":"test"}' }]);
         assert.ok((await verifyAuditChain(db)).ok);
-      } finally {
-        await database.close();
-      }
-    });
+      }));
 
-    it('checks the current login password under an attempt: wrong ones count, the locking one says locked', async () => {
-      const database = await createTestDatabase(dialect);
-      try {
+    it('checks the current login password under an attempt: wrong ones count, the locking one says locked', () =>
+      withTestDatabase(dialect, async (database) => {
         const { db } = database;
         const bank = await seedInstitution(db, { slug: 'demo', bankCode: '9990' });
         await seedCustomer(db, bank, { contractId: CONTRACT });
@@ -73,9 +68,6 @@ for (const dialect of DIALECTS) {
         assert.equal(await check('wrong'), 'locked');
         assert.equal((await findCustomer(db, 'demo', CONTRACT))!.password_failures, bank.policy.passwordLockThreshold);
         assert.equal(await check('Mamori-2026'), 'locked', 'the right one after the lock is refused');
-      } finally {
-        await database.close();
-      }
-    });
+      }));
   });
 }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Kysely } from 'kysely';
-import { createTestDatabase, DIALECTS, skipReason } from '../../test/support/db/testing.js';
+import { createTestDatabase, DIALECTS, skipReason, withFixture } from '../../test/support/db/testing.js';
 import { countingRandomBytes, seedCustomer, seedInstitution } from '../../test/support/banking/ledger/test-fixtures.js';
 import type { Schema } from '../db/schema.js';
 import { verifyAuditChain } from '../audit/audit-log.js';
@@ -60,9 +60,8 @@ for (const dialect of DIALECTS) {
       return { database, db: database.db, bank, deps, start, confirm, emailOf };
     }
 
-    it('sends the code to the new address only, stores its MAC, and sets the address with the right code, telling the old one', async () => {
-      const { database, db, start, confirm, emailOf } = await setup();
-      try {
+    it('sends the code to the new address only, stores its MAC, and sets the address with the right code, telling the old one', () =>
+      withFixture(setup(), async ({ db, start, confirm, emailOf }) => {
         assert.equal((await start()).ok, true);
         const mails = await outbox(db);
         assert.deepEqual(mails.map((m) => [m.kind, m.recipient]), [['notification_address_code', NEW]]);
@@ -93,14 +92,10 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(JSON.parse(audit[1]!.details), { from: 't***@example.jp', to: 't***@example.co.jp' });
         for (const a of audit) assert.ok(!a.details.includes(NEW) && !a.details.includes(OLD) && !a.details.includes(code), 'no address or code in the audit');
         assert.equal((await verifyAuditChain(db)).ok, true);
-      } finally {
-        await database.close();
-      }
-    });
+      }));
 
-    it('the outbox keeps the code only until the relay took it; the development mailbox keeps it to be read', async () => {
-      const { database, db, bank, start } = await setup();
-      try {
+    it('the outbox keeps the code only until the relay took it; the development mailbox keeps it to be read', () =>
+      withFixture(setup(), async ({ database, db, bank, start }) => {
         await start();
         const code = await codeSentTo(db, NEW);
         const sent: string[] = [];
@@ -116,26 +111,18 @@ for (const dialect of DIALECTS) {
         const second = await codeSentTo(db, 'other.new@example.jp');
         await deliverDueNotifications({ database, transport: mailboxTransport, clock: bank.clock, randomBytes: countingRandomBytes, fromAddress: 'no-reply@bank.example' });
         assert.equal(await codeSentTo(db, 'other.new@example.jp'), second);
-      } finally {
-        await database.close();
-      }
-    });
+      }));
 
-    it('registers a first address: only the new address is told', async () => {
-      const { database, db, start, confirm, emailOf } = await setup({ email: null });
-      try {
+    it('registers a first address: only the new address is told', () =>
+      withFixture(setup({ email: null }), async ({ db, start, confirm, emailOf }) => {
         await start();
         assert.deepEqual(await confirm(await codeSentTo(db, NEW)), { ok: true, address: NEW, previous: null });
         assert.equal(await emailOf(), NEW);
         assert.deepEqual((await outbox(db)).filter((m) => m.kind === 'notification_address_changed').map((m) => m.recipient), [NEW]);
-      } finally {
-        await database.close();
-      }
-    });
+      }));
 
-    it('refuses an expired code; a new code works and the old one no longer', async () => {
-      const { database, db, bank, start, confirm, emailOf, deps } = await setup();
-      try {
+    it('refuses an expired code; a new code works and the old one no longer', () =>
+      withFixture(setup(), async ({ db, bank, start, confirm, emailOf, deps }) => {
         await start();
         const first = await codeSentTo(db, NEW);
         bank.clock.advance(ADDRESS_CODE_TTL_MS);
@@ -145,14 +132,10 @@ for (const dialect of DIALECTS) {
         const second = await codeSentTo(db, NEW);
         if (second !== first) assert.deepEqual(await confirm(first), { ok: false, reason: 'wrong_code', remainingAttempts: ADDRESS_CODE_MAX_ATTEMPTS - 1 });
         assert.deepEqual(await confirm(second), { ok: true, address: NEW, previous: OLD });
-      } finally {
-        await database.close();
-      }
-    });
+      }));
 
-    it('after the last try, even the right code is refused until a new one is sent', async () => {
-      const { database, db, start, confirm, emailOf } = await setup();
-      try {
+    it('after the last try, even the right code is refused until a new one is sent', () =>
+      withFixture(setup(), async ({ db, start, confirm, emailOf }) => {
         await start();
         const code = await codeSentTo(db, NEW);
         for (let i = 1; i <= ADDRESS_CODE_MAX_ATTEMPTS; i++) {
@@ -160,14 +143,10 @@ for (const dialect of DIALECTS) {
         }
         assert.deepEqual(await confirm(code), { ok: false, reason: 'no_attempts_left' });
         assert.equal(await emailOf(), OLD);
-      } finally {
-        await database.close();
-      }
-    });
+      }));
 
-    it('parallel guesses never take more tries than allowed', async () => {
-      const { database, db, start, confirm, emailOf } = await setup();
-      try {
+    it('parallel guesses never take more tries than allowed', () =>
+      withFixture(setup(), async ({ db, start, confirm, emailOf }) => {
         await start();
         const code = await codeSentTo(db, NEW);
         const results = await Promise.all(Array.from({ length: 20 }, () => confirm(wrongCodeThan(code))));
@@ -176,27 +155,19 @@ for (const dialect of DIALECTS) {
         const row = await db.selectFrom('notification_address_changes').select('attempts').executeTakeFirstOrThrow();
         assert.equal(Number(row.attempts), ADDRESS_CODE_MAX_ATTEMPTS);
         assert.equal(await emailOf(), OLD);
-      } finally {
-        await database.close();
-      }
-    });
+      }));
 
-    it('the right code typed twice at once sets the address once', async () => {
-      const { database, db, start, confirm } = await setup();
-      try {
+    it('the right code typed twice at once sets the address once', () =>
+      withFixture(setup(), async ({ db, start, confirm }) => {
         await start();
         const code = await codeSentTo(db, NEW);
         const results = await Promise.all([confirm(code), confirm(code), confirm(code)]);
         assert.equal(results.filter((r) => r.ok).length, 1);
         assert.equal((await outbox(db)).filter((m) => m.kind === 'notification_address_changed').length, 2, 'told once (old and new)');
-      } finally {
-        await database.close();
-      }
-    });
+      }));
 
-    it('rate-limits the codes sent, the current address is refused, and a suspended contract gets nothing', async () => {
-      const { database, db, start, deps } = await setup();
-      try {
+    it('rate-limits the codes sent, the current address is refused, and a suspended contract gets nothing', () =>
+      withFixture(setup(), async ({ db, start, deps }) => {
         assert.deepEqual(await start(OLD), { ok: false, reason: 'same_address' });
         for (let i = 0; i < ADDRESS_CODES_PER_WINDOW - 1; i++) assert.equal((await start()).ok, true);
         assert.equal((await resendNotificationAddressCode(db, deps(), CONTRACT)).ok, true);
@@ -210,14 +181,10 @@ for (const dialect of DIALECTS) {
         async function confirm2() {
           return confirmNotificationAddressChange(db, deps(), { ...CONTRACT, code: await codeSentTo(db, NEW) });
         }
-      } finally {
-        await database.close();
-      }
-    });
+      }));
 
-    it('the branch sets an address by compare-and-set, dropping a change under way', async () => {
-      const { database, db, bank, start, confirm, emailOf } = await setup();
-      try {
+    it('the branch sets an address by compare-and-set, dropping a change under way', () =>
+      withFixture(setup(), async ({ db, bank, start, confirm, emailOf }) => {
         await start();
         const code = await codeSentTo(db, NEW);
         const set = (expectedPrevious: string | null) =>
@@ -232,9 +199,6 @@ for (const dialect of DIALECTS) {
         const told = (await outbox(db)).filter((m) => m.kind === 'notification_address_changed');
         assert.deepEqual(told.map((m) => m.recipient).sort(), ['branch.set@example.jp', OLD].sort());
         for (const mail of told) assert.match(mail.body, /お届けにより/);
-      } finally {
-        await database.close();
-      }
-    });
+      }));
   });
 }

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { giveBackRateLimitHit, hitRateLimit, pruneRateLimits } from './rate-limit.js';
-import { createTestDatabase, DIALECTS, skipReason } from '../../test/support/db/testing.js';
+import { DIALECTS, skipReason, withTestDatabase } from '../../test/support/db/testing.js';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
 
 for (const dialect of DIALECTS) {
   describe(`hitRateLimit [${dialect}]`, { skip: skipReason(dialect) }, () => {
-    it('allows `limit` hits per fixed window, then tells how long to wait', async () => {
-      const database = await createTestDatabase(dialect);
-      try {
+    it('allows `limit` hits per fixed window, then tells how long to wait', () =>
+      withTestDatabase(dialect, async (database) => {
         const hit = (nowMs: number) => hitRateLimit(database.db, { key: 'k', limit: 3, windowMs: MINUTE, nowMs });
         assert.deepEqual(await hit(T0), { allowed: true, retryAfterMs: 0, remaining: 2 });
         assert.equal((await hit(T0 + 1000)).allowed, true);
@@ -18,41 +17,29 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(await hit(T0 + 20_000), { allowed: false, retryAfterMs: 40_000, remaining: 0 });
         // The next window starts afresh.
         assert.deepEqual(await hit(T0 + MINUTE), { allowed: true, retryAfterMs: 0, remaining: 2 });
-      } finally {
-        await database.close();
-      }
-    });
+      }));
 
-    it('keeps keys apart, and a lagging clock counts into the newer window', async () => {
-      const database = await createTestDatabase(dialect);
-      try {
+    it('keeps keys apart, and a lagging clock counts into the newer window', () =>
+      withTestDatabase(dialect, async (database) => {
         const a = await hitRateLimit(database.db, { key: 'a', limit: 1, windowMs: MINUTE, nowMs: T0 + MINUTE });
         const b = await hitRateLimit(database.db, { key: 'b', limit: 1, windowMs: MINUTE, nowMs: T0 + MINUTE });
         assert.equal(a.allowed && b.allowed, true);
         const lagging = await hitRateLimit(database.db, { key: 'a', limit: 1, windowMs: MINUTE, nowMs: T0 });
         assert.equal(lagging.allowed, false);
-      } finally {
-        await database.close();
-      }
-    });
+      }));
 
-    it('counts every one of 40 concurrent hits exactly once', async () => {
-      const database = await createTestDatabase(dialect);
-      try {
+    it('counts every one of 40 concurrent hits exactly once', () =>
+      withTestDatabase(dialect, async (database) => {
         const results = await Promise.all(
           Array.from({ length: 40 }, () => hitRateLimit(database.db, { key: 'burst', limit: 10, windowMs: MINUTE, nowMs: T0 })),
         );
         assert.equal(results.filter((r) => r.allowed).length, 10);
         const row = await database.db.selectFrom('rate_limits').selectAll().where('key', '=', 'burst').executeTakeFirstOrThrow();
         assert.equal(row.count, 40);
-      } finally {
-        await database.close();
-      }
-    });
+      }));
 
-    it('gives a hit back to the window it was counted in, never below zero', async () => {
-      const database = await createTestDatabase(dialect);
-      try {
+    it('gives a hit back to the window it was counted in, never below zero', () =>
+      withTestDatabase(dialect, async (database) => {
         const at = (nowMs: number) => ({ key: 'g', limit: 2, windowMs: MINUTE, nowMs });
         assert.equal((await hitRateLimit(database.db, at(T0))).allowed, true);
         assert.equal((await hitRateLimit(database.db, at(T0 + 1000))).allowed, true);
@@ -67,30 +54,19 @@ for (const dialect of DIALECTS) {
         await giveBackRateLimitHit(database.db, at(T0 + MINUTE));
         await giveBackRateLimitHit(database.db, at(T0 + MINUTE));
         assert.equal(Number((await database.db.selectFrom('rate_limits').select('count').where('key', '=', 'g').executeTakeFirstOrThrow()).count), 0);
-      } finally {
-        await database.close();
-      }
-    });
+      }));
 
-    it('prunes old windows', async () => {
-      const database = await createTestDatabase(dialect);
-      try {
+    it('prunes old windows', () =>
+      withTestDatabase(dialect, async (database) => {
         await hitRateLimit(database.db, { key: 'old', limit: 1, windowMs: MINUTE, nowMs: T0 });
         await hitRateLimit(database.db, { key: 'new', limit: 1, windowMs: MINUTE, nowMs: T0 + 10 * MINUTE });
         assert.equal(await pruneRateLimits(database.db, { nowMs: T0 + 10 * MINUTE, keepMs: 5 * MINUTE }), 1);
-      } finally {
-        await database.close();
-      }
-    });
+      }));
 
-    it('refuses nonsense limits', async () => {
-      const database = await createTestDatabase(dialect);
-      try {
+    it('refuses nonsense limits', () =>
+      withTestDatabase(dialect, async (database) => {
         await assert.rejects(hitRateLimit(database.db, { key: 'k', limit: 0, windowMs: MINUTE, nowMs: T0 }), TypeError);
         await assert.rejects(hitRateLimit(database.db, { key: 'k', limit: 1, windowMs: 0, nowMs: T0 }), TypeError);
-      } finally {
-        await database.close();
-      }
-    });
+      }));
   });
 }

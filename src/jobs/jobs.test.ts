@@ -2,7 +2,7 @@
 // a recent session-end note or a current rate-limit window must survive it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createTestDatabase, DIALECTS, skipReason } from '../../test/support/db/testing.js';
+import { DIALECTS, skipReason, withTestDatabase } from '../../test/support/db/testing.js';
 import { manualClock } from '../shared/clock.js';
 import { sweepExpiredState } from './index.js';
 
@@ -11,9 +11,8 @@ const MINUTE = 60_000;
 
 for (const dialect of DIALECTS) {
   describe(`expired state sweep [${dialect}]`, { skip: skipReason(dialect) }, () => {
-    it('deletes expired sessions, old rate-limit windows and expired passkey challenges, keeps live ones', async () => {
-      const database = await createTestDatabase(dialect);
-      try {
+    it('deletes expired sessions, old rate-limit windows and expired passkey challenges, keeps live ones', () =>
+      withTestDatabase(dialect, async (database) => {
         const session = (id: string, startedAt: number, lastSeenAt: number) => ({
           id_hash: id,
           institution: 'demo',
@@ -54,9 +53,6 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(sessions.map((s) => s.id_hash), ['live']);
         const windows = await database.db.selectFrom('rate_limits').select('key').execute();
         assert.deepEqual(windows.map((w) => w.key), ['current']);
-      } finally {
-        await database.close();
-      }
-    });
+      }));
   });
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createTestDatabase, DIALECTS, skipReason } from '../../../test/support/db/testing.js';
+import { DIALECTS, skipReason, withTestDatabase } from '../../../test/support/db/testing.js';
 import { manualClock } from '../../shared/clock.js';
 import { listAccountsOfContract } from './accounts.js';
 import { ensureDemoAccount, ensureDemoAccounts } from './demo-accounts.js';
@@ -9,9 +9,8 @@ import { countingRandomBytes, seedCustomer, seedInstitution, TEST_START_MS } fro
 
 for (const dialect of DIALECTS) {
   describe(`demo accounts [${dialect}]`, { skip: skipReason(dialect) }, () => {
-    it('opens each demo customer one funded account, once, however often it runs', async () => {
-      const database = await createTestDatabase(dialect);
-      try {
+    it('opens each demo customer one funded account, once, however often it runs', () =>
+      withTestDatabase(dialect, async (database) => {
         const db = database.db;
         const clock = manualClock(TEST_START_MS);
         await db.insertInto('institutions').values({
@@ -31,9 +30,6 @@ for (const dialect of DIALECTS) {
         const [account] = await listAccountsOfContract(db, { institution: 'sample', contractId: '1000000002' });
         assert.deepEqual([account?.account_number, account?.holder_name, account?.balance], ['1000002', 'ﾏﾓﾘ ﾊﾅｺ', 3_000_000]);
         assert.equal((await checkLedgerInvariants(db)).ok, true);
-      } finally {
-        await database.close();
-      }
-    });
+      }));
   });
 }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import iconv from 'iconv-lite';
-import { createTestDatabase, DIALECTS, skipReason } from '../../../test/support/db/testing.js';
+import { DIALECTS, skipReason, withTestDatabase } from '../../../test/support/db/testing.js';
 import { countingRandomBytes, seedFundedAccount, seedInstitution } from '../../../test/support/banking/ledger/test-fixtures.js';
 import { deposit } from './deposit.js';
 import { encodeStatement, listPostingsInPeriod, readCalendarDay, statementCsv, statementFileName, statementPeriod, STATEMENT_MAX_DAYS } from './statement-file.js';
@@ -47,9 +47,8 @@ describe('the period of a statement file', () => {
 
 for (const dialect of DIALECTS) {
   describe(`statement file [${dialect}]`, { skip: skipReason(dialect) }, () => {
-    it('holds exactly the postings of the period, oldest first, guarded and in both encodings', async () => {
-      const database = await createTestDatabase(dialect);
-      try {
+    it('holds exactly the postings of the period, oldest first, guarded and in both encodings', () =>
+      withTestDatabase(dialect, async (database) => {
         const { db } = database;
         const bank = await seedInstitution(db, { slug: 'demo', bankCode: '9990' });
         bank.clock.set(jst('2026-10-31', '23:59'));
@@ -87,9 +86,6 @@ for (const dialect of DIALECTS) {
         assert.ok(decoded.includes('"振込 ﾔﾏﾀﾞ ﾀﾛｳ"'), 'kanji and half-width kana survive');
         assert.ok(decoded.includes('"入金 ?野家?"'), 'what Shift_JIS cannot hold becomes ?, and nothing fails');
         assert.ok(decoded.includes(`"'=HYPERLINK(`));
-      } finally {
-        await database.close();
-      }
-    });
+      }));
   });
 }

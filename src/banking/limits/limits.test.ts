@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createTestDatabase, DIALECTS, skipReason } from '../../../test/support/db/testing.js';
+import { createTestDatabase, DIALECTS, skipReason, withFixture } from '../../../test/support/db/testing.js';
 import { seedCustomer, seedInstitution, TEST_START_MS } from '../../../test/support/banking/ledger/test-fixtures.js';
 import { changeDailyLimit, RAISE_PROOF_MAX_AGE_MS, type OtpProof } from './change-limit.js';
 import { businessDayAt, getDailyLimit, getLimitStatus } from './daily-limit.js';
@@ -33,9 +33,8 @@ for (const dialect of DIALECTS) {
       return { database, bank, proof, change };
     }
 
-    it('starts new contracts at ¥500,000 and lets them lower it freely', async () => {
-      const { database, bank, change } = await setup();
-      try {
+    it('starts new contracts at ¥500,000 and lets them lower it freely', () =>
+      withFixture(setup(), async ({ database, bank, change }) => {
         assert.equal(await getDailyLimit(database.db, { institution: 'demo', contractId: '1000000002', defaultLimitYen: bank.policy.dailyLimitDefaultYen, nowMs: bank.clock.nowMs() }), 500_000);
         assert.deepEqual(await change('1000000002', 100_000), { ok: true, previousYen: 500_000, limitYen: 100_000, changed: true });
         assert.deepEqual(await change('1000000002', 0), { ok: true, previousYen: 100_000, limitYen: 0, changed: true });
@@ -43,14 +42,10 @@ for (const dialect of DIALECTS) {
         const audit = await database.db.selectFrom('audit_log').select(['action', 'details']).where('action', 'like', 'daily_limit%').orderBy('seq').execute();
         assert.deepEqual(audit.map((a) => a.action), ['daily_limit_lowered', 'daily_limit_lowered']);
         assert.deepEqual(JSON.parse(audit[0]!.details), { fromYen: 500_000, toYen: 100_000 });
-      } finally {
-        await database.close();
-      }
-    });
+      }));
 
-    it('raises only with a registered token and a fresh OTP for this contract', async () => {
-      const { database, bank, proof, change } = await setup();
-      try {
+    it('raises only with a registered token and a fresh OTP for this contract', () =>
+      withFixture(setup(), async ({ database, bank, proof, change }) => {
         assert.deepEqual(await change('1000000002', 600_000, { otpProof: proof('1000000002') }), { ok: false, error: 'limit_raise_needs_token' });
         await change('1000000002', 100_000);
         assert.deepEqual(await change('1000000002', 200_000, { otpProof: proof('1000000002') }), { ok: false, error: 'limit_raise_needs_token' });
@@ -64,15 +59,11 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(await change('1000000001', -10_000), { ok: false, error: 'limit_not_whole_units' });
         const status = await getLimitStatus(database.db, { institution: 'demo', contractId: '1000000001', defaultLimitYen: 500_000, nowMs: TEST_START_MS });
         assert.deepEqual(status, { businessDay: '2026-11-21', limitYen: 2_000_000, usedYen: 0, remainingYen: 2_000_000, newPayeeUsedYen: 0, pending: null });
-      } finally {
-        await database.close();
-      }
-    });
+      }));
 
-    it('lowers a limit above ¥500,000 once the token has been deregistered for 30 days (moved clock)', async () => {
-      const { database, bank, proof, change } = await setup();
-      const db = database.db;
-      try {
+    it('lowers a limit above ¥500,000 once the token has been deregistered for 30 days (moved clock)', () =>
+      withFixture(setup(), async ({ bank, proof, change, database }) => {
+        const db = database.db;
         await seedCustomer(db, bank, { contractId: '1000000003', tokenBindingId: 'bind_3' });
         await seedCustomer(db, bank, { contractId: '1000000004', tokenBindingId: 'bind_4' });
         for (const contractId of ['1000000001', '1000000003', '1000000004']) {
@@ -103,22 +94,15 @@ for (const dialect of DIALECTS) {
         assert.equal(audit[0]!.actor, 'system');
         // A shorter policy (per institution, or overridden) applies at once.
         assert.deepEqual((await runLimitDowngradeJob(db, { clock: bank.clock, policyDays: 0 })).lowered, []);
-      } finally {
-        await database.close();
-      }
-    });
+      }));
 
-    it('keeps the limit of a contract that registered a token again', async () => {
-      const { database, bank, proof, change } = await setup();
-      const db = database.db;
-      try {
+    it('keeps the limit of a contract that registered a token again', () =>
+      withFixture(setup(), async ({ bank, proof, change, database }) => {
+        const db = database.db;
         assert.ok((await change('1000000001', 1_000_000, { otpProof: proof('1000000001') })).ok);
         // Deregistered 40 days ago, registered again since: the date stays, the binding is back.
         await db.updateTable('customers').set({ token_binding_id: 'bind_new', token_deregistered_at: bank.clock.nowMs() - 40 * DAY_MS }).where('contract_id', '=', '1000000001').execute();
         assert.deepEqual(await runLimitDowngradeJob(db, { clock: bank.clock }), { lowered: [] });
-      } finally {
-        await database.close();
-      }
-    });
+      }));
   });
 }

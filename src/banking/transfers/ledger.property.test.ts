@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { createTestDatabase, DIALECTS, skipReason } from '../../../test/support/db/testing.js';
+import { DIALECTS, skipReason, withTestDatabase } from '../../../test/support/db/testing.js';
 import { getBalance, systemAccountId } from '../ledger/accounts.js';
 import { deposit } from '../ledger/deposit.js';
 import { checkLedgerInvariants } from '../ledger/ledger-invariants.js';
@@ -31,9 +31,8 @@ const command: fc.Arbitrary<Command> = fc.oneof(
 
 for (const dialect of DIALECTS) {
   describe(`ledger property [${dialect}]`, { skip: skipReason(dialect) }, () => {
-    it('keeps every invariant under random sequences of operations', async () => {
-      const database = await createTestDatabase(dialect);
-      try {
+    it('keeps every invariant under random sequences of operations', () =>
+      withTestDatabase(dialect, async (database) => {
         const world = await createWorld(database.db, { policy: { dailyLimitDefaultYen: 3_000_000 } });
         const accounts = [world.alice, world.bob, world.carol];
         const contracts = ['1000000001', '1000000002', '1000000003'];
@@ -97,9 +96,6 @@ for (const dialect of DIALECTS) {
           }),
           { numRuns: dialect === 'sqlite' ? 40 : 20 },
         );
-      } finally {
-        await database.close();
-      }
-    });
+      }));
   });
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createTestDatabase, DIALECTS, skipReason } from '../../../test/support/db/testing.js';
+import { DIALECTS, skipReason, withTestDatabase } from '../../../test/support/db/testing.js';
 import { countingRandomBytes } from '../../../test/support/banking/ledger/test-fixtures.js';
 import { deleteStalePendingTransfers, PENDING_RETENTION_MS } from './pending-cleanup.js';
 import { PENDING_TRANSFER_TTL_MS } from './prepare-transfer.js';
@@ -9,9 +9,8 @@ import { createWorld } from '../../../test/support/banking/transfers/test-world.
 
 for (const dialect of DIALECTS) {
   describe(`registered payees [${dialect}]`, { skip: skipReason(dialect) }, () => {
-    it('adds, lists, updates and removes a contract\'s payees, each audited', async () => {
-      const database = await createTestDatabase(dialect);
-      try {
+    it('adds, lists, updates and removes a contract\'s payees, each audited', () =>
+      withTestDatabase(dialect, async (database) => {
         const world = await createWorld(database.db);
         const deps = { nowMs: world.bank.clock.nowMs(), randomBytes: countingRandomBytes };
         const alice = { institution: 'demo', contractId: '1000000001', actor: 'customer:1000000001' };
@@ -40,14 +39,10 @@ for (const dialect of DIALECTS) {
         assert.deepEqual((await listRegisteredPayees(database.db, alice)).map((p) => p.id), [own.payee.id]);
         const actions = await database.db.selectFrom('audit_log').select('action').where('action', 'like', 'payee_%').orderBy('seq').execute();
         assert.deepEqual(actions.map((a) => a.action), ['payee_registered', 'payee_registered', 'payee_updated', 'payee_removed']);
-      } finally {
-        await database.close();
-      }
-    });
+      }));
 
-    it('deletes pending transfers a day after they expired, and nothing else', async () => {
-      const database = await createTestDatabase(dialect);
-      try {
+    it('deletes pending transfers a day after they expired, and nothing else', () =>
+      withTestDatabase(dialect, async (database) => {
         const world = await createWorld(database.db);
         const old = await world.prepare();
         const done = await world.prepare();
@@ -58,9 +53,6 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(await deleteStalePendingTransfers(database.db, { nowMs: cutoff + 1 }), { deleted: 1 });
         const left = await database.db.selectFrom('transfers').select('id').execute();
         assert.deepEqual(left.map((t) => t.id), [done.transfer.id]);
-      } finally {
-        await database.close();
-      }
-    });
+      }));
   });
 }

@@ -60,50 +60,64 @@ export function skipReason(dialect: DialectName): string | false {
     : false;
 }
 
+/** One statement on a connection of its own to `url`, closed after it (creating and dropping schemas and databases). */
+export async function adminQuery(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
 /** A fresh, migrated database; `close()` removes it. */
 export async function createTestDatabase(dialect: DialectName, options: { poolSize?: number } = {}): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'mamori-test-'));
     const location: DatabaseLocation = { dialect: 'sqlite', file: join(dir, 'test.sqlite') };
-    const database = openDatabase(location);
-    await migrateOrThrow(database);
-    return {
-      ...database,
-      location,
-      close: async () => {
-        await database.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    return openMigrated(location, () => rmSync(dir, { recursive: true, force: true }));
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await admin.connect();
-  try {
-    await admin.query(`create schema ${schema}`);
-  } finally {
-    await admin.end();
-  }
+  await adminQuery(TEST_POSTGRES_URL, `create schema ${schema}`);
   const location: DatabaseLocation = { dialect: 'postgres', url: TEST_POSTGRES_URL, schema, poolSize: options.poolSize ?? 10 };
+  return openMigrated(location, () => adminQuery(TEST_POSTGRES_URL, `drop schema ${schema} cascade`));
+}
+
+/** A fresh, migrated database (as createTestDatabase) for `work`, a test's body; removed after it, whatever it does. */
+export async function withTestDatabase(dialect: DialectName, work: (database: TestDatabase) => Promise<void>): Promise<void> {
+  const database = await createTestDatabase(dialect);
+  try {
+    await work(database);
+  } finally {
+    await database.close();
+  }
+}
+
+/**
+ * A test's fixture around a test database (what `fixture` resolves to: a set-up of the test
+ * file's own) for `work`, the test's body; the database removed after it, whatever it does.
+ */
+export async function withFixture<F extends { database: Database }>(fixture: Promise<F>, work: (fixture: F) => Promise<void>): Promise<void> {
+  const ready = await fixture;
+  try {
+    await work(ready);
+  } finally {
+    await ready.database.close();
+  }
+}
+
+/** The database at `location`, migrated; its `close()` also runs `remove` (the file or schema). */
+async function openMigrated(location: DatabaseLocation, remove: () => void | Promise<void>): Promise<TestDatabase> {
   const database = openDatabase(location);
-  await migrateOrThrow(database);
+  const result = await migrateToLatest(database.db);
+  if (!result.ok) throw new Error(`migration ${result.failed} failed: ${String(result.error)}`);
   return {
     ...database,
     location,
     close: async () => {
       await database.close();
-      const cleaner = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-      await cleaner.connect();
-      try {
-        await cleaner.query(`drop schema ${schema} cascade`);
-      } finally {
-        await cleaner.end();
-      }
+      await remove();
     },
   };
-}
-
-async function migrateOrThrow(database: Database): Promise<void> {
-  const result = await migrateToLatest(database.db);
-  if (!result.ok) throw new Error(`migration ${result.failed} failed: ${String(result.error)}`);
 }
