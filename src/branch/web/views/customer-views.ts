@@ -90,7 +90,7 @@ export function statusLineText(ctx: ConsoleContext, line: StatusLine): SafeHtml 
   if (locks !== '' && line.state === 'locked') extras.push(locks);
   if (line.reissue && line.state !== 'reissue_waiting') extras.push(ctx.t(C.statusReissueWaiting));
   if (line.reissue) extras.push(line.reissue.open ? ctx.t(C.reissueOpen) : `${japanDateTime(line.reissue.registrationFromMs)} ${ctx.t(C.reissueFrom)}`);
-  return html`<span class="status status--${line.state}">${line.state === 'active' ? ctx.t(label) : html`<span class="badge badge--alert">${ctx.t(label)}</span>`}</span>${extras.length > 0 ? html` <span class="status__more">(${extras.join(ctx.lang === 'ja' ? '、' : '; ')})</span>` : ''}`;
+  return html`<span class="status status--${line.state}">${line.state === 'active' ? ctx.t(label) : html`<span class="badge ${line.state === 'reissue_waiting' ? 'badge--approval' : 'badge--alert'}">${ctx.t(label)}</span>`}</span>${extras.length > 0 ? html` <span class="status__more">(${extras.join(ctx.lang === 'ja' ? '、' : '; ')})</span>` : ''}`;
 }
 
 export interface HistoryView {
