@@ -10,6 +10,7 @@ import { sql, type Kysely } from 'kysely';
 import { findOrphans, RELATIONSHIPS, ROOT_TABLES } from './integrity.js';
 import type { Schema } from './schema.js';
 import { createTestDatabase, DIALECTS, skipReason, type TestDatabase } from '../../test/support/db/testing.js';
+import { testInstitutionRow } from '../../test/support/banking/ledger/test-fixtures.js';
 import type { DialectName } from './database.js';
 
 const T = 1_790_000_000_000;
@@ -29,25 +30,7 @@ async function insertConsistentGraph(db: Kysely<Schema>): Promise<void> {
     .values({ chain: 'demo', seq: 1, at: T, actor: 'system', action: 'test', subject: '', details: '{}', prev_hash: '0'.repeat(64), hash: 'a'.repeat(64) })
     .execute();
   await db.insertInto('rate_limits').values({ key: 'k', window_start: T, count: 1 }).execute();
-  await db
-    .insertInto('institutions')
-    .values({
-      slug: 'demo',
-      name: 'デモ信用金庫',
-      name_en: 'Demo Shinkin Bank',
-      bank_code: '9901',
-      primary_colour: '#004488',
-      support_name: 'サポート',
-      support_phone: '0120-000-000',
-      support_hours: '9:00-17:00',
-      confirmation_mode: 'whole',
-      confirmation_positions: 2,
-      confirmation_name: '確認用パスワード',
-      confirmation_name_en: 'confirmation password',
-      policy: '{}',
-      created_at: T,
-    })
-    .execute();
+  await db.insertInto('institutions').values(testInstitutionRow({ slug: 'demo', bankCode: '9901', policy: '{}', nowMs: T })).execute();
   await db
     .insertInto('customers')
     .values({

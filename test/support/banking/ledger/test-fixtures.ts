@@ -30,31 +30,33 @@ export interface TestBank {
   clock: ManualClock;
 }
 
+/** The institutions row of a test bank `slug` (its policy as stored: JSON). */
+export function testInstitutionRow(input: { slug: string; bankCode: string; policy: string; nowMs: number }) {
+  return {
+    slug: input.slug,
+    name: `${input.slug}信用金庫`,
+    name_en: `${input.slug} Shinkin Bank`,
+    bank_code: input.bankCode,
+    primary_colour: '#004488',
+    support_name: 'サポート',
+    support_phone: '0120-000-000',
+    support_hours: '9:00-17:00',
+    confirmation_mode: 'whole' as const,
+    confirmation_positions: 2,
+    confirmation_name: '確認用パスワード',
+    confirmation_name_en: 'confirmation password',
+    policy: input.policy,
+    created_at: input.nowMs,
+  };
+}
+
 export async function seedInstitution(
   db: Kysely<Schema>,
   input: { slug: string; bankCode: string; policy?: Partial<InstitutionPolicy>; clock?: ManualClock },
 ): Promise<TestBank> {
   const clock = input.clock ?? manualClock(TEST_START_MS);
   const policy = { ...DEFAULT_POLICY, ...input.policy };
-  await db
-    .insertInto('institutions')
-    .values({
-      slug: input.slug,
-      name: `${input.slug}信用金庫`,
-      name_en: `${input.slug} Shinkin Bank`,
-      bank_code: input.bankCode,
-      primary_colour: '#004488',
-      support_name: 'サポート',
-      support_phone: '0120-000-000',
-      support_hours: '9:00-17:00',
-      confirmation_mode: 'whole',
-      confirmation_positions: 2,
-      confirmation_name: '確認用パスワード',
-      confirmation_name_en: 'confirmation password',
-      policy: JSON.stringify(policy),
-      created_at: clock.nowMs(),
-    })
-    .execute();
+  await db.insertInto('institutions').values(testInstitutionRow({ ...input, policy: JSON.stringify(policy), nowMs: clock.nowMs() })).execute();
   const branch = await addBranch(db, { nowMs: clock.nowMs(), actor: 'system' }, { institution: input.slug, code: '001', name: '本店', kana: 'ホンテン' });
   if (!branch.ok) throw new Error(branch.error);
   return { slug: input.slug, bankCode: input.bankCode, policy, clock };
