@@ -7,7 +7,7 @@ import type { DialectName } from '../../../src/db/database.js';
 import { DIALECTS, skipReason } from '../db/testing.js';
 import { timeStepAt } from '../../../src/otp/index.js';
 import type { AuthorityClient } from '../../../src/authority/authority-client.js';
-import { provisionTestToken, STEP_MS, wrongCode, type TestAuthority } from './authority-testing.js';
+import { provisionTestToken, STEP_MS, wrongCode, type TestAuthority, type TestToken } from './authority-testing.js';
 
 export interface ContractEnvironment {
   /** The authority behind the clients: provisioning, the clock, token states. */
@@ -17,6 +17,14 @@ export interface ContractEnvironment {
 }
 
 export type ContractEnvironmentFactory = (dialect: DialectName) => Promise<ContractEnvironment>;
+
+/** A new token (of `kind`), bound to contract 1000000001 through `client` with the code it shows now. */
+async function boundThrough(t: TestAuthority, client: AuthorityClient, kind: 'mobile' | 'desktop' = 'mobile'): Promise<{ token: TestToken; bindingId: string }> {
+  const token = await provisionTestToken(t, kind);
+  const bound = await client.bind({ serial: token.serial, subject: '1000000001', code: token.codeAt(t.clock.nowMs()) });
+  assert.ok(bound.ok, JSON.stringify(bound));
+  return { token, bindingId: bound.bindingId };
+}
 
 export function runAuthorityClientContract(implementation: string, createEnvironment: ContractEnvironmentFactory): void {
   for (const dialect of DIALECTS) {
@@ -76,65 +84,57 @@ export function runAuthorityClientContract(implementation: string, createEnviron
       it(
         'answers every verify failure with its reason',
         withEnvironment(async ({ t, clientFor }) => {
-          const token = await provisionTestToken(t, 'desktop');
           const a = clientFor('bank-a');
-          const bound = await a.bind({ serial: token.serial, subject: '1000000001', code: token.codeAt(t.clock.nowMs()) });
-          assert.ok(bound.ok);
+          const { token, bindingId } = await boundThrough(t, a, 'desktop');
           t.clock.advance(STEP_MS);
           const code = token.codeAt(t.clock.nowMs());
           for (const bindingId of ['bnd_AAAAAAAAAAAAAAAAAAAAAA', 'a/b?c#d', 'x'.repeat(300), '\u0000', '']) {
             assert.deepEqual(await a.verify({ bindingId, code }), { valid: false, reason: 'binding_not_found' }, JSON.stringify(bindingId));
           }
-          assert.deepEqual(await clientFor('bank-b').verify({ bindingId: bound.bindingId, code }), { valid: false, reason: 'binding_not_found' });
+          assert.deepEqual(await clientFor('bank-b').verify({ bindingId: bindingId, code }), { valid: false, reason: 'binding_not_found' });
           for (const malformed of ['', '12345', 'abcdef', '１２３４５６', '1'.repeat(40)]) {
-            assert.deepEqual(await a.verify({ bindingId: bound.bindingId, code: malformed }), { valid: false, reason: 'malformed_code' }, malformed);
+            assert.deepEqual(await a.verify({ bindingId: bindingId, code: malformed }), { valid: false, reason: 'malformed_code' }, malformed);
           }
-          assert.deepEqual(await a.verify({ bindingId: bound.bindingId, code: wrongCode(token, t.clock.nowMs()) }), { valid: false, reason: 'invalid_code' });
+          assert.deepEqual(await a.verify({ bindingId: bindingId, code: wrongCode(token, t.clock.nowMs()) }), { valid: false, reason: 'invalid_code' });
           await t.authority.setTokenState(token.serial, 'disabled');
-          assert.deepEqual(await a.verify({ bindingId: bound.bindingId, code }), { valid: false, reason: 'token_disabled' });
+          assert.deepEqual(await a.verify({ bindingId: bindingId, code }), { valid: false, reason: 'token_disabled' });
           await t.authority.setTokenState(token.serial, 'active');
-          for (let i = 0; i < 19; i++) await a.verify({ bindingId: bound.bindingId, code: wrongCode(token, t.clock.nowMs()) });
-          assert.deepEqual(await a.verify({ bindingId: bound.bindingId, code }), { valid: false, reason: 'throttled' });
+          for (let i = 0; i < 19; i++) await a.verify({ bindingId: bindingId, code: wrongCode(token, t.clock.nowMs()) });
+          assert.deepEqual(await a.verify({ bindingId: bindingId, code }), { valid: false, reason: 'throttled' });
         }),
       );
 
       it(
         'verifies transaction codes, and throws TypeError for a payee that is no account number',
         withEnvironment(async ({ t, clientFor }) => {
-          const token = await provisionTestToken(t);
           const a = clientFor('bank-a');
-          const bound = await a.bind({ serial: token.serial, subject: '1000000001', code: token.codeAt(t.clock.nowMs()) });
-          assert.ok(bound.ok);
+          const { token, bindingId } = await boundThrough(t, a);
           const transaction = { payeeAccount: '0012345', amountYen: 1_500_000 };
           const code = token.transactionCodeAt({ nowMs: t.clock.nowMs(), ...transaction });
-          assert.deepEqual(await a.verify({ bindingId: bound.bindingId, code, transaction: { ...transaction, amountYen: 1_500_001 } }), { valid: false, reason: 'invalid_code' });
-          assert.deepEqual(await a.verify({ bindingId: bound.bindingId, code, transaction }), { valid: true, timeStep: Math.floor(t.clock.nowMs() / 60_000) });
-          assert.deepEqual(await a.verify({ bindingId: bound.bindingId, code, transaction }), { valid: false, reason: 'replayed' });
-          await assert.rejects(a.verify({ bindingId: bound.bindingId, code, transaction: { payeeAccount: '12345' } }), TypeError);
-          await assert.rejects(a.verify({ bindingId: bound.bindingId, code, transaction: { payeeAccount: '0012345', amountYen: 0 } }), TypeError);
+          assert.deepEqual(await a.verify({ bindingId: bindingId, code, transaction: { ...transaction, amountYen: 1_500_001 } }), { valid: false, reason: 'invalid_code' });
+          assert.deepEqual(await a.verify({ bindingId: bindingId, code, transaction }), { valid: true, timeStep: Math.floor(t.clock.nowMs() / 60_000) });
+          assert.deepEqual(await a.verify({ bindingId: bindingId, code, transaction }), { valid: false, reason: 'replayed' });
+          await assert.rejects(a.verify({ bindingId: bindingId, code, transaction: { payeeAccount: '12345' } }), TypeError);
+          await assert.rejects(a.verify({ bindingId: bindingId, code, transaction: { payeeAccount: '0012345', amountYen: 0 } }), TypeError);
         }),
       );
 
       it(
         'unbinds its own bindings only, once',
         withEnvironment(async ({ t, clientFor }) => {
-          const token = await provisionTestToken(t);
-          const bound = await clientFor('bank-a').bind({ serial: token.serial, subject: '1000000001', code: token.codeAt(t.clock.nowMs()) });
-          assert.ok(bound.ok);
-          assert.deepEqual(await clientFor('bank-b').unbind(bound.bindingId), { ok: false, reason: 'binding_not_found' });
+          const { bindingId } = await boundThrough(t, clientFor('bank-a'));
+          assert.deepEqual(await clientFor('bank-b').unbind(bindingId), { ok: false, reason: 'binding_not_found' });
           assert.deepEqual(await clientFor('bank-a').unbind('no such/binding'), { ok: false, reason: 'binding_not_found' });
-          assert.deepEqual(await clientFor('bank-a').unbind(bound.bindingId), { ok: true });
-          assert.deepEqual(await clientFor('bank-a').unbind(bound.bindingId), { ok: false, reason: 'binding_not_found' });
+          assert.deepEqual(await clientFor('bank-a').unbind(bindingId), { ok: true });
+          assert.deepEqual(await clientFor('bank-a').unbind(bindingId), { ok: false, reason: 'binding_not_found' });
         }),
       );
 
       it(
         'resyncs from two consecutive codes, and answers resync failures with their reason',
         withEnvironment(async ({ t, clientFor }) => {
-          const token = await provisionTestToken(t);
           const a = clientFor('bank-a');
-          const bound = await a.bind({ serial: token.serial, subject: '1000000001', code: token.codeAt(t.clock.nowMs()) });
-          assert.ok(bound.ok);
+          const { token } = await boundThrough(t, a);
           t.clock.advance(STEP_MS);
           const behind = t.clock.nowMs() - 7 * STEP_MS;
           const codes = { code1: token.codeAt(behind - STEP_MS), code2: token.codeAt(behind) };
