@@ -18,14 +18,14 @@
 // JSON API, whose strict rules bad-input-authority.test.ts attacks; a JSON body to these pages
 // is a 415, see bad-input-bank.test.ts.)
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { confirmationFields, csrfOf, customerWithToken, newToken, Outsider, passwordStep, signIn, type CodeSource } from './outsider.js';
-import { startTarget, type Customer, type Target } from './target.js';
+import type { Customer, Target } from './target.js';
 import {
-  AnswerLog,
+  type AnswerLog,
   arabicIndic,
-  assertBooksIntact,
   assertUnchanged,
+  attackedSite,
   balanceOf,
   customerRow,
   fieldError,
@@ -95,19 +95,11 @@ describe('wrong-shaped codes at every code step of the pages [sqlite]', () => {
   /** The token of the one customer who is sent a wrong code on purpose. */
   let countedSerial = '';
 
-  before(async () => {
-    target = await startTarget({ customersPerInstitution: 12 });
-    log = new AnswerLog();
-  });
-
-  after(async () => {
-    await target?.stop();
-  });
-
-  // After each group: the bank's own checks pass and no answer so far was a 5xx.
-  afterEach(async () => {
-    await assertBooksIntact(target);
-    log.assertNoServerError();
+  // Started before the tests, stopped after them; after each group the bank's own checks pass
+  // and no answer so far was a 5xx.
+  const site = attackedSite({ customersPerInstitution: 12 });
+  before(() => {
+    ({ target, log } = site);
   });
 
   /**

@@ -14,11 +14,11 @@
 // text literally (the LIKE wildcards are escaped in src/branch/customer-status.ts), or a 400
 // with the search hint for what is no search text.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { skipReason } from '../support/db/testing.js';
-import { alertText, AnswerLog, assertBooksIntact, assertUnchanged, attackedSite, fieldError, jsonError, SCRIPT_PAYLOADS, snapshot, type AttackedSite } from './bad-input-support.js';
+import { alertText, assertUnchanged, attackedSite, fieldError, jsonError, SCRIPT_PAYLOADS, snapshot, type AnswerLog, type AttackedSite } from './bad-input-support.js';
 import { csrfOf, newToken, Outsider } from './outsider.js';
-import { startTarget, type Target } from './target.js';
+import type { Target } from './target.js';
 
 const BASE = '/branch/demo/';
 const OPERATOR_PASSWORD = 'Mamori-Branch-2026';
@@ -128,19 +128,11 @@ describe('bad input at the branch console [sqlite]', () => {
   /** The teller's browser, signed in (enrolled at the first sign-in). */
   let teller: Outsider;
 
-  before(async () => {
-    target = await startTarget({ customersPerInstitution: 2 });
-    log = new AnswerLog();
-  });
-
-  after(async () => {
-    await target?.stop();
-  });
-
-  // After each group: the bank's own checks pass and no answer so far was a 5xx.
-  afterEach(async () => {
-    await assertBooksIntact(target);
-    log.assertNoServerError();
+  // Started before the tests, stopped after them; after each group the bank's own checks pass
+  // and no answer so far was a 5xx.
+  const site = attackedSite({ customersPerInstitution: 2 });
+  before(() => {
+    ({ target, log } = site);
   });
 
   it('the operator sign-in: SQL, CRLF, NUL, markup and long Unicode in the ID and the password', async () => {
