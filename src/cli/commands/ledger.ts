@@ -4,8 +4,8 @@
 // Exit 0 when all hold, 1 with the problems — for monitors and the restore drill.
 import { checkLedgerInvariants } from '../../banking/ledger/ledger-invariants.js';
 import { checkTransferInvariants } from '../../banking/transfers/transfer-invariants.js';
-import { parseFlags, takeSubcommand, type Command } from '../command.js';
-import { openConfiguredDatabase } from '../configured-database.js';
+import { takeBareSubcommand, type Command } from '../command.js';
+import { withConfiguredDatabase } from '../configured-database.js';
 
 export const command: Command = {
   usage: [
@@ -16,10 +16,8 @@ export const command: Command = {
   ].join('\n'),
 
   async run(args, io) {
-    const [, rest] = takeSubcommand(args, ['check'] as const);
-    parseFlags(rest, {});
-    const { database } = openConfiguredDatabase(io, { mustExist: true });
-    try {
+    takeBareSubcommand(args, 'check');
+    return withConfiguredDatabase(io, { mustExist: true }, async ({ database }) => {
       const ledger = await checkLedgerInvariants(database.db);
       const transfers = await checkTransferInvariants(database.db);
       if (ledger.ok && transfers.ok) {
@@ -28,8 +26,6 @@ export const command: Command = {
       }
       for (const problem of [...(ledger.ok ? [] : ledger.problems), ...(transfers.ok ? [] : transfers.problems)]) io.out(`problem: ${JSON.stringify(problem)}`);
       return 1;
-    } finally {
-      await database.close();
-    }
+    });
   },
 };
