@@ -3,6 +3,8 @@
 // database, so a journey crossing processes is what a load balancer without sticky sessions
 // does. Every failure is classified for the report: a 5xx, a timeout, a broken connection, or a
 // page the journey did not expect (wrong status, location or content).
+import { keepCookies } from '../test/integration/deployment-helpers.js';
+
 export type ErrorKind = 'http_5xx' | 'timeout' | 'network' | 'unexpected';
 
 export class LoadError extends Error {
@@ -67,14 +69,7 @@ export class Browser {
       throw new LoadError('network', `${form ? 'POST' : 'GET'} ${routeOf(path)}: ${(error as Error).message}`);
     }
     if (response.status >= 500) throw new LoadError('http_5xx', `${form ? 'POST' : 'GET'} ${routeOf(path)}: ${response.status}`);
-    for (const header of response.headers.getSetCookie()) {
-      const [pair] = header.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1);
-      if (/max-age=0|expires=thu, 01 jan 1970/i.test(header) || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    keepCookies(this.cookies, response.headers);
     return { status: response.status, location: response.headers.get('location'), body };
   }
 }

@@ -4,13 +4,11 @@
 // test/security/target.ts (split): the authority holds the master key, the bank processes the
 // confirmation pepper and one API key per institution (`mamori keys rp`).
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { ROOT } from '../test/integration/cli-helpers.js';
-import { relyingPartyKey, startMamori, type MamoriProcess } from '../test/integration/deployment-helpers.js';
+import { createScratchDatabase, deploymentEnv, relyingPartyKey, startMamori, type MamoriProcess } from '../test/integration/deployment-helpers.js';
 
 export const MASTER_KEY = Buffer.alloc(32, 61).toString('base64');
 export const PEPPER = Buffer.alloc(32, 62).toString('base64');
@@ -25,33 +23,6 @@ export interface Deployment {
   /** `mamori <args>` against the scratch database, with a generous time limit (big audit chains). */
   mamori(args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   stop(): Promise<void>;
-}
-
-/** A fresh database on the server of `adminUrl`; `drop()` removes it (forcing out connections). */
-async function createScratchDatabase(adminUrl: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
-  const name = `mamori_load_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    name,
-    async drop() {
-      const cleaner = new pg.Client({ connectionString: adminUrl });
-      await cleaner.connect();
-      try {
-        await cleaner.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await cleaner.end();
-      }
-    },
-  };
 }
 
 function runMamori(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -75,16 +46,8 @@ export async function startDeployment(input: {
   onStoppable?(stop: () => Promise<void>): void;
 }): Promise<Deployment> {
   const dir = mkdtempSync(join(tmpdir(), 'mamori-load-'));
-  const scratch = await createScratchDatabase(input.adminUrl);
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: join(dir, 'home'),
-    MAMORI_DATA_DIR: join(dir, 'data'),
-    MAMORI_MASTER_KEY: MASTER_KEY,
-    MAMORI_CONFIRMATION_PEPPER: PEPPER,
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: scratch.url,
-  };
+  const scratch = await createScratchDatabase(input.adminUrl, 'mamori_load');
+  const env = deploymentEnv(dir, { masterKey: MASTER_KEY, pepper: PEPPER }, scratch.url);
   const processes: MamoriProcess[] = [];
   const stop = async () => {
     await Promise.all(processes.map((p) => p.stop('SIGTERM', 15_000)));

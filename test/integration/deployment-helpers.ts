@@ -6,8 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
-import pg from 'pg';
-import { TEST_POSTGRES_URL } from '../support/db/testing.js';
+import { join } from 'node:path';
+import { adminQuery, TEST_POSTGRES_URL } from '../support/db/testing.js';
 import { createHmacKey, decodeBase32, generateTotp, timeStepAt } from '../../src/otp/index.js';
 import { ROOT, runMamori } from './cli-helpers.js';
 
@@ -15,30 +15,32 @@ export const STEP_MS = 30_000;
 export const DEMO_PASSWORD = 'Mamori-2026';
 export const DEMO_CONFIRMATION = '246810';
 
-/** A fresh database on the test PostgreSQL server (the processes share it); `drop()` removes it. */
-export async function createScratchDatabase(): Promise<{ url: string; name: string; drop(): Promise<void> }> {
-  const name = `mamori_it_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(TEST_POSTGRES_URL);
+/**
+ * A fresh database on the PostgreSQL server of `adminUrl` (the test server by default; the
+ * processes share it); `drop()` removes it, forcing out connections.
+ */
+export async function createScratchDatabase(adminUrl = TEST_POSTGRES_URL, prefix = 'mamori_it'): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
+  await adminQuery(adminUrl, `create database ${name}`);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
+  return { url: url.toString(), name, drop: () => adminQuery(adminUrl, `drop database if exists ${name} with (force)`) };
+}
+
+/**
+ * The environment of a deployment's processes in `dir` (a fresh temporary directory): a home
+ * and data directory of their own, its master key and pepper, request logs at `warn`, and its
+ * PostgreSQL database (without one, SQLite in the data directory).
+ */
+export function deploymentEnv(dir: string, secrets: { masterKey: string; pepper: string }, databaseUrl?: string): NodeJS.ProcessEnv {
   return {
-    url: url.toString(),
-    name,
-    async drop() {
-      const cleaner = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-      await cleaner.connect();
-      try {
-        await cleaner.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await cleaner.end();
-      }
-    },
+    PATH: process.env.PATH,
+    HOME: join(dir, 'home'),
+    MAMORI_DATA_DIR: join(dir, 'data'),
+    MAMORI_MASTER_KEY: secrets.masterKey,
+    MAMORI_CONFIRMATION_PEPPER: secrets.pepper,
+    LOG_LEVEL: 'warn',
+    ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
   };
 }
 
@@ -142,6 +144,18 @@ export interface Answer {
   body: string;
 }
 
+/** Keeps an answer's cookies in `jar` (by name), and drops those it expires or empties. */
+export function keepCookies(jar: Map<string, string>, headers: Headers): void {
+  for (const header of headers.getSetCookie()) {
+    const [pair] = header.split(';');
+    const eq = pair!.indexOf('=');
+    const name = pair!.slice(0, eq).trim();
+    const value = pair!.slice(eq + 1);
+    if (/max-age=0|expires=thu, 01 jan 1970/i.test(header) || value === '') jar.delete(name);
+    else jar.set(name, value);
+  }
+}
+
 /** A tiny browser: one cookie jar (by name; every test cookie is for /ib/<slug>/), no redirects followed. */
 export class HttpBrowser {
   readonly cookies = new Map<string, string>();
@@ -157,16 +171,27 @@ export class HttpBrowser {
       ...(init.form ? { body: new URLSearchParams(init.form).toString() } : {}),
       signal: AbortSignal.timeout(60_000),
     });
-    for (const header of response.headers.getSetCookie()) {
-      const [pair] = header.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1);
-      if (/max-age=0|expires=thu, 01 jan 1970/i.test(header) || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    keepCookies(this.cookies, response.headers);
     return { status: response.status, location: response.headers.get('location'), body: await response.text() };
   }
+}
+
+/**
+ * The 取引認証 form of a prepared ¥3,000 transfer to the demo bank's account 001-1000001 (the
+ * concurrency tests' payee), with its idempotency key and payee name as stored.
+ */
+export function transferConfirmationForm(csrf: string, row: { idempotency_key: string; payee_name: string }, confirmationPassword: string): Record<string, string> {
+  return {
+    csrf,
+    idempotencyKey: row.idempotency_key,
+    payeeBankCode: '9901',
+    payeeBranchCode: '001',
+    payeeAccountType: 'ordinary',
+    payeeAccountNumber: '1000001',
+    payeeName: row.payee_name,
+    amountYen: '3000',
+    confirmationPassword,
+  };
 }
 
 export const csrfOf = (body: string): string => /name="csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';

@@ -32,6 +32,7 @@ import {
   relyingPartyKey,
   startMamori,
   STEP_MS,
+  transferConfirmationForm,
   wrongCodeOf,
   type MamoriProcess,
 } from './deployment-helpers.js';
@@ -136,17 +137,7 @@ describe('one authority and two bank processes on one PostgreSQL', { skip: skipR
       ids.map((id, i) => {
         const row = rows.find((r) => r.id === id)!;
         return browser.request(`${bank(i % 2)}/ib/demo/transfers/${id}/auth`, {
-          form: {
-            csrf,
-            idempotencyKey: row.idempotency_key,
-            payeeBankCode: '9901',
-            payeeBranchCode: '001',
-            payeeAccountType: 'ordinary',
-            payeeAccountNumber: '1000001',
-            payeeName: row.payee_name,
-            amountYen: '3000',
-            confirmationPassword: DEMO_CONFIRMATION,
-          },
+          form: transferConfirmationForm(csrf, row, DEMO_CONFIRMATION),
         });
       }),
     );

@@ -21,6 +21,7 @@ import { createPasswordHasher, TEST_ARGON2 } from '../../src/banking/password-ha
 import { checkTransferInvariants } from '../../src/banking/transfers/transfer-invariants.js';
 import { DIALECTS, skipReason } from '../support/db/testing.js';
 import { systemClock, systemRandomBytes } from '../../src/shared/clock.js';
+import { csrfOf, DEMO_CONFIRMATION, HttpBrowser, transferConfirmationForm } from './deployment-helpers.js';
 
 const CHILD = fileURLToPath(new URL('./transfer-server.child.ts', import.meta.url));
 
@@ -32,30 +33,6 @@ async function startServer(order: object): Promise<{ child: ChildProcess; url: s
   }
   throw new Error('the server exited before listening');
 }
-
-/** A tiny browser: cookies by name (all paths are /ib/demo/ here), no redirects followed. */
-class Browser {
-  private cookies = new Map<string, string>();
-  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}) {
-    const response = await fetch(url, {
-      method: init.method ?? 'GET',
-      redirect: 'manual',
-      headers: {
-        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      },
-      ...(init.form ? { body: new URLSearchParams(init.form).toString() } : {}),
-    });
-    for (const header of response.headers.getSetCookie()) {
-      const [pair] = header.split(';');
-      const [name, value] = pair!.split('=');
-      if (name && value !== undefined) this.cookies.set(name.trim(), value);
-    }
-    return { status: response.status, location: response.headers.get('location'), body: await response.text() };
-  }
-}
-
-const csrfOf = (body: string) => /name="csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
 
 for (const dialect of DIALECTS) {
   describe(`two server processes [${dialect}]`, { skip: skipReason(dialect) }, () => {
@@ -90,7 +67,7 @@ for (const dialect of DIALECTS) {
         const [a, b] = await Promise.all([startServer(order), startServer(order)]);
         servers.push(a.child, b.child);
 
-        const browser = new Browser();
+        const browser = new HttpBrowser();
         const login = await browser.request(`${a.url}/ib/demo/`);
         const signedIn = await browser.request(`${a.url}/ib/demo/login`, { method: 'POST', form: { csrf: csrfOf(login.body), contractId: '1000000002', loginPassword: 'Mamori-2026' } });
         assert.equal(signedIn.location, '/ib/demo/main');
@@ -114,17 +91,7 @@ for (const dialect of DIALECTS) {
           const server = i % 2 === 0 ? a : b;
           return browser.request(`${server.url}/ib/demo/transfers/${id}/auth`, {
             method: 'POST',
-            form: {
-              csrf,
-              idempotencyKey: row.idempotency_key,
-              payeeBankCode: '9901',
-              payeeBranchCode: '001',
-              payeeAccountType: 'ordinary',
-              payeeAccountNumber: '1000001',
-              payeeName: row.payee_name,
-              amountYen: '3000',
-              confirmationPassword: '246810',
-            },
+            form: transferConfirmationForm(csrf, row, DEMO_CONFIRMATION),
           });
         };
         const confirmations = await Promise.all(ids.map(confirm));

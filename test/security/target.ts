@@ -18,7 +18,7 @@ import { createPasswordHasher } from '../../src/banking/password-hasher.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { systemClock, systemRandomBytes } from '../../src/shared/clock.js';
 import { runMamori } from '../integration/cli-helpers.js';
-import { createScratchDatabase, relyingPartyKey, startMamori, type MamoriProcess } from '../integration/deployment-helpers.js';
+import { createScratchDatabase, deploymentEnv, relyingPartyKey, startMamori, type MamoriProcess } from '../integration/deployment-helpers.js';
 
 export const MASTER_KEY = Buffer.alloc(32, 41).toString('base64');
 export const PEPPER = Buffer.alloc(32, 42).toString('base64');
@@ -105,15 +105,7 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
   const perInstitution = options.customersPerInstitution ?? 12;
   const dir = mkdtempSync(join(tmpdir(), 'mamori-attack-'));
   const scratch = dialect === 'postgres' ? await createScratchDatabase() : undefined;
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: join(dir, 'home'),
-    MAMORI_DATA_DIR: join(dir, 'data'),
-    MAMORI_MASTER_KEY: MASTER_KEY,
-    MAMORI_CONFIRMATION_PEPPER: PEPPER,
-    LOG_LEVEL: 'warn',
-    ...(scratch ? { DATABASE_URL: scratch.url } : {}),
-  };
+  const env = deploymentEnv(dir, { masterKey: MASTER_KEY, pepper: PEPPER }, scratch?.url);
   const processes: MamoriProcess[] = [];
   let database: Database | undefined;
   const cleanUp = async () => {
