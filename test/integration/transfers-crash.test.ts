@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase, DIALECTS, skipReason } from '../support/db/testing.js';
+import { DIALECTS, skipReason, withTestDatabase } from '../support/db/testing.js';
 import { checkLedgerInvariants } from '../../src/banking/ledger/ledger-invariants.js';
 import { checkTransferInvariants } from '../../src/banking/transfers/transfer-invariants.js';
 import { createWorld } from '../support/banking/transfers/test-world.js';
@@ -49,9 +49,8 @@ async function runAndKill(order: object, killAfterMs: number): Promise<RunResult
 
 for (const dialect of DIALECTS) {
   describe(`transfers survive SIGKILL [${dialect}]`, { skip: skipReason(dialect) }, () => {
-    it(`keeps every acknowledged transfer and the ledger whole across ${KILLS} kills`, { timeout: 180_000 }, async () => {
-      const database = await createTestDatabase(dialect);
-      try {
+    it(`keeps every acknowledged transfer and the ledger whole across ${KILLS} kills`, { timeout: 180_000 }, () =>
+      withTestDatabase(dialect, async (database) => {
         const world = await createWorld(database.db);
         const parties = [
           { contractId: '1000000001', accountId: world.alice.id, accountNumber: world.alice.account_number!, name: 'ﾏﾓﾘ ﾀﾛｳ' },
@@ -77,9 +76,6 @@ for (const dialect of DIALECTS) {
         assert.ok(allAcks.size >= KILLS, `the stream made progress (${allAcks.size} acknowledged)`);
         const pending = await database.db.selectFrom('transfers').select('id').where('status', '=', 'pending').execute();
         console.log(`${dialect}: ${KILLS} kills, ${allAcks.size} acknowledged transfers, ${pending.length} left pending`);
-      } finally {
-        await database.close();
-      }
-    });
+      }));
   });
 }
