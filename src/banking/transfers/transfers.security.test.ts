@@ -22,7 +22,7 @@ import { describe, it } from 'node:test';
 import { createTestDatabase, DIALECTS, skipReason, type TestDatabase } from '../../../test/support/db/testing.js';
 import { getBalance } from '../ledger/accounts.js';
 import { checkLedgerInvariants } from '../ledger/ledger-invariants.js';
-import { fakePorts, RIGHT_CODE, createWorld, type World } from '../../../test/support/banking/transfers/test-world.js';
+import { confirmBodyOf, fakePorts, RIGHT_CODE, createWorld, type World } from '../../../test/support/banking/transfers/test-world.js';
 import { checkTransferInvariants } from './transfer-invariants.js';
 
 async function withWorld(dialect: (typeof DIALECTS)[number], run: (world: World) => Promise<void>, options?: Parameters<typeof createWorld>[1]) {
@@ -92,7 +92,7 @@ for (const dialect of DIALECTS) {
         const prepared = await world.prepare({ amount: '10000' });
         assert.ok(prepared.ok);
         const t = prepared.transfer;
-        const body = { payee: { bankCode: t.payee.bankCode, branchCode: t.payee.branchCode, accountType: t.payee.accountType, accountNumber: t.payee.accountNumber, name: t.payee.name }, amountYen: t.amountYen };
+        const body = confirmBodyOf(t);
         for (const tampered of [
           { ...body, amountYen: 1_000_000 },
           { ...body, payee: { ...body.payee, accountNumber: world.carol.account_number! } },

@@ -11,7 +11,7 @@ import { changeDailyLimit } from '../limits/change-limit.js';
 import { formatOutgoingCsv, listOutgoingForExport, markTransfersExported } from './clearing-export.js';
 import { PENDING_TRANSFER_TTL_MS } from './prepare-transfer.js';
 import { checkTransferInvariants } from './transfer-invariants.js';
-import { createWorld, type World } from '../../../test/support/banking/transfers/test-world.js';
+import { confirmBodyOf, createWorld, type World } from '../../../test/support/banking/transfers/test-world.js';
 
 async function withWorld(dialect: (typeof DIALECTS)[number], run: (world: World, database: TestDatabase) => Promise<void>, options?: Parameters<typeof createWorld>[1]) {
   const database = await createTestDatabase(dialect);
@@ -163,7 +163,7 @@ for (const dialect of DIALECTS) {
         const prepared = await world.prepare({ amount: '7000' });
         assert.ok(prepared.ok);
         const t = prepared.transfer;
-        const body = { payee: { bankCode: t.payee.bankCode, branchCode: t.payee.branchCode, accountType: t.payee.accountType, accountNumber: t.payee.accountNumber, name: t.payee.name }, amountYen: t.amountYen };
+        const body = confirmBodyOf(t);
         assert.deepEqual(await world.confirm(t, { body: { ...body, amountYen: 70000 } }), { ok: false, error: 'transfer_body_mismatch' });
         assert.deepEqual(await world.confirm(t, { body: { ...body, payee: { ...body.payee, accountNumber: world.carol.account_number! } } }), { ok: false, error: 'transfer_body_mismatch' });
         assert.deepEqual(await world.confirm(t, { idempotencyKey: 'x'.repeat(32) }), { ok: false, error: 'transfer_not_found' });

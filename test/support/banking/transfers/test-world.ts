@@ -81,6 +81,12 @@ export interface World {
   ports: FakePorts;
 }
 
+/** The body a confirm of `transfer` sends back (the payee and amount it was prepared with). */
+export function confirmBodyOf(transfer: TransferView): ConfirmTransferInput['body'] {
+  const { bankCode, branchCode, accountType, accountNumber, name } = transfer.payee;
+  return { payee: { bankCode, branchCode, accountType, accountNumber, name }, amountYen: transfer.amountYen };
+}
+
 export const ALICE: ConfirmingCustomer = { bindingId: 'bind_alice', otpLocked: false, passwordLocked: false };
 
 /**
@@ -139,16 +145,7 @@ export async function createWorld(db: Kysely<Schema>, options: { policy?: Partia
           customer: ALICE,
           transferId: transfer.id,
           idempotencyKey: transfer.idempotencyKey,
-          body: {
-            payee: {
-              bankCode: transfer.payee.bankCode,
-              branchCode: transfer.payee.branchCode,
-              accountType: transfer.payee.accountType,
-              accountNumber: transfer.payee.accountNumber,
-              name: transfer.payee.name,
-            },
-            amountYen: transfer.amountYen,
-          },
+          body: confirmBodyOf(transfer),
           answer: { kind: 'code', code: RIGHT_CODE },
           ...overrides,
         },
