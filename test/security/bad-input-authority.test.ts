@@ -19,12 +19,12 @@
 // `payload_too_large` above 4 KB). None of these is counted toward the token's throttle or
 // spends a step: every table is as it was, and the right code still works afterwards.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { skipReason } from '../support/db/testing.js';
 import { relyingPartyKey } from '../integration/deployment-helpers.js';
-import { AnswerLog, arabicIndic, assertBooksIntact, assertUnchanged, fullWidth, jsonError, snapshot } from './bad-input-support.js';
+import { arabicIndic, assertUnchanged, attackedSite, fullWidth, jsonError, snapshot, type AnswerLog } from './bad-input-support.js';
 import { newToken, Outsider, type Answer, type CodeSource, type RequestOptions } from './outsider.js';
-import { startTarget, type Target } from './target.js';
+import type { Target, TargetOptions } from './target.js';
 
 const API = '/authority/v1';
 
@@ -36,8 +36,32 @@ interface Api {
   key: string;
 }
 
-async function openApi(target: Target): Promise<Api> {
-  return { target, log: new AnswerLog(), outsider: new Outsider(target.authorityUrl), key: await relyingPartyKey('sample', target.env) };
+/**
+ * For the describe block it is called in: the API of a target started before the tests and
+ * stopped after them (attackedSite: after each test the bank's own checks pass and no answer so
+ * far was a 5xx), with an outsider at the authority and the relying party's key.
+ */
+function attackedApi(options: TargetOptions): Api {
+  const site = attackedSite(options);
+  let opened: { outsider: Outsider; key: string } | undefined;
+  before(async () => {
+    opened = { outsider: new Outsider(site.target.authorityUrl), key: await relyingPartyKey('sample', site.target.env) };
+  });
+  const api = () => opened ?? assert.fail('the API is not open yet (use it inside tests)');
+  return {
+    get target() {
+      return site.target;
+    },
+    get log() {
+      return site.log;
+    },
+    get outsider() {
+      return api().outsider;
+    },
+    get key() {
+      return api().key;
+    },
+  };
 }
 
 function call(api: Api, path: string, options: RequestOptions & { label: string; withoutKey?: boolean }): Promise<Answer> {
@@ -203,21 +227,7 @@ async function oversizedBodies(api: Api): Promise<void> {
 // --- the attacks against the SQLite target, and the SQL-laden and oversize ones on PostgreSQL ---
 
 describe('bad input to the authority API [sqlite]', () => {
-  let api: Api;
-
-  before(async () => {
-    api = await openApi(await startTarget({ customersPerInstitution: 1 }));
-  });
-
-  after(async () => {
-    await api?.target.stop();
-  });
-
-  // After each group: the bank's own checks pass and no answer so far was a 5xx.
-  afterEach(async () => {
-    await assertBooksIntact(api.target);
-    api.log.assertNoServerError();
-  });
+  const api = attackedApi({ customersPerInstitution: 1 });
 
   it('codes of every shape and JSON type at verify, bind and sync: strict, coded, never counted or spent', async () => {
     await codesOfEveryShape(api);
@@ -352,21 +362,7 @@ describe('bad input to the authority API [sqlite]', () => {
 });
 
 describe('bad input to the authority API [postgres]: SQL-laden fields and oversized bodies', { skip: skipReason('postgres') }, () => {
-  let api: Api;
-
-  before(async () => {
-    api = await openApi(await startTarget({ dialect: 'postgres', customersPerInstitution: 1 }));
-  });
-
-  after(async () => {
-    await api?.target.stop();
-  });
-
-  // After each group: the bank's own checks pass and no answer so far was a 5xx.
-  afterEach(async () => {
-    await assertBooksIntact(api.target);
-    api.log.assertNoServerError();
-  });
+  const api = attackedApi({ dialect: 'postgres', customersPerInstitution: 1 });
 
   it('SQL, CRLF, NUL, lone surrogates and RTL overrides change nothing on PostgreSQL either', async () => {
     await sqlAndControlCharacters(api);
