@@ -12,9 +12,9 @@ describe('bank directory (zengin-code)', () => {
     const stats = bankDirectoryStats();
     assert.equal(stats.loaded, true);
     assert.ok(stats.banks > 1000, `${stats.banks} banks`);
-    // Measured on the development machine: 300–500 ms and about 20 MB of heap for the 5 MB module.
-    // The bound only catches an accidental eager or repeated load.
-    assert.ok(stats.loadMs < 5000, `loaded in ${stats.loadMs} ms`);
+    // Measured on the development machine: 300–500 ms and about 20 MB of heap for the 5 MB module
+    // (printed below, never asserted: a time bound fails on a loaded machine). An eager load is
+    // caught above, a repeated one below.
     console.log(`zengin-code: ${stats.banks} banks, loaded and indexed in ${stats.loadMs} ms, heap +${Math.round(stats.heapDeltaBytes / 1e6)} MB`);
     searchBanks('みずほ');
     assert.deepEqual(bankDirectoryStats(), stats, 'a second lookup loads nothing');
