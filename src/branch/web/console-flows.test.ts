@@ -322,7 +322,7 @@ for (const dialect of DIALECTS) {
       assert.match(en.body, /Wrong one-time passwords/);
     });
 
-    it('the status line is the one the bank site acts on: locked, suspended, reissue waiting', async () => {
+    it('the status line is the one the bank site acts on: locked, then suspended with the lock still listed', async () => {
       const token = await registerCustomerToken(h, 'demo', DEMO.contractId);
       await lockCustomerOtp(h, 'demo', DEMO.contractId, token);
       const locked = (await teller.get(customerPage)).body;
