@@ -42,9 +42,10 @@ export async function runScheduledJobs(deps: ScheduledJobDeps): Promise<JobRepor
 
 /**
  * Deletes what has expired and would otherwise only go when someone touched it: sessions past
- * their lifetime, old session-end notes, finished rate-limit windows, expired passkey challenges. Sessions are judged by the
- * LONGEST lifetimes any institution allows, so a sweep never ends a session its own policy still
- * keeps (each request checks its institution's exact policy anyway).
+ * their lifetime, old session-end notes, finished rate-limit windows, expired passkey
+ * challenges. Sessions are judged by the LONGEST lifetimes any institution allows, so a sweep
+ * never ends a session its own policy still keeps (each request checks its institution's exact
+ * policy anyway).
  */
 export async function sweepExpiredState(deps: ScheduledJobDeps): Promise<Extract<JobReport, { job: 'expired_state_sweep' }>> {
   const nowMs = deps.clock.nowMs();

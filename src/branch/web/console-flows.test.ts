@@ -216,11 +216,12 @@ for (const dialect of DIALECTS) {
       assert.ok(await isPasswordChangeRequired(h.database.db, { institution: 'demo', contractId }));
       const c = h.client();
       await c.get(bank);
-      // The initial password leads only to the change page; a new password, then the main page.
+      // The initial password leads only to the change page; a new password, then the main page,
+      // which says the change worked.
       assert.equal((await c.post(`${bank}login`, { contractId, loginPassword: password })).headers.location, `${bank}password/change`);
       await c.get(`${bank}password/change`);
       const changed = await c.post(`${bank}password/change`, { currentPassword: password, newPassword: 'Kawasemi-2027', newPasswordAgain: 'Kawasemi-2027' });
-      assert.equal(changed.headers.location, `${bank}main`);
+      assert.equal(changed.headers.location, `${bank}main?done=password`);
       assert.equal(await isPasswordChangeRequired(h.database.db, { institution: 'demo', contractId }), false);
       // No page shows the card again.
       assert.equal((await teller.get(`${consoleBase}contracts`)).statusCode, 404);

@@ -52,7 +52,7 @@ function describeReport(report: JobReport): string[] {
     case 'expired_state_sweep':
       return [
         `expired_state_sweep: deleted ${report.sessions} customer sessions, ${report.operatorSessions} operator sessions, ` +
-          `${report.sessionEndNotices} session-end notes, ${report.rateLimitWindows} rate-limit windows`,
+          `${report.sessionEndNotices} session-end notes, ${report.rateLimitWindows} rate-limit windows, ${report.passkeyChallenges} passkey challenges`,
       ];
   }
 }
