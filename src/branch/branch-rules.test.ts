@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { maskSerial } from './customer-status.js';
+import { maskSerial } from '../notifications/masking.js';
 import { generateConfirmationPassword, generateContractId, generateInitialPassword } from './generated-credentials.js';
 import { CUSTOMER_ACTION_KINDS, mayDecide, needsSecondPerson } from './permissions.js';
 import { checkWrittenRequest } from './written-request.js';
@@ -113,6 +113,6 @@ describe('generated credentials', () => {
 
 describe('masked serials', () => {
   it('keeps the kind and the last four digits', () => {
-    assert.equal(maskSerial('VSMT12345678'), 'VSMT****5678');
+    assert.equal(maskSerial('VSMT12345678'), 'VSMT-****-5678', 'the one mask of a serial, as the mails and the history write it');
   });
 });

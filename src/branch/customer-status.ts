@@ -1,7 +1,6 @@
 // The customer at a glance for the console: the one status line (statusLineOf), token (since
 // when, masked serial), both lock counters, the daily limit and pending proposals; their
 // history is audit-query.ts's, a page at a time. Always read within ONE institution.
-import { maskEmailAddress } from '../notifications/masking.js';
 import { sql, type Kysely } from 'kysely';
 import { isOtpLocked, isPasswordLocked } from '../banking/fail-counters.js';
 import type { Customer } from '../banking/customers.js';
@@ -11,6 +10,7 @@ import { readDayCap, type DayCap } from '../banking/limits/limit-shaping.js';
 import type { Schema } from '../db/schema.js';
 import { isPasswordChangeRequired } from '../identity/password-change-requirement.js';
 import { listProposals, type Proposal } from './proposals.js';
+import { maskEmailAddress, maskSerial } from '../notifications/masking.js';
 
 export interface AuditLine {
   seq: number;
@@ -73,12 +73,6 @@ export interface CustomerStatus {
   limitCap: DayCap | null;
   createdAt: number;
   pendingProposals: Proposal[];
-}
-
-/** 「ABCD****5678」: enough to match the customer's app, too little to register it elsewhere. */
-export function maskSerial(serial: string): string {
-  if (serial.length <= 8) return '*'.repeat(serial.length);
-  return `${serial.slice(0, 4)}${'*'.repeat(serial.length - 8)}${serial.slice(-4)}`;
 }
 
 export function statusOf(customer: Customer, policy: InstitutionPolicy, nowMs: number): Pick<CustomerStatus, 'otp' | 'password' | 'suspended' | 'statusLine'> {
