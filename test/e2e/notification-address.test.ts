@@ -20,9 +20,6 @@ import { createSandbox, type Sandbox } from '../integration/cli-helpers.js';
 import { provisionHttpToken, registerTokenThroughPages, startMamori, STEP_MS, waitForStepAfter, type HttpToken, type MamoriProcess } from '../integration/deployment-helpers.js';
 import { headerOf, startSmtpTestServer, textBodyOf, type ReceivedMail, type SmtpTestServer } from '../support/notifications/smtp-test-server.js';
 
-/** The page's message (role="alert"), not the idle warning's live region, which every signed-in page holds empty. */
-const formAlert = (page: Page) => page.locator('[role="alert"]:not(#session-warning)').first();
-
 const SCREENSHOT_DIR = new URL('../../test-results/screenshots/', import.meta.url).pathname;
 const PASSWORD = 'Mamori-2026';
 const CONFIRMATION = '246810';
@@ -154,7 +151,7 @@ class Walk {
       if (!this.token) await page.getByLabel(w.confirmation, { exact: true }).fill(CONFIRMATION);
       else await page.getByLabel(w.otp, { exact: true }).fill('123456');
       await page.getByRole('button', { name: w.send, exact: true }).click();
-      await formAlert(page).waitFor();
+      await page.getByRole('alert').first().waitFor();
       assert.ok((await bodyText(page)).includes(message), `${this.lang} ${typed}: ${await bodyText(page)}`);
       assert.equal(await page.getByLabel(w.newEmail, { exact: true }).inputValue(), typed, 'what was typed is kept');
       await shoot(page, `2-refused-${step}-${this.lang}`);
@@ -175,13 +172,13 @@ class Walk {
     // A wrong code, then an expired one.
     await page.getByLabel(w.code, { exact: true }).fill(first === '000000' ? '111111' : '000000');
     await page.getByRole('button', { name: w.confirm, exact: true }).click();
-    await formAlert(page).waitFor();
+    await page.getByRole('alert').first().waitFor();
     assert.ok((await bodyText(page)).includes(w.wrong));
     await shoot(page, `4-wrong-code-${this.lang}`);
     await expireCodeOf(this.contractId);
     await page.getByLabel(w.code, { exact: true }).fill(first);
     await page.getByRole('button', { name: w.confirm, exact: true }).click();
-    await formAlert(page).waitFor();
+    await page.getByRole('alert').first().waitFor();
     assert.ok((await bodyText(page)).includes(w.expired));
     await shoot(page, `5-expired-${this.lang}`);
 

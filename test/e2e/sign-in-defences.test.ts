@@ -20,9 +20,6 @@ import { createSandbox, type Sandbox } from '../integration/cli-helpers.js';
 import { provisionHttpToken, registerTokenThroughPages, startMamori, STEP_MS, waitForStepAfter, wrongCodeOf, type HttpToken, type MamoriProcess } from '../integration/deployment-helpers.js';
 import { headerOf, startSmtpTestServer, textBodyOf, type ReceivedMail, type SmtpTestServer } from '../support/notifications/smtp-test-server.js';
 
-/** The page's message (role="alert"), not the idle warning's live region, which every signed-in page holds empty. */
-const formAlert = (page: Page) => page.locator('[role="alert"]:not(#session-warning)').first();
-
 const SCREENSHOT_DIR = new URL('../../test-results/screenshots/', import.meta.url).pathname;
 const PASSWORD = 'Mamori-2026';
 
@@ -103,7 +100,7 @@ class Walk {
     for (let i = 0; i < wrong; i++) {
       await page.getByLabel(this.w.otp, { exact: true }).fill(wrongCodeOf(this.token, Date.now()));
       await page.getByRole('button', { name: this.w.confirm, exact: true }).click();
-      await formAlert(page).waitFor();
+      await page.getByRole('alert').first().waitFor();
     }
     await waitForStepAfter(this.lastStep);
     const now = Date.now();

@@ -1,6 +1,6 @@
 /* global document, window, fetch */
 // The bank site's only script (the CSP allows no inline script): a minute before a signed-in
-// page's idle timeout it says so in #session-warning (role="alert", announced by screen
+// page's idle timeout it says so in #session-warning (an assertive live region, announced by screen
 // readers) with 「ログインを延長する」, which asks GET <base>session/keep-alive (204: the session
 // was touched; the answer's Mamori-Session-Ends-At header is its new end) and shows the new end;
 // at the end it says the session has ended, with a link to the login page. Without it the page

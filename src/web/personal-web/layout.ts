@@ -45,7 +45,7 @@ export interface SessionEnd {
  */
 function sessionEndNotice(lang: Lang, end: SessionEnd): SafeHtml {
   return html`<p class="session-end" data-session-ends-at="${String(end.endsAtMs)}" data-remaining-ms="${String(end.remainingMs)}" data-idle-ms="${String(end.idleMs)}" data-keep-alive="${end.keepAliveUrl}" data-login-url="${end.loginUrl}" data-warning="${pick(lang, T.sessionWarning)}" data-extend="${pick(lang, T.sessionExtend)}" data-extended="${pick(lang, T.sessionExtended)}" data-extend-failed="${pick(lang, T.sessionExtendFailed)}" data-ended="${pick(lang, T.timedOut)}" data-to-login="${pick(lang, T.toLogin)}">${pick(lang, T.sessionEndsBefore)}<time class="session-end__time" datetime="${new Date(end.endsAtMs).toISOString()}">${japanDateTime(end.endsAtMs)}</time>${pick(lang, T.sessionEndsAfter)}</p>
-<div id="session-warning" class="session-warning" role="alert"></div>`;
+<div id="session-warning" class="session-warning" aria-live="assertive" aria-atomic="true"></div>`;
 }
 
 export function basePath(institution: Pick<Institution, 'slug'>): string {
