@@ -415,6 +415,7 @@ export const ROUTE_SPECS: Readonly<Record<string, RouteSpec>> = {
   'GET /ib/:slug/': { states: IB_PRE_LOGIN_STATES, csrf: 'none', fields: [], query: [LANG_QUERY, f('timeout', 'enum', lit('1')), f('logout', 'enum', lit('1')), f('ended', 'enum', lit('suspended'), ['suspended', 'token_reissued', 'password_reset'])], weight: 1 },
   'POST /ib/:slug/login': { states: IB_PRE_LOGIN_STATES, csrf: 'ib-pre', fields: CREDENTIALS, weight: 3 },
   'GET /ib/:slug/help': { ...PUBLIC, query: [LANG_QUERY] },
+  'GET /mailbox/': { ...PUBLIC, query: [LANG_QUERY, f('contract', 'digits', lit('1000000001'), ['1000000001', '１００００００００１', '123', 'x']), f('institution', 'enum', lit('demo'), ['demo', 'sample', 'nowhere']), f('page', 'digits', lit('1'), ['1', '2', '0', '999999'])] },
   'GET /ib/:slug/brand.css': PUBLIC,
   'GET /ib/:slug/*': { states: [['anon', 5], ['customer', 3], ['customerNoToken', 2]], csrf: 'none', fields: [], params: { '*': lit('nowhere') }, weight: 1 },
   ...Object.fromEntries(
@@ -585,7 +586,7 @@ export const ROUTE_SPECS: Readonly<Record<string, RouteSpec>> = {
   },
   'GET /branch/:slug/home': { states: CONSOLE_STATES, csrf: 'none', fields: [], query: [LANG_QUERY], weight: 0.7 },
   'GET /branch/:slug/customers': { states: CONSOLE_STATES, csrf: 'none', fields: [], query: [f('q', 'text', sym('consoleContractId'), ['試験', 'ﾃﾞﾓ', 'デモ'])], weight: 2 },
-  'GET /branch/:slug/customers/:contractId': { states: CONSOLE_STATES, csrf: 'none', fields: [], params: { contractId: sym('consoleContractId') }, query: [f('done', 'enum', lit('done'), ['done', 'suspended', 'proposed'])], weight: 1.5 },
+  'GET /branch/:slug/customers/:contractId': { states: CONSOLE_STATES, csrf: 'none', fields: [], params: { contractId: sym('consoleContractId') }, query: [f('done', 'enum', lit('done'), ['done', 'suspended', 'proposed']), f('group', 'enum', lit('signin'), ['signin', 'token', 'transfers', 'settings', 'branch', 'all', 'x']), f('page', 'digits', lit('1'), ['1', '2', '0', '999999'])], weight: 1.5 },
   'POST /branch/:slug/customers/:contractId/actions/:kind': {
     states: CONSOLE_STATES,
     csrf: 'branch-session',
