@@ -7,6 +7,7 @@ import type { LimitRefusal, PendingRaise } from '../../banking/limits/daily-limi
 import type { DayCap } from '../../banking/limits/limit-shaping.js';
 import { japanDateTime } from '../../shared/japan-time.js';
 import type { Text } from '../i18n.js';
+import { yenText } from '../../shared/yen.js';
 
 export const TT = {
   menuTransfer: { ja: '振込', en: 'Transfers' },
@@ -173,9 +174,8 @@ export function inJapaneseOnly(name: string): Text {
   return { ja: name, en: `${name} (no English name on record)` };
 }
 
-export function yenText(amount: number): string {
-  return `¥${amount.toLocaleString('ja-JP')}`;
-}
+/** The one way the pages write an amount (src/shared/yen.ts), for the transfer views beside these texts. */
+export { yenText } from '../../shared/yen.js';
 
 /** The 取引認証 step's lead: where in the token app the customer makes the code. */
 export function transactionLead(payeeAccount: string, amount: string | undefined): Text {
